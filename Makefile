@@ -1,0 +1,53 @@
+# coopkit — two commands for a fresh machine with Python 3.11 and make:
+#   make serve   set up .venv and serve the workshop apps on http://127.0.0.1:8866
+#   make test    set up .venv with the test tools and run every test (browser tests included)
+# Options: make serve HOST=0.0.0.0 PORT=9000 POOL=3 TOKEN=secret
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8866
+POOL   ?=
+TOKEN  ?=
+PYTEST_ARGS ?=
+
+.PHONY: serve test install install-test chromium benchmark messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+serve: install
+	$(BIN)/python -m coopkit.server --host $(HOST) --port $(PORT) $(if $(POOL),--pool $(POOL)) $(if $(TOKEN),--token $(TOKEN))
+
+# Browser tests drive Debian's chromium (Playwright cannot download a browser here).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium', then 'make test' again."; exit 1; fi
+
+test: install-test chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+benchmark: install-test chromium
+	$(BIN)/python benchmarks/bench_apps.py --out benchmarks/RESULTS.md
+
+# Refresh the message template from the sources (catalogues live in coopkit/locale).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k tr -o coopkit/locale/coopkit.pot --no-location --omit-header .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,106 @@
+"""What each input is: its kind (money, rate, quantity…), so messages and apps format it right.
+
+The label of field ``name`` is the catalogue text ``field.<name>``. Domain functions, data
+loaders and apps name their inputs with these keys; a test checks that every field that an
+`InputError` can name is listed here and labelled in both languages.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from coopkit import fmt, i18n
+
+__all__ = ["FIELD_KINDS", "kind", "label", "format_value"]
+
+Kind = Literal["money", "rate", "number", "count", "text"]
+
+FIELD_KINDS: dict[str, Kind] = {
+    # costs
+    "fixed_costs": "money",
+    "variable_cost_per_unit": "money",
+    "cost_per_unit": "money",
+    "amount": "money",
+    "cost_items": "text",
+    "cost_item": "text",
+    "cost_kind": "text",
+    "cost_basis": "text",
+    "volume": "number",
+    "output_units": "number",
+    "units_per_batch": "number",
+    "area": "number",
+    "area_ha": "number",
+    "area_unit": "text",
+    "weight": "number",
+    "weight_unit": "text",
+    "conversion_ratio": "number",
+    "loss_rate": "rate",
+    "raw_price_per_unit": "money",
+    "processing_cost_per_unit": "money",
+    "purchase_price": "money",
+    "salvage_value": "money",
+    "useful_life_years": "number",
+    # break-even
+    "price_per_unit": "money",
+    "points": "count",
+    "max_volume": "number",
+    # pricing
+    "markup": "rate",
+    "margin": "rate",
+    "target_margin": "rate",
+    "list_price": "money",
+    "channel": "text",
+    "channels": "text",
+    "commission_rate": "rate",
+    "payment_fee_rate": "rate",
+    "fixed_fee_per_order": "money",
+    "packaging_per_order": "money",
+    "shipping_per_order": "money",
+    "units_per_order": "count",
+    "vat_rate": "rate",
+    "vat_share": "rate",
+    "fees_share": "rate",
+    "max_margin": "rate",
+    # products and data files
+    "product": "text",
+    "file": "text",
+    "row": "count",
+    "column": "text",
+    "text": "text",
+    "expected": "text",
+    "language": "text",
+}
+
+
+def kind(name: str) -> Kind:
+    """The kind of field ``name`` (``"text"`` for names not listed)."""
+    return FIELD_KINDS.get(name, "text")
+
+
+def label(name: str, lang: str | None = None) -> str:
+    """The field's label in ``lang``; the bare name when it has none."""
+    key = f"field.{name}"
+    return i18n.tr(key, lang) if i18n.has(key, "vi") or i18n.has(key, "en") else name
+
+
+def format_value(name: str, value: object, lang: str | None = None) -> str:
+    """``value`` of field ``name`` formatted for the screen in ``lang``.
+
+    >>> format_value("fixed_costs", 1_250_000, "en"), format_value("loss_rate", 0.05, "vi")
+    ('₫1,250,000', '5%')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    k = kind(name)
+    if k == "money":
+        return fmt.money(value, lang)
+    if k == "rate":
+        return fmt.percent(value, lang)
+    if k == "count":
+        return fmt.number(value, lang)
+    return fmt.number(value, lang, decimals=2)

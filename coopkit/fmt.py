@@ -1,0 +1,103 @@
+"""Numbers, money and percentages for the screen, formatted by the locale with Babel.
+
+Never format by hand: ``money(1_250_000, "vi")`` is ``'1.250.000 ₫'`` (with a no-break space),
+``money(1_250_000, "en")`` is ``'₫1,250,000'``. VND has no minor unit, so money is rounded to
+whole đồng.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from coopkit.i18n import LOCALES, normalize_language
+
+__all__ = ["money", "number", "percent", "parse_number", "locale_of"]
+
+
+def locale_of(lang: str | None) -> str:
+    """Babel locale for a language code (``"vi"`` → ``"vi_VN"``)."""
+    return LOCALES[normalize_language(lang)]
+
+
+def money(amount: float, lang: str | None = None) -> str:
+    """An amount of VND as the locale writes it.
+
+    >>> money(1_250_000, "vi") == "1.250.000\\xa0₫"
+    True
+    >>> money(1_250_000, "en")
+    '₫1,250,000'
+    >>> money(1850.4, "en")
+    '₫1,850'
+    """
+    from babel.numbers import format_currency
+
+    if amount is None or not math.isfinite(amount):
+        return "—"
+    return format_currency(round(amount), "VND", locale=locale_of(lang))
+
+
+def number(value: float, lang: str | None = None, decimals: int = 0) -> str:
+    """A number with the locale's grouping, with up to ``decimals`` decimals.
+
+    >>> number(3000.5, "vi", decimals=1), number(3000.5, "en", decimals=1)
+    ('3.000,5', '3,000.5')
+    >>> number(12_345, "vi")
+    '12.345'
+    """
+    from babel.numbers import format_decimal
+
+    if value is None or not math.isfinite(value):
+        return "—"
+    pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=locale_of(lang))
+
+
+def percent(fraction: float, lang: str | None = None, decimals: int = 1) -> str:
+    """A fraction shown as a percentage.
+
+    >>> percent(0.125, "vi"), percent(0.125, "en"), percent(0.2, "en")
+    ('12,5%', '12.5%', '20%')
+    """
+    from babel.numbers import format_percent
+
+    if fraction is None or not math.isfinite(fraction):
+        return "—"
+    pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "") + "%"
+    return format_percent(fraction, format=pattern, locale=locale_of(lang))
+
+
+_NOISE = re.compile(r"[\s\u00a0\u202f₫%]|(?i:vnd|đồng|đ)$")
+
+
+def parse_number(text: str, lang: str | None = None, field: str = "value") -> float:
+    """Read a number typed in the locale's way (``"1.250.000"`` in vi, ``"1,250,000"`` in en).
+
+    A currency sign, ``đ``, ``VND``, a percent sign and spaces are ignored. Raises
+    `InputError` naming ``field`` when the box is empty or holds no number.
+
+    >>> parse_number("1.250.000 ₫", "vi"), parse_number("1,250,000", "en")
+    (1250000.0, 1250000.0)
+    >>> parse_number("12,5", "vi"), parse_number("12.5", "en")
+    (12.5, 12.5)
+    >>> parse_number("", "vi", field="volume")
+    Traceback (most recent call last):
+    ...
+    coopkit.errors.InputError: Sản lượng bán: ô này đang trống, hãy nhập một số.
+    """
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    from coopkit.errors import InputError
+
+    raw = "" if text is None else str(text)
+    cleaned = _NOISE.sub("", raw.strip())
+    cleaned = re.sub(r"(?i)(vnd|đồng|đ)$", "", cleaned).strip()
+    if not cleaned:
+        raise InputError(field, reason="empty")
+    try:
+        value = float(parse_decimal(cleaned, locale=locale_of(lang), strict=True))
+    except (NumberFormatError, ValueError):
+        raise InputError(field, reason="not_a_number", text=raw.strip()) from None
+    if not math.isfinite(value):
+        raise InputError(field, reason="not_finite", value=value)
+    return value

@@ -1,0 +1,24 @@
+"""Widgets for the workbooks (ipywidgets): controls, the app shell, the apps and lesson pages.
+
+Only this sub-package imports ipywidgets; ``import coopkit`` does not import it.
+"""
+
+from coopkit.ui.apps import BreakEvenApp, ChannelPricingApp, UnitCostApp
+from coopkit.ui.base import App, safe
+from coopkit.ui.controls import NumberBox, PercentSlider, QuantityBox, language_toggle
+from coopkit.ui.lesson import WORKBOOKS, Lesson, page_language
+
+__all__ = [
+    "App",
+    "BreakEvenApp",
+    "ChannelPricingApp",
+    "Lesson",
+    "NumberBox",
+    "PercentSlider",
+    "QuantityBox",
+    "UnitCostApp",
+    "WORKBOOKS",
+    "language_toggle",
+    "page_language",
+    "safe",
+]

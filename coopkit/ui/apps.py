@@ -1,0 +1,240 @@
+"""The workbook apps: unit cost, break-even and channel pricing.
+
+Each app is built from a product template (``datasets/``), lets the manager change the
+numbers, and shows a results table and a chart computed by the domain functions. See
+`coopkit.ui.base.App` for the shared shell and refresh path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+import coopkit as ck
+from coopkit import i18n, plots
+from coopkit.costs import CostItem
+from coopkit.ui.base import App
+from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox
+from coopkit.ui.tables import Column, Row, frame_table, summary_table
+from coopkit.validate import check_positive
+
+__all__ = ["UnitCostApp", "BreakEvenApp", "ChannelPricingApp", "UnitCostResult", "template_cost_items"]
+
+
+def template_cost_items(product: Any, raw_price_per_unit: float | None = None,
+                        conversion_ratio: float | None = None, loss_rate: float | None = None) -> list[CostItem]:
+    """A template's cost items, with its raw material as one variable item per finished unit.
+
+    The raw material's cost per finished unit comes from `coopkit.raw_material_cost_per_unit`
+    (raw price × raw units per finished unit ÷ (1 − loss)).
+    """
+    items = list(product.cost_items)
+    raw_price = product.raw_price_per_unit if raw_price_per_unit is None else raw_price_per_unit
+    if product.raw_price_per_unit > 0:
+        amount = ck.raw_material_cost_per_unit(
+            raw_price,
+            product.conversion_ratio if conversion_ratio is None else conversion_ratio,
+            product.loss_rate if loss_rate is None else loss_rate,
+        )
+        items.append(
+            CostItem(
+                "raw_material",
+                i18n.tr("cost.raw_material", "vi", material=product.raw_material("vi")),
+                i18n.tr("cost.raw_material", "en", material=product.raw_material("en")),
+                amount,
+                "unit",
+                "variable",
+            )
+        )
+    return items
+
+
+def _volume_control(product: Any, lang: str, value: float | None = None) -> Control:
+    volume = product.volume_per_season if value is None else value
+    if product.unit == "kg":
+        return QuantityBox("volume", volume, lang, dimension="weight", unit="tan" if volume >= 10_000 else "kg",
+                           check=check_positive)
+    return NumberBox("volume", volume, lang, unit_key=f"unit.{product.unit}", check=check_positive, decimals=0)
+
+
+def _planned_summary(product: Any) -> ck.CostSummary:
+    return ck.cost_summary(template_cost_items(product), product.volume_per_season, product.area_ha,
+                           product.units_per_batch)
+
+
+@dataclass(frozen=True)
+class UnitCostResult:
+    """What the unit-cost app shows: the summary, the item table and the raw input needed."""
+
+    summary: ck.CostSummary
+    breakdown: pd.DataFrame
+    raw_input_needed: float | None
+
+    @property
+    def unit_cost(self) -> float:
+        return self.summary.unit_cost
+
+
+class UnitCostApp(App):
+    """What does one kilo (or one egg) cost us? Cost items, area, volume and processing."""
+
+    name = "unit_cost"
+
+    def __init__(self, product: str = "ca_phe_nhan_son_la", lang: str | None = None, *, standalone: bool = True):
+        super().__init__(product, lang, standalone=standalone)
+
+    def build_controls(self) -> list[Control]:
+        product, lang = self.product, self.lang
+        controls: list[Control] = []
+        if product.area_ha > 0:
+            controls.append(QuantityBox("area_ha", product.area_ha, lang, dimension="area", unit="ha"))
+        controls.append(_volume_control(product, lang))
+        for item in product.cost_items:
+            controls.append(
+                NumberBox(f"cost.{item.key}", item.amount, lang, money=True,
+                          label={"vi": item.name_vi, "en": item.name_en or item.name_vi},
+                          unit_key=f"unit.vnd_per_{item.basis if item.basis != 'unit' else product.unit}")
+            )
+        if product.raw_price_per_unit > 0:
+            controls += [
+                NumberBox("raw_price_per_unit", product.raw_price_per_unit, lang, money=True,
+                          label={code: i18n.tr("app.unit_cost.raw_price", code, material=product.raw_material(code))
+                                 for code in i18n.LANGUAGES},
+                          unit_key="unit.vnd_per_raw_unit"),
+                NumberBox("conversion_ratio", product.conversion_ratio, lang, check=check_positive, decimals=2,
+                          unit_key=f"unit.raw_per_{product.unit}"),
+                PercentSlider("loss_rate", product.loss_rate, lang, maximum=0.5),
+            ]
+        return controls
+
+    def compute(self) -> UnitCostResult:
+        values = self.read_all()
+        product = self.product
+        items = [replace(item, amount=values[f"cost.{item.key}"]) for item in product.cost_items]
+        raw_needed = None
+        if product.raw_price_per_unit > 0:
+            items = template_cost_items(
+                replace(product, cost_items=tuple(items)),
+                values["raw_price_per_unit"], values["conversion_ratio"], values["loss_rate"],
+            )
+            raw_needed = ck.raw_input_needed(values["volume"], values["conversion_ratio"], values["loss_rate"])
+        area = values.get("area_ha", product.area_ha)
+        summary = ck.cost_summary(items, values["volume"], area, product.units_per_batch)
+        breakdown = ck.cost_breakdown(items, values["volume"], area, product.units_per_batch, lang=self.lang)
+        return UnitCostResult(summary, breakdown, raw_needed)
+
+    def render(self, result: UnitCostResult) -> tuple[str, Any]:
+        lang, unit = self.lang, self.product.unit_label(self.lang)
+        rows = [
+            Row("unit_cost", i18n.tr("result.unit_cost", lang, unit=unit), result.summary.unit_cost, strong=True),
+            Row("fixed_costs", i18n.tr("field.fixed_costs", lang), result.summary.fixed_costs),
+            Row("variable_cost_per_unit", i18n.tr("result.variable_cost_per_unit", lang, unit=unit),
+                result.summary.variable_cost_per_unit),
+            Row("total_costs", i18n.tr("result.total_costs", lang), result.summary.total_costs),
+        ]
+        if result.raw_input_needed is not None:
+            rows.append(Row("raw_input_needed", i18n.tr("result.raw_input_needed", lang,
+                                                         material=self.product.raw_material(lang)),
+                            result.raw_input_needed, kind="number"))
+        table = result.breakdown.assign(kind=[i18n.tr(f"cost.kind.{k}", lang) for k in result.breakdown["kind"]])
+        columns = [
+            Column("name", i18n.tr("result.item", lang), "text"),
+            Column("kind", i18n.tr("field.cost_kind", lang), "text"),
+            Column("season_total", i18n.tr("result.season_total", lang)),
+            Column("per_unit", i18n.tr("result.per_unit", lang, unit=unit)),
+            Column("share", i18n.tr("result.share", lang), "rate"),
+        ]
+        html = summary_table(rows, lang) + frame_table(table, columns, "key", lang)
+        return html, plots.cost_chart(result.breakdown, result.summary.unit_cost, lang, unit)
+
+
+class BreakEvenApp(App):
+    """How many must we sell to break even, and at what price? Cost-volume-profit."""
+
+    name = "break_even"
+
+    def __init__(self, product: str = "trung_son_nam", lang: str | None = None, *, standalone: bool = True):
+        super().__init__(product, lang, standalone=standalone)
+
+    def build_controls(self) -> list[Control]:
+        product, lang = self.product, self.lang
+        planned = _planned_summary(product)
+        price = product.price_per_unit
+        return [
+            NumberBox("fixed_costs", planned.fixed_costs, lang, money=True),
+            NumberBox("variable_cost_per_unit", planned.variable_cost_per_unit, lang, money=True,
+                      unit_key=f"unit.vnd_per_{product.unit}"),
+            NumberBox("price_per_unit", price, lang, money=True, unit_key=f"unit.vnd_per_{product.unit}",
+                      check=check_positive, slider=(0.0, round(price * 3), max(round(price / 100), 1))),
+            _volume_control(product, lang),
+        ]
+
+    def compute(self) -> tuple[ck.BreakEven, pd.DataFrame]:
+        v = self.read_all()
+        result = ck.break_even(v["fixed_costs"], v["price_per_unit"], v["variable_cost_per_unit"], v["volume"])
+        top = max(v["volume"], result.break_even_volume) * 1.4
+        table = ck.cvp_table(v["fixed_costs"], v["price_per_unit"], v["variable_cost_per_unit"], top)
+        return result, table
+
+    def render(self, result: tuple[ck.BreakEven, pd.DataFrame]) -> tuple[str, Any]:
+        be, table = result
+        lang, unit = self.lang, self.product.unit_label(self.lang)
+        rows = [
+            Row("profit", i18n.tr("result.profit", lang), be.profit, strong=True),
+            Row("break_even_volume", i18n.tr("result.break_even_volume", lang, unit=unit), be.break_even_volume,
+                kind="number", strong=True),
+            Row("break_even_price", i18n.tr("result.break_even_price", lang, unit=unit), be.break_even_price),
+            Row("margin_of_safety", i18n.tr("result.margin_of_safety", lang), be.margin_of_safety, kind="rate"),
+            Row("contribution_margin", i18n.tr("result.contribution_margin", lang, unit=unit), be.contribution_margin),
+            Row("contribution_margin_ratio", i18n.tr("result.contribution_margin_ratio", lang),
+                be.contribution_margin_ratio, kind="rate"),
+            Row("revenue", i18n.tr("result.revenue", lang), be.revenue),
+            Row("total_costs", i18n.tr("result.total_costs", lang), be.total_costs),
+        ]
+        return summary_table(rows, lang), plots.cvp_chart(table, be, lang, unit)
+
+
+class ChannelPricingApp(App):
+    """What do we net on each sales channel, and what list price does each need?"""
+
+    name = "channel_pricing"
+
+    def __init__(self, product: str = "cam_lac_thuy", lang: str | None = None, *, standalone: bool = True):
+        from coopkit import data
+
+        self.channels = data.load_channels()
+        super().__init__(product, lang, standalone=standalone)
+
+    def build_controls(self) -> list[Control]:
+        product, lang = self.product, self.lang
+        price = product.price_per_unit
+        return [
+            NumberBox("cost_per_unit", _planned_summary(product).unit_cost, lang, money=True,
+                      unit_key=f"unit.vnd_per_{product.unit}"),
+            NumberBox("list_price", price, lang, money=True, unit_key=f"unit.vnd_per_{product.unit}",
+                      check=check_positive, slider=(0.0, round(price * 4), max(round(price / 100), 1))),
+            PercentSlider("target_margin", 0.2, lang, maximum=0.6),
+        ]
+
+    def compute(self) -> pd.DataFrame:
+        v = self.read_all()
+        return ck.compare_channels(v["list_price"], self.channels.values(), v["cost_per_unit"],
+                                   v["target_margin"], lang=self.lang)
+
+    def render(self, table: pd.DataFrame) -> tuple[str, Any]:
+        lang, unit = self.lang, self.product.unit_label(self.lang)
+        units = table.assign(units_per_order=[self.channels[key].units_per_order for key in table["key"]])
+        columns = [
+            Column("channel", i18n.tr("field.channel", lang), "text"),
+            Column("units_per_order", i18n.tr("field.units_per_order", lang), "count"),
+            Column("fees_per_unit", i18n.tr("result.fees_per_unit", lang, unit=unit)),
+            Column("net_per_unit", i18n.tr("result.net_per_unit", lang, unit=unit)),
+            Column("profit_per_unit", i18n.tr("result.profit_per_unit", lang, unit=unit)),
+            Column("margin", i18n.tr("field.margin", lang), "rate"),
+            Column("price_for_target", i18n.tr("result.price_for_target", lang, unit=unit)),
+        ]
+        cost = self.control("cost_per_unit").read()
+        note = f"<p class='ck-note'>{i18n.tr('app.channel_pricing.note', lang)}</p>"
+        return frame_table(units, columns, "key", lang) + note, plots.channel_chart(table, cost, lang, unit)

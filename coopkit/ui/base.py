@@ -1,0 +1,229 @@
+"""The app shell every workbook shares: one class per app, one refresh path, one error path.
+
+An app shows a title and short help, a product picker, its inputs, a results table and a
+chart. Every change goes through `App.refresh`: read the inputs (each checks itself), make
+one domain call, show the result. Bad input (`InputError`) is shown beside the input it is
+about and the last good results stay visible, marked as not updated; anything unexpected
+shows a short "tell your trainer" line and goes to the log, never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from coopkit import i18n
+from coopkit.errors import InputError
+from coopkit.ui.controls import Control, choice, language_toggle
+
+__all__ = ["App", "safe", "figure_png"]
+
+log = logging.getLogger("coopkit.ui")
+
+
+def safe(app: "App", callback: Callable[..., Any]) -> Callable[..., None]:
+    """Wrap a widget callback so that no exception ever reaches the page."""
+
+    def wrapped(*args: Any, **kwargs: Any) -> None:
+        try:
+            callback(*args, **kwargs)
+        except InputError as err:
+            app.show_input_error(err)
+        except Exception:  # noqa: BLE001 - the page must survive any bug; it is logged
+            log.exception("coopkit app %s failed", app.name)
+            app.show_unexpected_error()
+
+    return wrapped
+
+
+def figure_png(figure: Any) -> bytes:
+    """A matplotlib Figure as PNG bytes (rendered with Agg, no pyplot state)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90)
+    return buffer.getvalue()
+
+
+class App(ABC):
+    """Base of the workbook apps. Subclasses define the inputs, the domain call and the view.
+
+    Test an app without a browser: set a control's ``value`` (as typing would), then read
+    ``app.result`` (the last domain result), ``app.error`` (the last bad-input error) and
+    ``control.error_text`` (the message shown beside an input).
+    """
+
+    #: Short name: CSS class ``ck-app-<name>`` and catalogue keys ``app.<name>.*``.
+    name: str = "app"
+
+    def __init__(self, product: str, lang: str | None = None, *, standalone: bool = True) -> None:
+        from coopkit import data
+
+        self.lang = i18n.normalize_language(lang or i18n.DEFAULT_LANGUAGE)
+        self.products = data.load_products()
+        if product not in self.products:
+            raise InputError("product", reason="unknown_product", value=product)
+        self.product_key = product
+        self.result: Any = None
+        self.error: InputError | None = None
+        self.controls: list[Control] = []
+
+        self.title = widgets.HTML()
+        self.title.add_class("ck-title")
+        self.help = widgets.HTML()
+        self.help.add_class("ck-help")
+        self.toggle = language_toggle(self.lang) if standalone else None
+        self.product_label = widgets.HTML()
+        self.product_label.add_class("ck-input-label")
+        self.product_choice = choice(self._product_options(), product, "ck-product")
+        self.controls_box = widgets.VBox()
+        self.controls_box.add_class("ck-controls")
+        self.summary = widgets.HTML()
+        self.summary.add_class("ck-error-summary")
+        self.results = widgets.HTML()
+        self.results.add_class("ck-results")
+        self.chart = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="720px"))
+        self.chart_box = widgets.Box([self.chart])
+        self.chart_box.add_class("ck-chart")
+
+        header = [self.title] + ([self.toggle] if self.toggle is not None else [])
+        self.view = widgets.VBox(
+            [
+                widgets.HBox(header, layout=widgets.Layout(justify_content="space-between", flex_flow="row wrap")),
+                self.help,
+                widgets.HBox([self.product_label, self.product_choice], layout=widgets.Layout(align_items="center")),
+                self.controls_box,
+                self.summary,
+                self.results,
+                self.chart_box,
+            ]
+        )
+        self.view.add_class("ck-app")
+        self.view.add_class(f"ck-app-{self.name}")
+
+        self.refresh_now = safe(self, self.refresh)
+        if self.toggle is not None:
+            self.toggle.observe(safe(self, lambda change: self.set_lang(change["new"])), "value")
+        self._relabelling = False
+        self.product_choice.observe(safe(self, self._product_picked), "value")
+        self._render_texts()
+        self.load_product(product)
+        self.view.add_class("ck-ready")
+
+    # -- what each app defines -----------------------------------------------------------
+    @abstractmethod
+    def build_controls(self) -> list[Control]:
+        """The inputs for the current product (``self.product``), filled from its template."""
+
+    @abstractmethod
+    def compute(self) -> Any:
+        """Read the inputs and make the domain call; return the result."""
+
+    @abstractmethod
+    def render(self, result: Any) -> tuple[str, Any]:
+        """HTML of the results table and the matplotlib Figure for ``result``."""
+
+    # -- the shared machinery ------------------------------------------------------------
+    @property
+    def product(self):
+        return self.products[self.product_key]
+
+    def _product_options(self) -> list[tuple[str, str]]:
+        return [(template.name(self.lang), key) for key, template in self.products.items()]
+
+    def _render_texts(self) -> None:
+        self.title.value = f"<h2>{i18n.tr(f'app.{self.name}.title', self.lang)}</h2>"
+        self.help.value = i18n.tr(f"app.{self.name}.help", self.lang)
+        self.product_label.value = i18n.tr("field.product", self.lang)
+
+    def _product_picked(self, change: dict) -> None:
+        if not self._relabelling and change["new"] != self.product_key:
+            self.load_product(change["new"])
+
+    def control(self, field: str) -> Control | None:
+        """The control whose ``field`` is ``field``, if any."""
+        return next((c for c in self.controls if c.field == field), None)
+
+    def load_product(self, key: str) -> None:
+        """Fill the inputs from a product template and show its results."""
+        self.product_key = key
+        if self.product_choice.value != key:
+            self.product_choice.value = key
+        self.controls = self.build_controls()
+        for control in self.controls:
+            control.on_change(self.refresh_now)
+        self.controls_box.children = [control.box for control in self.controls]
+        self.refresh()
+
+    def read_all(self) -> dict[str, float]:
+        """Every control's value by field; all bad inputs are marked before raising the first."""
+        values: dict[str, float] = {}
+        errors: list[InputError] = []
+        for control in self.controls:
+            try:
+                values[control.field] = control.read()
+                control.show_error(None)
+            except InputError as err:
+                control.show_error(err)
+                errors.append(err)
+        if errors:
+            raise errors[0]
+        return values
+
+    def refresh(self, _change: object = None) -> None:
+        """Recompute from the inputs and show the result (or the error beside its input)."""
+        try:
+            result = self.compute()
+        except InputError as err:
+            self.show_input_error(err)
+            return
+        self.error = None
+        self.result = result
+        for control in self.controls:
+            control.show_error(None)
+        self.summary.value = ""
+        self.results.remove_class("ck-stale")
+        html, figure = self.render(result)
+        self.results.value = html
+        if figure is not None:
+            self.chart.value = figure_png(figure)
+
+    def show_input_error(self, err: InputError) -> None:
+        """Show ``err`` beside its input (or above the results) and mark results as stale."""
+        self.error = err
+        control = self.control(err.field)
+        if control is not None:
+            control.show_error(err)
+            self.summary.value = i18n.tr("app.results_not_updated", self.lang)
+        else:
+            self.summary.value = f"⚠ {err.message(self.lang)}"
+        self.results.add_class("ck-stale")
+
+    def show_unexpected_error(self) -> None:
+        self.summary.value = i18n.tr("app.unexpected_error", self.lang)
+        self.results.add_class("ck-stale")
+
+    def set_lang(self, lang: str) -> None:
+        """Switch every label, number and message to ``lang`` and redraw."""
+        self.lang = i18n.normalize_language(lang)
+        if self.toggle is not None and self.toggle.value != self.lang:
+            self.toggle.value = self.lang
+        self._render_texts()
+        self._relabelling = True
+        try:
+            self.product_choice.options = self._product_options()
+            self.product_choice.value = self.product_key
+        finally:
+            self._relabelling = False
+        for control in self.controls:
+            control.set_lang(self.lang)
+        self.refresh()
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        return self.view._repr_mimebundle_(**kwargs)

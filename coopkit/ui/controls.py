@@ -1,0 +1,371 @@
+"""Labelled inputs shared by every app: each reads, checks and shows its own error.
+
+A control has a ``field`` (the name a domain function uses, e.g. ``"volume"``), a label in
+both languages, the widgets a manager types into or drags, and an error line right below.
+Money and numbers are typed the way the locale writes them (``1.250.000`` in Vietnamese) and
+shown back the same way; slider readouts are formatted here with Babel, never by the browser
+(whose readout uses US grouping).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+
+import ipywidgets as widgets
+
+from coopkit import fields, fmt, i18n, units
+from coopkit.errors import InputError
+from coopkit.validate import check_finite, check_fraction, check_nonnegative
+
+__all__ = [
+    "Control",
+    "NumberBox",
+    "QuantityBox",
+    "PercentSlider",
+    "language_toggle",
+    "choice",
+]
+
+Check = Callable[[str, object], float]
+Label = dict[str, str] | None
+
+_LAYOUT_LABEL = widgets.Layout(width="15em", min_width="10em")
+
+
+class Control(ABC):
+    """Base of every input: label, widgets, unit text, error line, one ``field`` name."""
+
+    def __init__(self, field: str, lang: str, *, label: Label = None, unit_key: str | None = None) -> None:
+        self.field = field
+        self.lang = i18n.normalize_language(lang)
+        self.label = label
+        self.unit_key = unit_key
+        self._callbacks: list[Callable[[], None]] = []
+        self._silent = False
+        self._label = widgets.HTML(layout=_LAYOUT_LABEL)
+        self._label.add_class("ck-input-label")
+        self._unit = widgets.HTML()
+        self._unit.add_class("ck-unit")
+        self._error = widgets.HTML()
+        self._error.add_class("ck-error")
+
+    # -- built by subclasses -------------------------------------------------------------
+    @abstractmethod
+    def _inputs(self) -> list[widgets.Widget]:
+        """The widgets the manager types into or drags, left to right."""
+
+    def _box(self) -> widgets.Box:
+        row = widgets.HBox([self._label, *self._inputs(), self._unit], layout=widgets.Layout(align_items="center", flex_flow="row wrap"))
+        box = widgets.VBox([row, self._error])
+        box.add_class("ck-field")
+        box.add_class(f"ck-field-{self.field.replace('.', '-').replace(':', '-')}")
+        self._render_label()
+        return box
+
+    # -- shared behaviour ----------------------------------------------------------------
+    def label_text(self, lang: str | None = None) -> str:
+        lang = i18n.normalize_language(lang or self.lang)
+        return self.label[lang] if self.label else fields.label(self.field, lang)
+
+    def _render_label(self) -> None:
+        self._label.value = self.label_text()
+        self._unit.value = i18n.tr(self.unit_key, self.lang) if self.unit_key else ""
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` when the manager changes this input."""
+        self._callbacks.append(callback)
+
+    def _changed(self, _change: object = None) -> None:
+        if self._silent:
+            return
+        for callback in self._callbacks:
+            callback()
+
+    def show_error(self, error: InputError | None) -> None:
+        """Show ``error`` (in the control's language) below the input, or clear it."""
+        self._error.value = "" if error is None else f"⚠ {error.message(self.lang)}"
+        if error is None:
+            self.box.remove_class("ck-invalid")
+        else:
+            self.box.add_class("ck-invalid")
+
+    @property
+    def error_text(self) -> str:
+        return self._error.value
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = i18n.normalize_language(lang)
+        self._render_label()
+
+    def error(self, reason: str, value: object = None, **params: object) -> InputError:
+        """An `InputError` about this control, labelled as the manager sees it."""
+        label = {code: self.label_text(code) for code in i18n.LANGUAGES}
+        return InputError(self.field, reason=reason, value=value, label=label, **params)
+
+
+class NumberBox(Control):
+    """A number or an amount of money typed in the locale's format, with an optional slider.
+
+    ``check`` (from `coopkit.validate`) says what is allowed; ``money=True`` formats as VND.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        value: float,
+        lang: str,
+        *,
+        money: bool = False,
+        label: Label = None,
+        unit_key: str | None = None,
+        check: Check = check_nonnegative,
+        decimals: int = 2,
+        slider: tuple[float, float, float] | None = None,
+    ) -> None:
+        super().__init__(field, lang, label=label, unit_key=unit_key or ("unit.vnd" if money else None))
+        self.money = money
+        self.check = check
+        self.decimals = 0 if money else decimals
+        self._value = float(value)
+        self.text = widgets.Text(continuous_update=False, layout=widgets.Layout(width="11em"))
+        self.text.add_class("ck-number")
+        self.text.observe(self._text_changed, "value")
+        self.slider: widgets.FloatSlider | None = None
+        if slider is not None:
+            low, high, step = slider
+            self.slider = widgets.FloatSlider(
+                min=low, max=high, step=step, value=min(max(value, low), high),
+                readout=False, continuous_update=False, layout=widgets.Layout(width="16em"),
+            )
+            self.slider.add_class("ck-slider")
+            self.slider.observe(self._slider_moved, "value")
+        self.box = self._box()
+        self._show(self._value)
+
+    def _inputs(self) -> list[widgets.Widget]:
+        return [self.text] + ([self.slider] if self.slider is not None else [])
+
+    def _format(self, value: float) -> str:
+        return fmt.number(value, self.lang, decimals=self.decimals)
+
+    def _show(self, value: float) -> None:
+        self._silent = True
+        try:
+            self.text.value = self._format(value)
+            if self.slider is not None:
+                self.slider.value = min(max(value, self.slider.min), self.slider.max)
+        finally:
+            self._silent = False
+
+    def _text_changed(self, _change: object) -> None:
+        if self._silent:
+            return
+        try:
+            self._value = self.read()
+        except InputError:
+            pass  # the app's refresh shows the error beside this box
+        else:
+            if self.slider is not None:
+                self._silent = True
+                self.slider.value = min(max(self._value, self.slider.min), self.slider.max)
+                self._silent = False
+        self._changed()
+
+    def _slider_moved(self, change: dict) -> None:
+        if self._silent:
+            return
+        self._value = float(change["new"])
+        self._show(self._value)
+        self._changed()
+
+    def read(self) -> float:
+        """The value typed, checked; raises `InputError` about this control."""
+        try:
+            number = fmt.parse_number(self.text.value, self.lang, field=self.field)
+            return self.check(self.field, number)
+        except InputError as err:
+            raise self.error(err.reason, err.value, **err.params) from None
+
+    @property
+    def value(self) -> float:
+        return self.read()
+
+    @value.setter
+    def value(self, number: float) -> None:
+        """Set the value as if the manager typed it (tests and scripts)."""
+        self.text.value = self._format(number)
+
+    def set(self, number: float) -> None:
+        """Set the shown value without announcing a change (apps loading a template)."""
+        self._value = float(number)
+        self._show(self._value)
+
+    def set_lang(self, lang: str) -> None:
+        try:
+            current = self.read()
+        except InputError:
+            current = None
+        super().set_lang(lang)
+        if current is not None:
+            self._show(current)
+
+
+class QuantityBox(NumberBox):
+    """A quantity typed in the unit the manager thinks in: ha / m² / sào / công, or kg … tấn.
+
+    ``read()`` returns hectares or kilograms; changing the unit keeps the quantity and
+    converts the number shown.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        value_base: float,
+        lang: str,
+        *,
+        dimension: str = "weight",
+        unit: str | None = None,
+        label: Label = None,
+        check: Check = check_nonnegative,
+    ) -> None:
+        self.dimension = dimension
+        self.table = units.AREA_UNITS_M2 if dimension == "area" else units.WEIGHT_UNITS_KG
+        base = "ha" if dimension == "area" else "kg"
+        self.base_unit = base
+        self.unit_choice = widgets.Dropdown(layout=widgets.Layout(width="10em"))
+        self.unit_choice.add_class("ck-unit-choice")
+        self._unit_options(lang, unit or base)
+        self.unit_choice.observe(self._unit_changed, "value")
+        super().__init__(field, self._to_unit(value_base, unit or base), lang, label=label, check=check, decimals=3)
+        self._value_base = float(value_base)
+
+    def _unit_options(self, lang: str, selected: str) -> None:
+        options = [(i18n.tr(f"unit.{code}", lang), code) for code in self.table]
+        self.unit_choice.options = options
+        self.unit_choice.value = selected
+
+    def _inputs(self) -> list[widgets.Widget]:
+        return [self.text, self.unit_choice]
+
+    def _to_unit(self, base_value: float, unit: str) -> float:
+        return units.ha_to_area(base_value, unit) if self.dimension == "area" else units.kg_to_weight(base_value, unit)
+
+    def _from_unit(self, value: float, unit: str) -> float:
+        return units.area_to_ha(value, unit) if self.dimension == "area" else units.weight_to_kg(value, unit)
+
+    def _unit_changed(self, change: dict) -> None:
+        if self._silent:
+            return
+        try:
+            typed = fmt.parse_number(self.text.value, self.lang, field=self.field)
+            base = self._from_unit(typed, change["old"])
+        except InputError:
+            return
+        self._show(self._to_unit(base, change["new"]))
+
+    def read(self) -> float:
+        """The quantity in hectares (area) or kilograms (weight), checked."""
+        typed = super().read()
+        return self._from_unit(typed, self.unit_choice.value)
+
+    @property
+    def value(self) -> float:
+        return self.read()
+
+    @value.setter
+    def value(self, base_value: float) -> None:
+        self.text.value = self._format(self._to_unit(base_value, self.unit_choice.value))
+
+    def set(self, base_value: float) -> None:
+        super().set(self._to_unit(base_value, self.unit_choice.value))
+
+    def set_lang(self, lang: str) -> None:
+        try:
+            typed = fmt.parse_number(self.text.value, self.lang, field=self.field)
+        except InputError:
+            typed = None
+        Control.set_lang(self, lang)
+        self._silent = True
+        self._unit_options(self.lang, self.unit_choice.value)
+        self._silent = False
+        if typed is not None:
+            self._show(typed)
+
+
+class PercentSlider(Control):
+    """A rate dragged as a percentage; the readout beside it is formatted by the locale."""
+
+    def __init__(
+        self,
+        field: str,
+        fraction: float,
+        lang: str,
+        *,
+        maximum: float = 0.5,
+        step: float = 0.005,
+        label: Label = None,
+    ) -> None:
+        super().__init__(field, lang, label=label)
+        self.slider = widgets.FloatSlider(
+            min=0.0, max=maximum * 100, step=step * 100, value=min(max(fraction, 0.0), maximum) * 100,
+            readout=False, continuous_update=False, layout=widgets.Layout(width="16em"),
+        )
+        self.slider.add_class("ck-slider")
+        self.readout = widgets.HTML()
+        self.readout.add_class("ck-readout")
+        self.slider.observe(self._moved, "value")
+        self.box = self._box()
+        self._render_readout()
+
+    def _inputs(self) -> list[widgets.Widget]:
+        return [self.slider, self.readout]
+
+    def _render_readout(self) -> None:
+        self.readout.value = fmt.percent(self.slider.value / 100, self.lang)
+
+    def _moved(self, _change: object) -> None:
+        self._render_readout()
+        self._changed()
+
+    def read(self) -> float:
+        try:
+            return check_fraction(self.field, check_finite(self.field, self.slider.value / 100))
+        except InputError as err:
+            raise self.error(err.reason, err.value, **err.params) from None
+
+    @property
+    def value(self) -> float:
+        return self.read()
+
+    @value.setter
+    def value(self, fraction: float) -> None:
+        self.slider.value = fraction * 100
+
+    def set(self, fraction: float) -> None:
+        self._silent = True
+        self.slider.value = fraction * 100
+        self._silent = False
+        self._render_readout()
+
+    def set_lang(self, lang: str) -> None:
+        super().set_lang(lang)
+        self._render_readout()
+
+
+def language_toggle(lang: str) -> widgets.ToggleButtons:
+    """The Vietnamese / English switch (each language named in itself)."""
+    toggle = widgets.ToggleButtons(
+        options=[(i18n.tr("lang.name", code), code) for code in i18n.LANGUAGES],
+        value=i18n.normalize_language(lang),
+        style=widgets.ToggleButtonsStyle(button_width="8em"),
+    )
+    toggle.add_class("ck-lang")
+    return toggle
+
+
+def choice(options: list[tuple[str, str]], value: str, css: str) -> widgets.Dropdown:
+    """A drop-down of ``(label, key)`` options with a stable CSS class."""
+    dropdown = widgets.Dropdown(options=options, value=value, layout=widgets.Layout(width="22em"))
+    dropdown.add_class(css)
+    return dropdown

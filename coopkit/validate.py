@@ -1,0 +1,53 @@
+"""Checks shared by the domain functions; each raises `InputError` naming the field."""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+from coopkit.errors import InputError
+
+__all__ = ["check_finite", "check_positive", "check_nonnegative", "check_fraction"]
+
+
+def check_finite(field: str, value: object) -> float:
+    """``value`` as a float; bad input when it is not a number, infinite or NaN.
+
+    >>> check_finite("volume", 12)
+    12.0
+    >>> check_finite("volume", float("nan"))
+    Traceback (most recent call last):
+    ...
+    coopkit.errors.InputError: Sản lượng bán: cần một số hữu hạn (bạn đã nhập nan).
+    """
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise InputError(field, reason="not_a_number", text=str(value))
+    number = float(value)
+    if not math.isfinite(number):
+        raise InputError(field, reason="not_finite", value=number)
+    return number
+
+
+def check_positive(field: str, value: object) -> float:
+    """A finite number greater than zero."""
+    number = check_finite(field, value)
+    if number <= 0:
+        raise InputError(field, reason="not_positive", value=number)
+    return number
+
+
+def check_nonnegative(field: str, value: object) -> float:
+    """A finite number, zero or more."""
+    number = check_finite(field, value)
+    if number < 0:
+        raise InputError(field, reason="negative", value=number)
+    return number
+
+
+def check_fraction(field: str, value: object, *, allow_one: bool = False) -> float:
+    """A rate from 0 up to (but not including, unless ``allow_one``) 1."""
+    number = check_finite(field, value)
+    if number < 0 or number > 1 or (number == 1 and not allow_one):
+        raise InputError(field, reason="not_a_fraction" if not allow_one else "not_a_fraction_incl", value=number)
+    return number
+
