@@ -1,0 +1,185 @@
+"""The apps without a browser: set widget values as a manager would, read what the app shows."""
+
+from __future__ import annotations
+
+import pytest
+
+import coopkit as ck
+from coopkit import data, fmt
+from coopkit.ui import BreakEvenApp, ChannelPricingApp, Lesson, UnitCostApp
+from coopkit.ui.apps import template_cost_items
+
+
+@pytest.fixture(scope="module")
+def products():
+    return data.load_products()
+
+
+def test_unit_cost_app_starts_with_the_template_result(products):
+    app = UnitCostApp(product="ca_phe_nhan_son_la")
+    p = products["ca_phe_nhan_son_la"]
+    expected = ck.cost_summary(template_cost_items(p), p.volume_per_season, p.area_ha, p.units_per_batch)
+    assert app.result.unit_cost == pytest.approx(expected.unit_cost)
+    assert app.error is None
+    assert f'data-key="unit_cost" data-value="{expected.unit_cost!r}"' in app.results.value
+    assert fmt.money(expected.unit_cost, "vi") in app.results.value
+    assert bytes(app.chart.value).startswith(b"\x89PNG")
+    assert "ck-ready" in app.view._dom_classes
+
+
+def test_changing_the_volume_recomputes_the_unit_cost(products):
+    app = UnitCostApp(product="cam_lac_thuy")
+    p = products["cam_lac_thuy"]
+    app.control("volume").unit_choice.value = "kg"
+    app.control("volume").value = 200_000
+    expected = ck.cost_summary(template_cost_items(p), 200_000, p.area_ha, p.units_per_batch)
+    assert app.result.unit_cost == pytest.approx(expected.unit_cost)
+
+
+def test_volume_typed_in_tonnes_is_converted(products):
+    app = UnitCostApp(product="cam_lac_thuy")
+    volume = app.control("volume")
+    volume.unit_choice.value = "tan"
+    volume.text.value = "120"
+    assert app.result.summary.volume == pytest.approx(120_000)
+    volume.unit_choice.value = "ta"  # same quantity, shown in tạ
+    assert volume.text.value == "1.200"
+    assert app.result.summary.volume == pytest.approx(120_000)
+
+
+def test_area_in_sao_changes_the_per_hectare_costs(products):
+    app = UnitCostApp(product="cam_lac_thuy")
+    p = products["cam_lac_thuy"]
+    area = app.control("area_ha")
+    area.unit_choice.value = "sao_bac_bo"
+    assert area.read() == pytest.approx(p.area_ha, rel=1e-4)
+    area.text.value = "100"  # 100 sào Bắc Bộ = 3.6 ha
+    expected = ck.cost_summary(template_cost_items(p), p.volume_per_season, 3.6, p.units_per_batch)
+    assert app.result.summary.total_costs == pytest.approx(expected.total_costs)
+
+
+def test_processing_inputs_change_the_raw_material_cost(products):
+    app = UnitCostApp(product="ca_phe_nhan_son_la")
+    before = app.result.unit_cost
+    app.control("conversion_ratio").value = 6.5
+    assert app.result.unit_cost > before
+    p = products["ca_phe_nhan_son_la"]
+    assert app.result.raw_input_needed == pytest.approx(ck.raw_input_needed(p.volume_per_season, 6.5, p.loss_rate))
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "reason"),
+    [("volume", "0", "not_positive"), ("volume", "", "empty"), ("volume", "nhiều", "not_a_number")],
+)
+def test_bad_volume_shows_a_message_beside_the_box_and_keeps_results(field, text, reason):
+    app = UnitCostApp(product="cam_lac_thuy")
+    good = app.result
+    app.control(field).text.value = text
+    assert app.error is not None and app.error.reason == reason
+    assert app.control(field).error_text.startswith("⚠")
+    assert "Traceback" not in app.control(field).error_text
+    assert app.result is good
+    assert "ck-stale" in app.results._dom_classes
+    app.control(field).text.value = "100"
+    assert app.error is None and app.control(field).error_text == ""
+    assert "ck-stale" not in app.results._dom_classes
+
+
+def test_negative_cost_item_is_named_in_the_message(products):
+    app = UnitCostApp(product="cam_lac_thuy")
+    item = products["cam_lac_thuy"].cost_items[0]
+    control = app.control(f"cost.{item.key}")
+    control.text.value = "-5.000"
+    assert item.name_vi in control.error_text and "âm" in control.error_text
+    app.set_lang("en")
+    assert item.name_en in control.error_text and "negative" in control.error_text
+
+
+def test_break_even_app_matches_the_domain(products):
+    app = BreakEvenApp(product="trung_son_nam")
+    app.control("price_per_unit").value = 3_000
+    fixed = app.control("fixed_costs").read()
+    variable = app.control("variable_cost_per_unit").read()
+    volume = app.control("volume").read()
+    be, _table = app.result
+    assert be.break_even_volume == pytest.approx(ck.break_even_volume(fixed, 3_000, variable))
+    assert be.profit == pytest.approx(ck.profit(volume, 3_000, fixed, variable))
+    assert f'data-key="break_even_volume" data-value="{be.break_even_volume!r}"' in app.results.value
+
+
+def test_price_below_variable_cost_says_so_in_words():
+    app = BreakEvenApp(product="trung_son_nam")
+    variable = app.control("variable_cost_per_unit").read()
+    app.control("price_per_unit").value = round(variable * 0.8)
+    message = app.control("price_per_unit").error_text
+    assert "hòa vốn" in message and app.error.reason == "below_variable_cost"
+    app.set_lang("en")
+    assert "break-even" in app.control("price_per_unit").error_text
+
+
+def test_price_slider_drives_the_price_box():
+    app = BreakEvenApp(product="trung_son_nam")
+    price = app.control("price_per_unit")
+    price.slider.value = 3_500
+    assert price.text.value == "3.500"
+    assert app.result[0].price_per_unit == 3_500
+
+
+def test_channel_app_compares_every_channel(products):
+    app = ChannelPricingApp(product="cam_lac_thuy")
+    app.control("list_price").value = 30_000
+    channels = data.load_channels()
+    cost = app.control("cost_per_unit").read()
+    expected = ck.compare_channels(30_000, channels.values(), cost, 0.2, lang="vi")
+    assert list(app.result["key"]) == list(channels)
+    assert app.result["net_per_unit"].tolist() == pytest.approx(expected["net_per_unit"].tolist())
+    shopee = ck.channel_result(30_000, channels["shopee"], cost).net_per_unit
+    assert f'data-key="net_per_unit:shopee" data-value="{shopee!r}"' in app.results.value
+
+
+def test_language_switch_relabels_and_reformats():
+    app = ChannelPricingApp(product="cam_lac_thuy", lang="vi")
+    app.control("list_price").value = 1_250_000
+    assert app.control("list_price").text.value == "1.250.000"
+    assert "Giá bán theo kênh" in app.title.value
+    app.set_lang("en")
+    assert app.control("list_price").text.value == "1,250,000"
+    assert "Pricing by sales channel" in app.title.value
+    assert "₫1,250,000" in app.results.value
+    assert app.product_choice.label == data.load_products()["cam_lac_thuy"].name("en")
+
+
+def test_picking_another_product_reloads_its_template(products):
+    app = UnitCostApp(product="cam_lac_thuy")
+    app.product_choice.value = "trung_son_nam"
+    p = products["trung_son_nam"]
+    assert {c.field for c in app.controls} >= {f"cost.{i.key}" for i in p.cost_items}
+    expected = ck.cost_summary(template_cost_items(p), p.volume_per_season, p.area_ha, p.units_per_batch)
+    assert app.result.unit_cost == pytest.approx(expected.unit_cost)
+
+
+def test_an_unexpected_failure_shows_a_short_message_not_a_traceback(monkeypatch):
+    app = BreakEvenApp(product="trung_son_nam")
+    monkeypatch.setattr(ck, "break_even", lambda *a, **k: 1 / 0)
+    app.control("fixed_costs").value = 1_000_000
+    assert "giảng viên" in app.summary.value and "Traceback" not in app.summary.value
+    assert "ck-stale" in app.results._dom_classes
+
+
+def test_lesson_page_switches_the_app_and_the_text_together():
+    page = Lesson("break_even", lang="vi")
+    header = page.header()
+    app = page.app(BreakEvenApp, product="trung_son_nam")
+    assert app.toggle is None  # one switch per page, at the top
+    page.toggle.value = "en"
+    assert app.lang == "en" and "Break-even" in header.children[1].value
+    assert "Break-even" in app.title.value
+
+
+def test_start_page_links_keep_the_language():
+    page = Lesson("start", lang="en")
+    box = page.workbook_list()
+    html = box.children[0].value
+    assert "01_unit_cost.ipynb?lang=en" in html and "ck-workbook-link" in html
+    page.set_lang("vi")
+    assert "01_unit_cost.ipynb?lang=vi" in box.children[0].value

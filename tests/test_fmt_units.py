@@ -1,0 +1,84 @@
+"""Money, numbers and percentages through Babel; units a manager thinks in."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coopkit import fmt, units
+from coopkit.errors import InputError
+
+
+def test_money_in_each_locale():
+    assert fmt.money(1_250_000, "vi") == "1.250.000\xa0₫"
+    assert fmt.money(1_250_000, "en") == "₫1,250,000"
+    assert fmt.money(-500, "vi") == "-500\xa0₫"
+    assert fmt.money(math.nan, "vi") == "—"
+
+
+def test_percent_and_number():
+    assert fmt.percent(0.2, "vi") == "20%"
+    assert fmt.percent(0.125, "en") == "12.5%"
+    assert fmt.number(1234.5, "vi", decimals=1) == "1.234,5"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("1.250.000", "vi", 1_250_000),
+        ("1.250.000 ₫", "vi", 1_250_000),
+        ("1.250.000đ", "vi", 1_250_000),
+        ("1,250,000", "en", 1_250_000),
+        ("₫1,250,000", "en", 1_250_000),
+        ("12,5", "vi", 12.5),
+        ("  40 ", "vi", 40),
+        ("-3", "en", -3),
+    ],
+)
+def test_parse_number(text, lang, expected):
+    assert fmt.parse_number(text, lang) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("text", "reason"), [("", "empty"), ("   ", "empty"), ("abc", "not_a_number"), ("1.2.3,4,5", "not_a_number")])
+def test_parse_number_rejects_with_a_reason(text, reason):
+    with pytest.raises(InputError) as info:
+        fmt.parse_number(text, "vi", field="volume")
+    assert info.value.reason == reason and info.value.field == "volume"
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.sampled_from(["vi", "en"]))
+def test_money_shown_in_a_box_reads_back(amount, lang):
+    shown = fmt.number(amount, lang)
+    assert fmt.parse_number(shown, lang) == amount
+
+
+def test_area_units():
+    assert units.area_to_ha(10, "sao_bac_bo") == pytest.approx(0.36)
+    assert units.area_to_ha(2, "sao_trung_bo") == pytest.approx(0.1)
+    assert units.area_to_ha(1, "cong") == pytest.approx(0.1)
+    assert units.area_to_ha(5_000, "m2") == pytest.approx(0.5)
+
+
+def test_weight_units():
+    assert units.weight_to_kg(3, "yen") == 30
+    assert units.weight_to_kg(2, "ta") == 200
+    assert units.weight_to_kg(40, "tan") == 40_000
+
+
+def test_unknown_unit_is_bad_input():
+    with pytest.raises(InputError) as info:
+        units.area_to_ha(1, "mau")
+    assert info.value.field == "area_unit" and "mau" in info.value.message("en")
+
+
+@given(st.floats(min_value=0, max_value=1e7, allow_nan=False), st.sampled_from(sorted(units.AREA_UNITS_M2)))
+def test_area_round_trip(value, unit):
+    assert units.ha_to_area(units.area_to_ha(value, unit), unit) == pytest.approx(value, rel=1e-12, abs=1e-9)
+
+
+@given(st.floats(min_value=0, max_value=1e9, allow_nan=False), st.sampled_from(sorted(units.WEIGHT_UNITS_KG)))
+def test_weight_round_trip(value, unit):
+    assert units.kg_to_weight(units.weight_to_kg(value, unit), unit) == pytest.approx(value, rel=1e-12, abs=1e-9)
