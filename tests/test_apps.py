@@ -7,7 +7,6 @@ import pytest
 import coopkit as ck
 from coopkit import data, fmt
 from coopkit.ui import BreakEvenApp, ChannelPricingApp, Lesson, UnitCostApp
-from coopkit.ui.apps import template_cost_items
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +17,7 @@ def products():
 def test_unit_cost_app_starts_with_the_template_result(products):
     app = UnitCostApp(product="ca_phe_nhan_son_la")
     p = products["ca_phe_nhan_son_la"]
-    expected = ck.cost_summary(template_cost_items(p), p.volume_per_season, p.area_ha, p.units_per_batch)
+    expected = ck.cost_summary(p.all_cost_items(), p.volume_per_season, p.area_ha, p.units_per_batch)
     assert app.result.unit_cost == pytest.approx(expected.unit_cost)
     assert app.error is None
     assert f'data-key="unit_cost" data-value="{expected.unit_cost!r}"' in app.results.value
@@ -32,7 +31,7 @@ def test_changing_the_volume_recomputes_the_unit_cost(products):
     p = products["cam_lac_thuy"]
     app.control("volume").unit_choice.value = "kg"
     app.control("volume").value = 200_000
-    expected = ck.cost_summary(template_cost_items(p), 200_000, p.area_ha, p.units_per_batch)
+    expected = ck.cost_summary(p.all_cost_items(), 200_000, p.area_ha, p.units_per_batch)
     assert app.result.unit_cost == pytest.approx(expected.unit_cost)
 
 
@@ -54,7 +53,7 @@ def test_area_in_sao_changes_the_per_hectare_costs(products):
     area.unit_choice.value = "sao_bac_bo"
     assert area.read() == pytest.approx(p.area_ha, rel=1e-4)
     area.text.value = "100"  # 100 sào Bắc Bộ = 3.6 ha
-    expected = ck.cost_summary(template_cost_items(p), p.volume_per_season, 3.6, p.units_per_batch)
+    expected = ck.cost_summary(p.all_cost_items(), p.volume_per_season, 3.6, p.units_per_batch)
     assert app.result.summary.total_costs == pytest.approx(expected.total_costs)
 
 
@@ -154,7 +153,7 @@ def test_picking_another_product_reloads_its_template(products):
     app.product_choice.value = "trung_son_nam"
     p = products["trung_son_nam"]
     assert {c.field for c in app.controls} >= {f"cost.{i.key}" for i in p.cost_items}
-    expected = ck.cost_summary(template_cost_items(p), p.volume_per_season, p.area_ha, p.units_per_batch)
+    expected = ck.cost_summary(p.all_cost_items(), p.volume_per_season, p.area_ha, p.units_per_batch)
     assert app.result.unit_cost == pytest.approx(expected.unit_cost)
 
 

@@ -24,10 +24,14 @@ def _pyproject_names() -> set[str]:
 
 
 def _conda_names() -> set[str]:
-    names = set()
+    names: set[str] = set()
+    in_dependencies = False
     for line in (ROOT / "environment.yml").read_text().splitlines():
+        if re.match(r"^\S", line):  # a top-level key starts a new section
+            in_dependencies = line.startswith("dependencies:")
+            continue
         match = re.match(r"^\s+-\s+([A-Za-z0-9_.\-]+)", line)
-        if match and not line.strip().endswith(":"):
+        if in_dependencies and match:
             names.add(_name(match.group(1)))
     return names - {"python", "pip"}
 

@@ -29,6 +29,8 @@ def update(domain: str, messages: dict[str, tuple[str, str]]) -> None:
                 copyright_holder="the coopkit developers", charset="utf-8", fuzzy=False,
             )
         for key, texts in messages.items():
+            if key in catalog:
+                del catalog[key]  # Catalog.add merges into an existing entry and keeps its old text
             catalog.add(key, texts[index])
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as f:

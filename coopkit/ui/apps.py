@@ -14,41 +14,12 @@ import pandas as pd
 
 import coopkit as ck
 from coopkit import i18n, plots
-from coopkit.costs import CostItem
 from coopkit.ui.base import App
 from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_positive
 
-__all__ = ["UnitCostApp", "BreakEvenApp", "ChannelPricingApp", "UnitCostResult", "template_cost_items"]
-
-
-def template_cost_items(product: Any, raw_price_per_unit: float | None = None,
-                        conversion_ratio: float | None = None, loss_rate: float | None = None) -> list[CostItem]:
-    """A template's cost items, with its raw material as one variable item per finished unit.
-
-    The raw material's cost per finished unit comes from `coopkit.raw_material_cost_per_unit`
-    (raw price × raw units per finished unit ÷ (1 − loss)).
-    """
-    items = list(product.cost_items)
-    raw_price = product.raw_price_per_unit if raw_price_per_unit is None else raw_price_per_unit
-    if product.raw_price_per_unit > 0:
-        amount = ck.raw_material_cost_per_unit(
-            raw_price,
-            product.conversion_ratio if conversion_ratio is None else conversion_ratio,
-            product.loss_rate if loss_rate is None else loss_rate,
-        )
-        items.append(
-            CostItem(
-                "raw_material",
-                i18n.tr("cost.raw_material", "vi", material=product.raw_material("vi")),
-                i18n.tr("cost.raw_material", "en", material=product.raw_material("en")),
-                amount,
-                "unit",
-                "variable",
-            )
-        )
-    return items
+__all__ = ["UnitCostApp", "BreakEvenApp", "ChannelPricingApp", "UnitCostResult"]
 
 
 def _volume_control(product: Any, lang: str, value: float | None = None) -> Control:
@@ -57,11 +28,6 @@ def _volume_control(product: Any, lang: str, value: float | None = None) -> Cont
         return QuantityBox("volume", volume, lang, dimension="weight", unit="tan" if volume >= 10_000 else "kg",
                            check=check_positive)
     return NumberBox("volume", volume, lang, unit_key=f"unit.{product.unit}", check=check_positive, decimals=0)
-
-
-def _planned_summary(product: Any) -> ck.CostSummary:
-    return ck.cost_summary(template_cost_items(product), product.volume_per_season, product.area_ha,
-                           product.units_per_batch)
 
 
 @dataclass(frozen=True)
@@ -97,7 +63,7 @@ class UnitCostApp(App):
                           label={"vi": item.name_vi, "en": item.name_en or item.name_vi},
                           unit_key=f"unit.vnd_per_{item.basis if item.basis != 'unit' else product.unit}")
             )
-        if product.raw_price_per_unit > 0:
+        if product.has_raw_material:
             controls += [
                 NumberBox("raw_price_per_unit", product.raw_price_per_unit, lang, money=True,
                           label={code: i18n.tr("app.unit_cost.raw_price", code, material=product.raw_material(code))
@@ -112,14 +78,14 @@ class UnitCostApp(App):
     def compute(self) -> UnitCostResult:
         values = self.read_all()
         product = self.product
-        items = [replace(item, amount=values[f"cost.{item.key}"]) for item in product.cost_items]
+        edited = replace(product, cost_items=tuple(replace(item, amount=values[f"cost.{item.key}"])
+                                                   for item in product.cost_items))
         raw_needed = None
-        if product.raw_price_per_unit > 0:
-            items = template_cost_items(
-                replace(product, cost_items=tuple(items)),
-                values["raw_price_per_unit"], values["conversion_ratio"], values["loss_rate"],
-            )
+        if product.has_raw_material:
+            edited = replace(edited, raw_price_per_unit=values["raw_price_per_unit"],
+                             conversion_ratio=values["conversion_ratio"], loss_rate=values["loss_rate"])
             raw_needed = ck.raw_input_needed(values["volume"], values["conversion_ratio"], values["loss_rate"])
+        items = edited.all_cost_items()
         area = values.get("area_ha", product.area_ha)
         summary = ck.cost_summary(items, values["volume"], area, product.units_per_batch)
         breakdown = ck.cost_breakdown(items, values["volume"], area, product.units_per_batch, lang=self.lang)
@@ -160,7 +126,7 @@ class BreakEvenApp(App):
 
     def build_controls(self) -> list[Control]:
         product, lang = self.product, self.lang
-        planned = _planned_summary(product)
+        planned = product.cost_summary()
         price = product.price_per_unit
         return [
             NumberBox("fixed_costs", planned.fixed_costs, lang, money=True),
@@ -211,7 +177,7 @@ class ChannelPricingApp(App):
         product, lang = self.product, self.lang
         price = product.price_per_unit
         return [
-            NumberBox("cost_per_unit", _planned_summary(product).unit_cost, lang, money=True,
+            NumberBox("cost_per_unit", product.cost_summary().unit_cost, lang, money=True,
                       unit_key=f"unit.vnd_per_{product.unit}"),
             NumberBox("list_price", price, lang, money=True, unit_key=f"unit.vnd_per_{product.unit}",
                       check=check_positive, slider=(0.0, round(price * 4), max(round(price / 100), 1))),

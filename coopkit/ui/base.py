@@ -93,15 +93,15 @@ class App(ABC):
         self.chart_box.add_class("ck-chart")
 
         header = [self.title] + ([self.toggle] if self.toggle is not None else [])
+        product_row = widgets.HBox([self.product_label, self.product_choice], layout=widgets.Layout(align_items="center"))
+        left = widgets.VBox([product_row, self.controls_box], layout=widgets.Layout(flex="1 1 480px", min_width="320px"))
+        right = widgets.VBox([self.summary, self.results, self.chart_box],
+                             layout=widgets.Layout(flex="1 1 520px", min_width="320px"))
         self.view = widgets.VBox(
             [
                 widgets.HBox(header, layout=widgets.Layout(justify_content="space-between", flex_flow="row wrap")),
                 self.help,
-                widgets.HBox([self.product_label, self.product_choice], layout=widgets.Layout(align_items="center")),
-                self.controls_box,
-                self.summary,
-                self.results,
-                self.chart_box,
+                widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start")),
             ]
         )
         self.view.add_class("ck-app")

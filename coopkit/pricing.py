@@ -1,0 +1,514 @@
+"""Prices: markup and margin, and what a sales channel leaves the cooperative.
+
+Markup is profit ÷ cost; margin is profit ÷ price. A 25 % markup is a 20 % margin: the
+two are easy to confuse and the lessons practise converting between them.
+
+A sales channel (a wholesale market, a supermarket, an online marketplace) takes part of
+the list price: a commission and a payment fee as shares of the price, the VAT included in
+the price, and per-order costs the seller pays (a fixed fee, packaging, shipping).
+`channel_result` shows what is left per unit; `price_for_channel_margin` finds the list
+price that leaves a target margin; `compare_channels` puts channels side by side.
+
+All amounts are positive VND; rates are fractions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from coopkit.errors import InputError
+from coopkit.i18n import normalize_language
+from coopkit.validate import check_fraction, check_nonnegative, check_positive
+
+__all__ = [
+    "price_for_markup",
+    "price_for_margin",
+    "markup_to_margin",
+    "margin_to_markup",
+    "Channel",
+    "ChannelResult",
+    "channel_result",
+    "price_for_channel_margin",
+    "compare_channels",
+]
+
+
+def price_for_markup(cost_per_unit: float, markup: float) -> float:
+    """The price that adds ``markup`` (a fraction of the cost) to the cost.
+
+    Parameters
+    ----------
+    cost_per_unit
+        VND per unit (zero or more).
+    markup
+        Profit as a fraction of the cost (zero or more; may exceed 1).
+
+    Returns
+    -------
+    float
+        ``cost_per_unit × (1 + markup)``, VND per unit.
+
+    Examples
+    --------
+    Green coffee costs the cooperative 118 000 đ/kg; with a 25 % markup it sells at:
+
+    >>> price_for_markup(118_000, 0.25)
+    147500.0
+    """
+    cost_per_unit = check_nonnegative("cost_per_unit", cost_per_unit)
+    markup = check_nonnegative("markup", markup)
+    return cost_per_unit * (1.0 + markup)
+
+
+def price_for_margin(cost_per_unit: float, margin: float) -> float:
+    """The price at which profit is ``margin`` (a fraction) of the price.
+
+    Parameters
+    ----------
+    cost_per_unit
+        VND per unit (zero or more).
+    margin
+        Profit as a fraction of the price, from 0 up to but not including 1.
+
+    Returns
+    -------
+    float
+        ``cost_per_unit / (1 − margin)``, VND per unit.
+
+    Examples
+    --------
+    For a 20 % margin on green coffee that costs 118 000 đ/kg, the price is the same as
+    with a 25 % markup:
+
+    >>> price_for_margin(118_000, 0.20)
+    147500.0
+    """
+    cost_per_unit = check_nonnegative("cost_per_unit", cost_per_unit)
+    margin = check_fraction("margin", margin)
+    return cost_per_unit / (1.0 - margin)
+
+
+def markup_to_margin(markup: float) -> float:
+    """The margin (profit ÷ price) that a markup (profit ÷ cost) gives.
+
+    Parameters
+    ----------
+    markup
+        Zero or more.
+
+    Returns
+    -------
+    float
+        ``markup / (1 + markup)``.
+
+    Examples
+    --------
+    A 25 % markup is a 20 % margin:
+
+    >>> markup_to_margin(0.25)
+    0.2
+    """
+    markup = check_nonnegative("markup", markup)
+    return markup / (1.0 + markup)
+
+
+def margin_to_markup(margin: float) -> float:
+    """The markup (profit ÷ cost) that a margin (profit ÷ price) needs.
+
+    Parameters
+    ----------
+    margin
+        From 0 up to but not including 1.
+
+    Returns
+    -------
+    float
+        ``margin / (1 − margin)``.
+
+    Examples
+    --------
+    A 20 % margin is a 25 % markup:
+
+    >>> margin_to_markup(0.2)
+    0.25
+    """
+    margin = check_fraction("margin", margin)
+    return margin / (1.0 - margin)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A way of selling, and what it takes from the list price.
+
+    Parameters
+    ----------
+    key
+        Short code, unique among the channels compared (``"san_tmdt"``).
+    name_vi, name_en
+        The name a manager reads; an empty English name falls back to the Vietnamese one.
+    commission_rate
+        Share of the list price the channel keeps (commission, discount to the retailer).
+    payment_fee_rate
+        Share of the list price taken for payment (card, e-wallet, cash on delivery).
+    fixed_fee_per_order
+        VND per order the seller pays the channel.
+    packaging_per_order
+        VND per order for boxes, bags, labels.
+    shipping_per_order
+        VND per order of shipping paid by the seller (zero when the buyer pays it).
+    units_per_order
+        Units in a typical order (more than zero); per-order costs are spread over them.
+    vat_rate
+        VAT rate included in the list price; the seller remits ``price × vat / (1 + vat)``.
+
+    The commission, the payment fee and the VAT share together must stay below 100 % of
+    the price.
+
+    Examples
+    --------
+    An online marketplace with an illustrative 10 % commission and 5 % payment fee; the
+    cooperative packs each 5 kg order of oranges in a 20 000 đ box:
+
+    >>> online = Channel("san_tmdt", "Sàn thương mại điện tử", "Online marketplace",
+    ...                  commission_rate=0.10, payment_fee_rate=0.05,
+    ...                  packaging_per_order=20_000, units_per_order=5)
+    >>> online.name("vi"), round(online.percentage_share, 2)
+    ('Sàn thương mại điện tử', 0.15)
+    """
+
+    key: str
+    name_vi: str
+    name_en: str
+    commission_rate: float = 0.0
+    payment_fee_rate: float = 0.0
+    fixed_fee_per_order: float = 0.0
+    packaging_per_order: float = 0.0
+    shipping_per_order: float = 0.0
+    units_per_order: float = 1.0
+    vat_rate: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("key", "name_vi"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise InputError("channel", reason="empty_name", value=value)
+        if not isinstance(self.name_en, str):
+            raise InputError("channel", reason="empty_name", value=self.name_en)
+        checked = {
+            "commission_rate": check_fraction("commission_rate", self.commission_rate),
+            "payment_fee_rate": check_fraction("payment_fee_rate", self.payment_fee_rate),
+            "fixed_fee_per_order": check_nonnegative("fixed_fee_per_order", self.fixed_fee_per_order),
+            "packaging_per_order": check_nonnegative("packaging_per_order", self.packaging_per_order),
+            "shipping_per_order": check_nonnegative("shipping_per_order", self.shipping_per_order),
+            "units_per_order": check_positive("units_per_order", self.units_per_order),
+            "vat_rate": check_fraction("vat_rate", self.vat_rate),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+        if self.percentage_share >= 1.0:
+            raise InputError(
+                "commission_rate",
+                reason="fees_too_high",
+                value=self.commission_rate,
+                payment_fee_rate=self.payment_fee_rate,
+                vat_share=self.vat_share,
+            )
+
+    def name(self, lang: str | None = None) -> str:
+        """The channel's name in ``lang`` (``"vi"`` or ``"en"``)."""
+        if normalize_language(lang) == "en" and self.name_en.strip():
+            return self.name_en
+        return self.name_vi
+
+    @property
+    def vat_share(self) -> float:
+        """Share of the VAT-inclusive list price that is VAT: ``vat / (1 + vat)``."""
+        return self.vat_rate / (1.0 + self.vat_rate)
+
+    @property
+    def percentage_share(self) -> float:
+        """Share of the list price taken by commission, payment fee and VAT together."""
+        return self.commission_rate + self.payment_fee_rate + self.vat_share
+
+    @property
+    def per_order_costs(self) -> float:
+        """VND per order the seller pays: fixed fee + packaging + shipping."""
+        return self.fixed_fee_per_order + self.packaging_per_order + self.shipping_per_order
+
+
+@dataclass(frozen=True)
+class ChannelResult:
+    """What one unit sold through a channel leaves the cooperative.
+
+    Attributes
+    ----------
+    channel_key
+        The channel's code.
+    list_price
+        VND per unit the buyer pays (VAT included).
+    units_per_order
+        Units in a typical order.
+    vat_per_unit, commission_per_unit, payment_fee_per_unit
+        VND per unit taken by VAT, commission and payment fee.
+    per_order_costs_per_unit
+        Fixed fee, packaging and shipping per order, divided by the units in an order.
+    net_per_unit, net_per_order
+        VND the cooperative keeps per unit and per order (may be negative).
+    cost_per_unit
+        VND the unit cost the cooperative.
+    profit_per_unit
+        ``net_per_unit − cost_per_unit``.
+    margin
+        ``profit_per_unit / list_price``.
+    fees_share
+        ``1 − net_per_unit / list_price``: the share of the price that does not reach the
+        cooperative.
+    """
+
+    channel_key: str
+    list_price: float
+    units_per_order: float
+    vat_per_unit: float
+    commission_per_unit: float
+    payment_fee_per_unit: float
+    per_order_costs_per_unit: float
+    net_per_unit: float
+    net_per_order: float
+    cost_per_unit: float
+    profit_per_unit: float
+    margin: float
+    fees_share: float
+
+    @property
+    def fees_per_unit(self) -> float:
+        """All deductions from the list price, VND per unit: ``list_price − net_per_unit``."""
+        return self.list_price - self.net_per_unit
+
+    def to_frame(self) -> pd.DataFrame:
+        """The numbers as a table with columns ``key`` and ``value``; the channel's code is in
+        ``attrs["channel_key"]``.
+
+        >>> result = channel_result(35_000, Channel("cho", "Chợ đầu mối", "Wholesale market"))
+        >>> table = result.to_frame()
+        >>> table.attrs["channel_key"], float(table.set_index("key").loc["net_per_unit", "value"])
+        ('cho', 35000.0)
+        """
+        values = asdict(self)
+        key = values.pop("channel_key")
+        table = pd.DataFrame({"key": list(values), "value": [float(v) for v in values.values()]})
+        table.attrs["channel_key"] = key
+        return table
+
+
+def channel_result(list_price: float, channel: Channel, cost_per_unit: float = 0.0) -> ChannelResult:
+    """What the cooperative keeps per unit when it sells at ``list_price`` through ``channel``.
+
+    Parameters
+    ----------
+    list_price
+        VND per unit the buyer pays, VAT included (more than zero).
+    channel
+        The sales channel.
+    cost_per_unit
+        VND the unit costs the cooperative (zero or more).
+
+    Returns
+    -------
+    ChannelResult
+        ``net_per_unit = list_price − VAT − commission − payment fee − per-order costs /
+        units_per_order``. It may be negative (a fixed fee can eat a cheap item): that is a
+        result, not an error.
+
+    Examples
+    --------
+    Lạc Thủy oranges at 35 000 đ/kg on an online marketplace (illustrative 10 % commission,
+    5 % payment fee, a 20 000 đ box per 5 kg order); they cost 15 000 đ/kg:
+
+    >>> online = Channel("san_tmdt", "Sàn thương mại điện tử", "Online marketplace",
+    ...                  commission_rate=0.10, payment_fee_rate=0.05,
+    ...                  packaging_per_order=20_000, units_per_order=5)
+    >>> r = channel_result(35_000, online, cost_per_unit=15_000)
+    >>> r.net_per_unit, r.profit_per_unit, round(r.margin, 3)
+    (25750.0, 10750.0, 0.307)
+    """
+    if not isinstance(channel, Channel):
+        raise TypeError(f"channel must be a Channel, not {type(channel).__name__}")
+    list_price = check_positive("list_price", list_price)
+    cost_per_unit = check_nonnegative("cost_per_unit", cost_per_unit)
+    vat = list_price * channel.vat_share
+    commission = list_price * channel.commission_rate
+    payment = list_price * channel.payment_fee_rate
+    per_order = channel.per_order_costs / channel.units_per_order
+    net = list_price - vat - commission - payment - per_order
+    profit_per_unit = net - cost_per_unit
+    return ChannelResult(
+        channel_key=channel.key,
+        list_price=list_price,
+        units_per_order=channel.units_per_order,
+        vat_per_unit=vat,
+        commission_per_unit=commission,
+        payment_fee_per_unit=payment,
+        per_order_costs_per_unit=per_order,
+        net_per_unit=net,
+        net_per_order=net * channel.units_per_order,
+        cost_per_unit=cost_per_unit,
+        profit_per_unit=profit_per_unit,
+        margin=profit_per_unit / list_price,
+        fees_share=1.0 - net / list_price,
+    )
+
+
+def price_for_channel_margin(cost_per_unit: float, target_margin: float, channel: Channel) -> float:
+    """The list price at which the cooperative's profit is ``target_margin`` of the price.
+
+    With ``a`` the share of the price left after commission, payment fee and VAT, and
+    ``b`` the per-order costs per unit, the cooperative keeps ``a × price − b``; the margin
+    ``(a × price − b − cost) / price`` equals the target at
+    ``price = (b + cost) / (a − target)``.
+
+    Parameters
+    ----------
+    cost_per_unit
+        VND the unit costs the cooperative (more than zero).
+    target_margin
+        Profit as a fraction of the list price, from 0 up to but not including 1.
+    channel
+        The sales channel.
+
+    Returns
+    -------
+    float
+        VND per unit, VAT included.
+
+    Raises
+    ------
+    InputError
+        ``margin_unreachable`` on ``target_margin`` when the channel's percentage fees
+        leave no more than the target: no price reaches it.
+
+    Examples
+    --------
+    At what price must the oranges be listed online for a 30 % margin?
+
+    >>> online = Channel("san_tmdt", "Sàn thương mại điện tử", "Online marketplace",
+    ...                  commission_rate=0.10, payment_fee_rate=0.05,
+    ...                  packaging_per_order=20_000, units_per_order=5)
+    >>> price = price_for_channel_margin(15_000, 0.30, online)
+    >>> round(price), round(channel_result(price, online, 15_000).margin, 6)
+    (34545, 0.3)
+    """
+    if not isinstance(channel, Channel):
+        raise TypeError(f"channel must be a Channel, not {type(channel).__name__}")
+    cost_per_unit = check_positive("cost_per_unit", cost_per_unit)
+    target_margin = check_fraction("target_margin", target_margin)
+    kept_share = 1.0 - channel.percentage_share
+    if kept_share - target_margin <= 0:
+        raise InputError(
+            "target_margin",
+            reason="margin_unreachable",
+            value=target_margin,
+            fees_share=channel.percentage_share,
+            max_margin=kept_share,
+        )
+    per_order = channel.per_order_costs / channel.units_per_order
+    return (per_order + cost_per_unit) / (kept_share - target_margin)
+
+
+def _check_channels(channels: Iterable[Channel]) -> list[Channel]:
+    """The channels as a list; bad input when empty or when two share a key."""
+    checked = list(channels)
+    if not checked:
+        raise InputError("channels", reason="no_channels")
+    seen: set[str] = set()
+    for channel in checked:
+        if not isinstance(channel, Channel):
+            raise TypeError(f"channels must be Channel objects, not {type(channel).__name__}")
+        if channel.key in seen:
+            raise InputError("channel", reason="duplicate_key", value=channel.key)
+        seen.add(channel.key)
+    return checked
+
+
+def compare_channels(
+    list_price: float | Mapping[str, float],
+    channels: Iterable[Channel],
+    cost_per_unit: float = 0.0,
+    target_margin: float | None = None,
+    lang: str | None = "vi",
+) -> pd.DataFrame:
+    """Channels side by side: what each leaves per unit and per order, and its margin.
+
+    Parameters
+    ----------
+    list_price
+        VND per unit, VAT included: one price for every channel, or a dict
+        ``{channel_key: price}``.
+    channels
+        The channels (at least one, each with its own key).
+    cost_per_unit
+        VND the unit costs the cooperative (zero or more; more than zero with a target).
+    target_margin
+        When given, the column ``price_for_target`` holds each channel's list price for this
+        margin (NaN where no price reaches it).
+    lang
+        Language of the ``channel`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key, channel, list_price, fees_per_unit, net_per_unit, net_per_order,
+        profit_per_unit, margin, fees_share`` and, with a target, ``price_for_target``.
+
+    Examples
+    --------
+    Oranges costing 15 000 đ/kg: the wholesale market pays 18 000 đ/kg, a supermarket lists
+    them at 32 000 đ/kg but keeps an illustrative 25 % and the price includes 5 % VAT:
+
+    >>> channels = [
+    ...     Channel("cho", "Chợ đầu mối", "Wholesale market"),
+    ...     Channel("sieu_thi", "Siêu thị", "Supermarket", commission_rate=0.25, vat_rate=0.05),
+    ... ]
+    >>> table = compare_channels({"cho": 18_000, "sieu_thi": 32_000}, channels,
+    ...                          cost_per_unit=15_000, target_margin=0.2, lang="en")
+    >>> print(table[["channel", "net_per_unit", "margin", "price_for_target"]].round(2).to_string(index=False))
+             channel  net_per_unit  margin  price_for_target
+    Wholesale market      18000.00    0.17          18750.00
+         Supermarket      22476.19    0.23          29857.82
+    """
+    channel_list = _check_channels(channels)
+    cost_per_unit = check_nonnegative("cost_per_unit", cost_per_unit)
+    if target_margin is not None:
+        target_margin = check_fraction("target_margin", target_margin)
+    rows = []
+    for channel in channel_list:
+        if isinstance(list_price, Mapping):
+            if channel.key not in list_price:
+                raise InputError("list_price", reason="missing_channel_price", channel=channel.key)
+            price = list_price[channel.key]
+        else:
+            price = list_price
+        r = channel_result(price, channel, cost_per_unit)
+        row: dict[str, object] = {
+            "key": channel.key,
+            "channel": channel.name(lang),
+            "list_price": r.list_price,
+            "fees_per_unit": r.fees_per_unit,
+            "net_per_unit": r.net_per_unit,
+            "net_per_order": r.net_per_order,
+            "profit_per_unit": r.profit_per_unit,
+            "margin": r.margin,
+            "fees_share": r.fees_share,
+        }
+        if target_margin is not None:
+            try:
+                row["price_for_target"] = price_for_channel_margin(cost_per_unit, target_margin, channel)
+            except InputError as err:
+                if err.reason != "margin_unreachable":
+                    raise
+                row["price_for_target"] = math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,379 @@
+"""Tests for coopkit.pricing: worked examples, edge cases, invariants and regressions."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from coopkit import i18n
+from coopkit.errors import InputError
+from coopkit.fields import FIELD_KINDS
+from coopkit.pricing import (
+    Channel,
+    ChannelResult,
+    channel_result,
+    compare_channels,
+    margin_to_markup,
+    markup_to_margin,
+    price_for_channel_margin,
+    price_for_margin,
+    price_for_markup,
+)
+
+
+def assert_input_error(excinfo: pytest.ExceptionInfo[InputError], field: str, reason: str) -> None:
+    """The error names ``field`` and ``reason`` and reads as a full sentence in vi and en."""
+    err = excinfo.value
+    assert (err.field, err.reason) == (field, reason)
+    assert field in FIELD_KINDS
+    texts = {}
+    for lang in ("vi", "en"):
+        assert i18n.has(f"error.{reason}", lang), f"error.{reason} missing in {lang}"
+        text = err.message(lang)
+        assert text.strip(), lang
+        assert "{" not in text and "}" not in text, text
+        assert "error." not in text, text
+        texts[lang] = text
+    assert texts["vi"] != texts["en"]
+
+
+# Channels for Lạc Thủy oranges (illustrative fees, not any platform's published tariff).
+WHOLESALE = Channel("cho", "Chợ đầu mối", "Wholesale market")
+ONLINE = Channel(
+    "san_tmdt",
+    "Sàn thương mại điện tử",
+    "Online marketplace",
+    commission_rate=0.10,
+    payment_fee_rate=0.05,
+    packaging_per_order=20_000,
+    units_per_order=5,
+)
+SUPERMARKET = Channel("sieu_thi", "Siêu thị", "Supermarket", commission_rate=0.25, vat_rate=0.05)
+
+
+# 1. Worked examples -------------------------------------------------------------------------
+
+
+def test_markup_and_margin_by_hand() -> None:
+    # 25 % on cost: 100 → 125; profit 25 is 25 / 125 = 20 % of the price.
+    assert markup_to_margin(0.25) == 0.2
+    assert margin_to_markup(0.2) == 0.25
+    assert price_for_markup(100_000, 0.25) == 125_000.0
+    assert price_for_margin(100_000, 0.20) == 125_000.0
+    # A 150 % markup (a cheap raw product sold dear) is a 60 % margin.
+    assert markup_to_margin(1.5) == 0.6
+    assert price_for_markup(10_000, 1.5) == 25_000.0
+
+
+def test_online_oranges_by_hand() -> None:
+    # 35 000 đ/kg: commission 3 500, payment 1 750, box 20 000 / 5 kg = 4 000 per kg.
+    # Net 35 000 − 3 500 − 1 750 − 4 000 = 25 750 đ/kg; × 5 = 128 750 per order.
+    # Cost 15 000 → profit 10 750 đ/kg; margin 10 750 / 35 000 = 0.30714.
+    r = channel_result(35_000, ONLINE, cost_per_unit=15_000)
+    assert (r.commission_per_unit, r.payment_fee_per_unit, r.per_order_costs_per_unit) == (3_500, 1_750, 4_000)
+    assert r.vat_per_unit == 0
+    assert r.net_per_unit == 25_750 and r.net_per_order == 128_750
+    assert r.profit_per_unit == 10_750
+    assert r.margin == pytest.approx(0.307143, rel=1e-5)
+    # 1 − 25 750 / 35 000 = 0.26429.
+    assert r.fees_share == pytest.approx(0.264286, rel=1e-5)
+    assert r.fees_per_unit == 9_250
+
+
+def test_supermarket_with_vat_by_hand() -> None:
+    # 32 000 đ/kg with 5 % VAT inside: VAT = 32 000 × 0.05 / 1.05 = 1 523.81;
+    # commission 25 % = 8 000; net 32 000 − 1 523.81 − 8 000 = 22 476.19 đ/kg.
+    r = channel_result(32_000, SUPERMARKET, cost_per_unit=15_000)
+    assert r.vat_per_unit == pytest.approx(1_523.8095, rel=1e-7)
+    assert r.commission_per_unit == 8_000
+    assert r.net_per_unit == pytest.approx(22_476.1905, rel=1e-7)
+
+
+def test_price_for_online_margin_by_hand() -> None:
+    # Kept share a = 1 − 0.10 − 0.05 = 0.85; per-order b = 4 000; cost 15 000; target 30 %:
+    # price = (4 000 + 15 000) / (0.85 − 0.30) = 34 545.45 đ/kg.
+    price = price_for_channel_margin(15_000, 0.30, ONLINE)
+    assert price == pytest.approx(34_545.4545, rel=1e-8)
+    assert channel_result(price, ONLINE, 15_000).margin == pytest.approx(0.30, abs=1e-12)
+
+
+def test_price_for_supermarket_margin_by_hand() -> None:
+    # a = 1 / 1.05 − 0.25 = 0.702381; price = 15 000 / (0.702381 − 0.2) = 29 857.82 đ/kg.
+    assert price_for_channel_margin(15_000, 0.2, SUPERMARKET) == pytest.approx(29_857.82, rel=1e-6)
+
+
+def test_compare_channels_by_hand() -> None:
+    table = compare_channels(
+        {"cho": 18_000, "san_tmdt": 35_000, "sieu_thi": 32_000},
+        [WHOLESALE, ONLINE, SUPERMARKET],
+        cost_per_unit=15_000,
+        target_margin=0.2,
+        lang="en",
+    )
+    assert list(table.columns) == [
+        "key", "channel", "list_price", "fees_per_unit", "net_per_unit", "net_per_order",
+        "profit_per_unit", "margin", "fees_share", "price_for_target",
+    ]
+    assert table["key"].tolist() == ["cho", "san_tmdt", "sieu_thi"]
+    assert table["channel"].tolist() == ["Wholesale market", "Online marketplace", "Supermarket"]
+    # Wholesale keeps everything: 18 000 − 15 000 = 3 000 đ/kg, margin 1/6; for 20 %: 15 000 / 0.8.
+    assert table.loc[0, "net_per_unit"] == 18_000 and table.loc[0, "fees_per_unit"] == 0
+    assert table.loc[0, "margin"] == pytest.approx(1 / 6)
+    assert table.loc[0, "price_for_target"] == 18_750
+    # Online: as worked above; for 20 %: 19 000 / 0.65 = 29 230.77.
+    assert table.loc[1, "net_per_order"] == 128_750
+    assert table.loc[1, "price_for_target"] == pytest.approx(29_230.769, rel=1e-6)
+    assert table.loc[2, "net_per_unit"] == pytest.approx(22_476.1905, rel=1e-7)
+
+
+def test_compare_channels_one_price_and_no_target() -> None:
+    table = compare_channels(30_000, [WHOLESALE, ONLINE])
+    assert "price_for_target" not in table.columns
+    assert table["list_price"].tolist() == [30_000, 30_000]
+    assert table["channel"].tolist() == ["Chợ đầu mối", "Sàn thương mại điện tử"]
+
+
+def test_channel_result_to_frame() -> None:
+    table = channel_result(35_000, ONLINE, 15_000).to_frame()
+    assert list(table.columns) == ["key", "value"]
+    assert table.attrs["channel_key"] == "san_tmdt"
+    assert table.set_index("key").loc["net_per_unit", "value"] == 25_750
+    assert "channel_key" not in table["key"].tolist()
+    assert len(table) == len(ChannelResult.__dataclass_fields__) - 1
+
+
+def test_channel_names() -> None:
+    assert ONLINE.name("vi") == "Sàn thương mại điện tử" and ONLINE.name("en") == "Online marketplace"
+    assert Channel("x", "Bán tại vườn", "").name("en") == "Bán tại vườn"
+
+
+# 2. Edge cases ------------------------------------------------------------------------------
+
+
+def test_a_fixed_fee_can_eat_a_cheap_item() -> None:
+    # 10 000 đ eggs pack, 15 000 đ fixed fee per single-unit order: net −5 000. A result, not an error.
+    channel = Channel("app", "Ứng dụng giao hàng", "Delivery app", fixed_fee_per_order=15_000)
+    r = channel_result(10_000, channel, cost_per_unit=6_000)
+    assert r.net_per_unit == -5_000 and r.profit_per_unit == -11_000
+    assert r.fees_share == 1.5
+
+
+def test_zero_margin_and_zero_markup() -> None:
+    assert price_for_margin(10_000, 0) == 10_000 and price_for_markup(10_000, 0) == 10_000
+    assert markup_to_margin(0) == 0 and margin_to_markup(0) == 0
+    assert price_for_channel_margin(10_000, 0, WHOLESALE) == 10_000
+
+
+def test_margin_of_one_is_rejected() -> None:
+    for call in (lambda: price_for_margin(10_000, 1.0), lambda: margin_to_markup(1.0)):
+        with pytest.raises(InputError) as excinfo:
+            call()
+        assert_input_error(excinfo, "margin", "not_a_fraction")
+
+
+def test_negative_markup_and_cost() -> None:
+    with pytest.raises(InputError) as excinfo:
+        price_for_markup(10_000, -0.1)
+    assert_input_error(excinfo, "markup", "negative")
+    with pytest.raises(InputError) as excinfo:
+        price_for_markup(-10_000, 0.1)
+    assert_input_error(excinfo, "cost_per_unit", "negative")
+    with pytest.raises(InputError) as excinfo:
+        markup_to_margin(-0.5)
+    assert_input_error(excinfo, "markup", "negative")
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_non_finite_inputs(bad: float) -> None:
+    with pytest.raises(InputError) as excinfo:
+        channel_result(bad, ONLINE)
+    assert_input_error(excinfo, "list_price", "not_finite")
+    with pytest.raises(InputError) as excinfo:
+        Channel("x", "X", "X", shipping_per_order=bad)
+    assert_input_error(excinfo, "shipping_per_order", "not_finite")
+    with pytest.raises(InputError) as excinfo:
+        price_for_markup(10_000, bad)
+    assert_input_error(excinfo, "markup", "not_finite")
+
+
+@pytest.mark.parametrize("price", [0, -1])
+def test_list_price_must_be_positive(price: float) -> None:
+    with pytest.raises(InputError) as excinfo:
+        channel_result(price, ONLINE)
+    assert_input_error(excinfo, "list_price", "not_positive")
+
+
+@pytest.mark.parametrize(
+    "kwargs, field, reason",
+    [
+        ({"commission_rate": -0.1}, "commission_rate", "not_a_fraction"),
+        ({"commission_rate": 1.0}, "commission_rate", "not_a_fraction"),
+        ({"payment_fee_rate": 1.2}, "payment_fee_rate", "not_a_fraction"),
+        ({"vat_rate": -0.05}, "vat_rate", "not_a_fraction"),
+        ({"fixed_fee_per_order": -1}, "fixed_fee_per_order", "negative"),
+        ({"packaging_per_order": -1}, "packaging_per_order", "negative"),
+        ({"units_per_order": 0}, "units_per_order", "not_positive"),
+        ({"commission_rate": 0.6, "payment_fee_rate": 0.4}, "commission_rate", "fees_too_high"),
+        ({"commission_rate": 0.5, "payment_fee_rate": 0.45, "vat_rate": 0.1}, "commission_rate", "fees_too_high"),
+    ],
+)
+def test_channel_validation(kwargs: dict[str, float], field: str, reason: str) -> None:
+    with pytest.raises(InputError) as excinfo:
+        Channel("x", "Kênh X", "Channel X", **kwargs)
+    assert_input_error(excinfo, field, reason)
+
+
+def test_fees_too_high_message_shows_each_part() -> None:
+    with pytest.raises(InputError) as excinfo:
+        Channel("x", "X", "X", commission_rate=0.5, payment_fee_rate=0.45, vat_rate=0.1)
+    vi, en = excinfo.value.message("vi"), excinfo.value.message("en")
+    assert "50%" in vi and "45%" in vi and "9,1%" in vi
+    assert "50%" in en and "45%" in en and "9.1%" in en
+
+
+@pytest.mark.parametrize("key, name_vi", [("", "X"), ("x", ""), (None, "X")])
+def test_channel_needs_a_code_and_a_name(key: object, name_vi: str) -> None:
+    with pytest.raises(InputError) as excinfo:
+        Channel(key, name_vi, "X")  # type: ignore[arg-type]
+    assert_input_error(excinfo, "channel", "empty_name")
+
+
+@pytest.mark.parametrize("target", [0.85, 0.9])
+def test_margin_unreachable(target: float) -> None:
+    # Online keeps 85 % of the price at most: a 85 % or 90 % margin is out of reach.
+    with pytest.raises(InputError) as excinfo:
+        price_for_channel_margin(15_000, target, ONLINE)
+    assert_input_error(excinfo, "target_margin", "margin_unreachable")
+    err = excinfo.value
+    assert err.params["fees_share"] == pytest.approx(0.15)
+    assert err.params["max_margin"] == pytest.approx(0.85)
+    assert "15%" in err.message("vi") and "85%" in err.message("en")
+
+
+def test_price_for_channel_margin_needs_a_cost() -> None:
+    with pytest.raises(InputError) as excinfo:
+        price_for_channel_margin(0, 0.2, ONLINE)
+    assert_input_error(excinfo, "cost_per_unit", "not_positive")
+    with pytest.raises(InputError) as excinfo:
+        price_for_channel_margin(15_000, 1.0, ONLINE)
+    assert_input_error(excinfo, "target_margin", "not_a_fraction")
+
+
+def test_compare_channels_unreachable_target_is_nan() -> None:
+    greedy = Channel("greedy", "Đại lý", "Agent", commission_rate=0.45)
+    table = compare_channels(30_000, [WHOLESALE, greedy], cost_per_unit=15_000, target_margin=0.6)
+    assert table.loc[0, "price_for_target"] == pytest.approx(37_500)
+    assert math.isnan(table.loc[1, "price_for_target"])
+
+
+def test_compare_channels_errors() -> None:
+    with pytest.raises(InputError) as excinfo:
+        compare_channels(30_000, [])
+    assert_input_error(excinfo, "channels", "no_channels")
+    with pytest.raises(InputError) as excinfo:
+        compare_channels(30_000, [WHOLESALE, WHOLESALE])
+    assert_input_error(excinfo, "channel", "duplicate_key")
+    with pytest.raises(InputError) as excinfo:
+        compare_channels({"cho": 18_000}, [WHOLESALE, ONLINE])
+    assert_input_error(excinfo, "list_price", "missing_channel_price")
+    assert "san_tmdt" in excinfo.value.message("vi")
+    with pytest.raises(InputError) as excinfo:
+        compare_channels({"cho": 0}, [WHOLESALE])
+    assert_input_error(excinfo, "list_price", "not_positive")
+    with pytest.raises(InputError) as excinfo:
+        compare_channels(30_000, [WHOLESALE], target_margin=1.5)
+    assert_input_error(excinfo, "target_margin", "not_a_fraction")
+
+
+def test_wrong_channel_type_is_a_programming_error() -> None:
+    with pytest.raises(TypeError):
+        channel_result(30_000, "cho")  # type: ignore[arg-type]
+
+
+# 3. Invariants ------------------------------------------------------------------------------
+
+prices = st.floats(min_value=100, max_value=10_000_000, allow_nan=False, allow_infinity=False)
+rates = st.floats(min_value=0, max_value=0.3, allow_nan=False, allow_infinity=False)
+per_order = st.floats(min_value=0, max_value=50_000, allow_nan=False, allow_infinity=False)
+channels = st.builds(
+    Channel,
+    key=st.just("k"),
+    name_vi=st.just("Kênh"),
+    name_en=st.just("Channel"),
+    commission_rate=rates,
+    payment_fee_rate=rates,
+    fixed_fee_per_order=per_order,
+    packaging_per_order=per_order,
+    shipping_per_order=per_order,
+    units_per_order=st.integers(min_value=1, max_value=20),
+    vat_rate=st.sampled_from([0.0, 0.05, 0.08, 0.10]),
+)
+
+
+@given(markup=st.floats(min_value=0, max_value=10, allow_nan=False))
+def test_markup_to_margin_and_back(markup: float) -> None:
+    assert margin_to_markup(markup_to_margin(markup)) == pytest.approx(markup, rel=1e-9, abs=1e-12)
+
+
+@given(margin=st.floats(min_value=0, max_value=0.95, allow_nan=False))
+def test_margin_to_markup_and_back(margin: float) -> None:
+    assert markup_to_margin(margin_to_markup(margin)) == pytest.approx(margin, rel=1e-9, abs=1e-12)
+
+
+@given(cost=prices, margin=st.floats(min_value=0, max_value=0.95, allow_nan=False))
+def test_markup_and_margin_give_the_same_price(cost: float, margin: float) -> None:
+    assert price_for_markup(cost, margin_to_markup(margin)) == pytest.approx(price_for_margin(cost, margin))
+
+
+@given(price=prices, channel=channels)
+def test_net_never_exceeds_the_list_price(price: float, channel: Channel) -> None:
+    r = channel_result(price, channel)
+    assert r.net_per_unit <= price
+    assert r.fees_share >= 0
+    assert r.fees_per_unit == pytest.approx(
+        r.vat_per_unit + r.commission_per_unit + r.payment_fee_per_unit + r.per_order_costs_per_unit,
+        rel=1e-9,
+        abs=1e-9 * price,
+    )
+
+
+@given(price=prices, step=st.floats(min_value=0, max_value=1_000_000, allow_nan=False), channel=channels)
+def test_a_higher_price_never_lowers_the_net(price: float, step: float, channel: Channel) -> None:
+    assert channel_result(price + step, channel).net_per_unit >= channel_result(price, channel).net_per_unit
+
+
+@given(cost=prices, target=st.floats(min_value=0, max_value=0.6, allow_nan=False), channel=channels)
+def test_price_for_channel_margin_reaches_the_target(cost: float, target: float, channel: Channel) -> None:
+    assume(1 - channel.percentage_share - target > 1e-6)
+    price = price_for_channel_margin(cost, target, channel)
+    assert price > 0
+    assert channel_result(price, channel, cost).margin == pytest.approx(target, abs=1e-9)
+
+
+@given(cost=prices, target=st.floats(min_value=0, max_value=0.95, allow_nan=False), channel=channels)
+def test_unreachable_exactly_when_fees_leave_no_room(cost: float, target: float, channel: Channel) -> None:
+    reachable = 1 - channel.percentage_share - target > 0
+    try:
+        price_for_channel_margin(cost, target, channel)
+    except InputError as err:
+        assert err.reason == "margin_unreachable" and not reachable
+    else:
+        assert reachable
+
+
+# 4. Regressions -----------------------------------------------------------------------------
+
+
+def test_commission_is_charged_on_the_vat_inclusive_price() -> None:
+    # The channel's commission is a share of what the buyer pays (VAT included), as the
+    # brief and marketplaces define it; only the VAT part is computed as vat / (1 + vat).
+    r = channel_result(110_000, Channel("x", "X", "X", commission_rate=0.1, vat_rate=0.1))
+    assert r.vat_per_unit == pytest.approx(10_000) and r.commission_per_unit == pytest.approx(11_000)
+
+
+def test_channel_rates_are_stored_as_floats() -> None:
+    channel = Channel("x", "X", "X", commission_rate=0, units_per_order=3)
+    assert isinstance(channel.commission_rate, float) and isinstance(channel.units_per_order, float)
