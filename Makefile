@@ -12,7 +12,7 @@ POOL   ?=
 TOKEN  ?=
 PYTEST_ARGS ?=
 
-.PHONY: serve test install install-test chromium benchmark messages clean
+.PHONY: serve test install install-test chromium benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,10 +44,6 @@ test: install-test chromium
 
 benchmark: install-test chromium
 	$(BIN)/python benchmarks/bench_apps.py --out benchmarks/RESULTS.md
-
-# Refresh the message template from the sources (catalogues live in coopkit/locale).
-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k tr -o coopkit/locale/coopkit.pot --no-location --omit-header .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

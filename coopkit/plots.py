@@ -51,13 +51,12 @@ def cost_chart(breakdown: "pd.DataFrame", unit_cost: float, lang: str, unit_labe
     ax.margins(x=0.25)
     from matplotlib.patches import Patch
 
-    ax.legend(
+    figure.legend(
         handles=[
             Patch(color=FIXED_COLOUR, label=i18n.tr("cost.kind.fixed", lang)),
             Patch(color=VARIABLE_COLOUR, label=i18n.tr("cost.kind.variable", lang)),
         ],
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.12 - 0.6 / len(rows)),
+        loc="outside lower center",
         ncol=2,
         fontsize=8,
         frameon=False,
@@ -118,6 +117,6 @@ def channel_chart(comparison: "pd.DataFrame", cost_per_unit: float, lang: str, u
     _money_axis(ax.xaxis, lang)
     ax.set_xlabel(i18n.tr("chart.vnd_per_unit", lang, unit=unit_label))
     ax.set_title(i18n.tr("chart.channel.title", lang, unit=unit_label))
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(rows)), ncol=3, frameon=False)
+    figure.legend(fontsize=8, loc="outside lower center", ncol=3, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
