@@ -20,7 +20,7 @@ import pandas as pd
 
 from coopkit.errors import InputError
 from coopkit.i18n import normalize_language
-from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_positive
+from coopkit.validate import check_fraction, check_nonnegative, check_positive
 
 __all__ = [
     "CostBasis",

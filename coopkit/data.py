@@ -46,8 +46,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from coopkit.errors import InputError
 from coopkit import i18n
+from coopkit.errors import InputError
 from coopkit.i18n import normalize_language
 
 if TYPE_CHECKING:  # imported at run time inside the functions (layers import downward)

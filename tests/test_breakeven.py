@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from helpers import assert_input_error
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from coopkit import i18n
 from coopkit.breakeven import (
     BreakEven,
     break_even,
@@ -23,24 +23,6 @@ from coopkit.breakeven import (
 )
 from coopkit.costs import unit_cost
 from coopkit.errors import InputError
-from coopkit.fields import FIELD_KINDS
-
-
-def assert_input_error(excinfo: pytest.ExceptionInfo[InputError], field: str, reason: str) -> None:
-    """The error names ``field`` and ``reason`` and reads as a full sentence in vi and en."""
-    err = excinfo.value
-    assert (err.field, err.reason) == (field, reason)
-    assert field in FIELD_KINDS
-    texts = {}
-    for lang in ("vi", "en"):
-        assert i18n.has(f"error.{reason}", lang), f"error.{reason} missing in {lang}"
-        text = err.message(lang)
-        assert text.strip(), lang
-        assert "{" not in text and "}" not in text, text
-        assert "error." not in text, text
-        texts[lang] = text
-    assert texts["vi"] != texts["en"]
-
 
 # Sơn Nam layer farm: 5 000 hens laying about 3 000 eggs a day (a 60 % laying rate), so
 # 3 000 × 365 = 1 095 000 eggs a year. Illustrative costs: 600 000 000 đ fixed a year

@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from helpers import assert_input_error
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from coopkit import i18n
 from coopkit.errors import InputError
-from coopkit.fields import FIELD_KINDS
 from coopkit.pricing import (
     Channel,
     ChannelResult,
@@ -22,23 +21,6 @@ from coopkit.pricing import (
     price_for_margin,
     price_for_markup,
 )
-
-
-def assert_input_error(excinfo: pytest.ExceptionInfo[InputError], field: str, reason: str) -> None:
-    """The error names ``field`` and ``reason`` and reads as a full sentence in vi and en."""
-    err = excinfo.value
-    assert (err.field, err.reason) == (field, reason)
-    assert field in FIELD_KINDS
-    texts = {}
-    for lang in ("vi", "en"):
-        assert i18n.has(f"error.{reason}", lang), f"error.{reason} missing in {lang}"
-        text = err.message(lang)
-        assert text.strip(), lang
-        assert "{" not in text and "}" not in text, text
-        assert "error." not in text, text
-        texts[lang] = text
-    assert texts["vi"] != texts["en"]
-
 
 # Channels for Lạc Thủy oranges (illustrative fees, not any platform's published tariff).
 WHOLESALE = Channel("cho", "Chợ đầu mối", "Wholesale market")

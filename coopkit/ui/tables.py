@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Real
 from html import escape
+from numbers import Real
 
 from coopkit import fmt
 
