@@ -28,6 +28,7 @@ def voila_command(
     preheat: bool = True,
     pool_size: int | None = None,
     token: str | None = None,
+    extra_args: tuple[str, ...] | list[str] = (),
 ) -> list[str]:
     """The command line that starts Voila for the workshop.
 
@@ -44,6 +45,8 @@ def voila_command(
         Override every notebook's pool size (``0`` turns pools off as well).
     token
         Ask visitors for this token (``?token=…`` once per browser).
+    extra_args
+        Further Voila options (``--MappingKernelManager.cull_idle_timeout=5``), after the others.
 
     Examples
     --------
@@ -67,6 +70,7 @@ def voila_command(
         cmd.append(f"--VoilaKernelManager.kernel_pools_config={{'default': {{'pool_size': {int(pool_size)}}}}}")
     if token:
         cmd.append(f"--Voila.token={token}")
+    cmd.extend(extra_args)
     return cmd
 
 

@@ -47,7 +47,7 @@ def figure_png(figure: Any) -> bytes:
 
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90)
+    figure.savefig(buffer, format="png", dpi=80, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
 
 

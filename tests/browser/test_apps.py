@@ -1,0 +1,124 @@
+"""The workbook apps in a real browser, as a manager uses them.
+
+Each test opens a workbook from the Voila server the fixtures start, types into the boxes,
+and checks what the page shows against what coopkit computes. `make_page` fails a test whose
+page sent a request to any host but the local server or raised a JavaScript error.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+import coopkit as ck
+from coopkit import data, fmt
+
+from .conftest import open_app
+
+pytestmark = pytest.mark.browser
+
+
+def _cell(app, key: str):
+    return app.locator(f'.ck-results td[data-key="{key}"]')
+
+
+def _type(app, field: str, text: str) -> None:
+    box = app.locator(f".ck-field-{field} input").first
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_unit_cost_app_updates_the_result_and_explains_bad_input(voila_server, page):
+    app = open_app(page, voila_server, "01_unit_cost.ipynb")
+    coffee = data.load_products()["ca_phe_nhan_son_la"]
+    expect(app.locator(".ck-title")).to_have_text("Giá thành một đơn vị sản phẩm")
+    expect(_cell(app, "unit_cost")).to_have_text(fmt.money(coffee.cost_summary().unit_cost, "vi"))
+    expect(app.locator(".ck-chart img")).to_be_visible()
+
+    # The planned 32 tonnes are shown in tấn; 20 tấn is 20 000 kg.
+    expect(app.locator(".ck-field-volume select")).to_have_value("tấn (1.000 kg)")
+    _type(app, "volume", "20")
+    expected = ck.cost_summary(coffee.all_cost_items(), 20_000, coffee.area_ha, coffee.units_per_batch).unit_cost
+    expect(_cell(app, "unit_cost")).to_have_text(fmt.money(expected, "vi"))
+    expect(_cell(app, "unit_cost")).to_have_attribute("data-value", repr(expected))
+
+    _type(app, "volume", "0")
+    expect(app.locator(".ck-field-volume .ck-error")).to_contain_text("phải lớn hơn 0")
+    expect(app.locator(".ck-error-summary")).to_contain_text("chưa được cập nhật")
+    _type(app, "volume", "")
+    expect(app.locator(".ck-field-volume .ck-error")).to_contain_text("ô này đang trống")
+    item = coffee.cost_items[0]
+    _type(app, f"cost-{item.key}", "-100.000")
+    expect(app.locator(f".ck-field-cost-{item.key} .ck-error")).to_contain_text("không được âm")
+    assert "Traceback" not in page.locator("body").inner_text()
+
+    _type(app, "volume", "20")
+    _type(app, f"cost-{item.key}", fmt.number(item.amount, "vi"))
+    expect(app.locator(".ck-field-volume .ck-error")).to_have_text("")
+    expect(_cell(app, "unit_cost")).to_have_text(fmt.money(expected, "vi"))
+
+
+def test_language_switch_changes_labels_and_money_format(voila_server, page):
+    app = open_app(page, voila_server, "01_unit_cost.ipynb")
+    coffee = data.load_products()["ca_phe_nhan_son_la"]
+    expect(app.locator(".ck-field-volume .ck-input-label")).to_have_text("Sản lượng bán")
+    page.locator(".ck-lang button", has_text="English").click()
+    expect(app.locator(".ck-title")).to_have_text("What does one unit cost us?")
+    expect(app.locator(".ck-field-volume .ck-input-label")).to_have_text("Volume sold")
+    expect(_cell(app, "unit_cost")).to_have_text(fmt.money(coffee.cost_summary().unit_cost, "en"))
+    expect(page.locator(".ck-lesson-header h1")).to_contain_text("Unit cost")
+    page.locator(".ck-lang button", has_text="Tiếng Việt").click()
+    expect(app.locator(".ck-title")).to_have_text("Giá thành một đơn vị sản phẩm")
+
+
+def test_break_even_app_in_english_from_the_address(voila_server, page):
+    app = open_app(page, voila_server, "02_break_even.ipynb", lang="en")
+    eggs = data.load_products()["trung_son_nam"]
+    plan = eggs.cost_summary()
+    # The boxes show whole đồng (VND has no minor unit) and the app computes with what they show.
+    fixed, variable = round(plan.fixed_costs), round(plan.variable_cost_per_unit)
+    expect(app.locator(".ck-field-variable_cost_per_unit input")).to_have_value(fmt.number(variable, "en"))
+    expect(app.locator(".ck-title")).to_have_text("Break-even")
+    bev = ck.break_even_volume(fixed, eggs.price_per_unit, variable)
+    expect(_cell(app, "break_even_volume")).to_have_text(fmt.number(bev, "en"))
+
+    _type(app, "price_per_unit", "3,000")
+    bev = ck.break_even_volume(fixed, 3_000, variable)
+    expect(_cell(app, "break_even_volume")).to_have_text(fmt.number(bev, "en"))
+
+    _type(app, "price_per_unit", "1,500")  # below the variable cost of about 2,067 ₫ an egg
+    error = app.locator(".ck-field-price_per_unit .ck-error")
+    expect(error).to_contain_text("no break-even volume")
+    expect(error).to_contain_text("₫1,500")
+
+
+def test_channel_app_shows_what_each_channel_leaves(voila_server, page):
+    app = open_app(page, voila_server, "03_channel_pricing.ipynb")
+    oranges = data.load_products()["cam_lac_thuy"]
+    channels = data.load_channels()
+    cost = round(oranges.cost_summary().unit_cost)  # the box shows whole đồng
+    _type(app, "list_price", "45.000")
+    shopee = ck.channel_result(45_000, channels["shopee"], cost)
+    expect(_cell(app, "net_per_unit:shopee")).to_have_text(fmt.money(shopee.net_per_unit, "vi"))
+    for key in channels:
+        expect(_cell(app, f"net_per_unit:{key}")).to_have_count(1)
+    _type(app, "list_price", "")
+    expect(app.locator(".ck-field-list_price .ck-error")).to_contain_text("trống")
+
+
+def test_browser_language_is_used_without_a_lang_parameter(voila_server, make_page):
+    page = make_page(locale="en-US")
+    app = open_app(page, voila_server, "03_channel_pricing.ipynb")
+    expect(app.locator(".ck-title")).to_have_text("Pricing by sales channel")
+
+
+def test_start_page_lists_the_workbooks_and_opens_one(voila_server, page):
+    start = open_app(page, voila_server, "00_start.ipynb")
+    links = start.locator("a.ck-workbook-link")
+    expect(links).to_have_count(3)
+    expect(links.first).to_have_text("1. Giá thành: một kg sản phẩm tốn bao nhiêu?")
+    page.locator(".ck-lang button", has_text="English").click()
+    expect(links.first).to_have_text("1. Unit cost: what does one kilo cost us?")
+    links.nth(1).click()
+    page.wait_for_url("**/02_break_even.ipynb?lang=en")
+    expect(page.locator(".ck-app-break_even.ck-ready .ck-title")).to_have_text("Break-even", timeout=60_000)
