@@ -105,17 +105,26 @@ TTI_INIT_JS = """
 # mutation after which the signature differs.
 LATENCY_SETUP_JS = """
 (kind) => {
-  const signature = kind === 'minimal'
-    ? () => { const img = document.querySelector('.widget-output img'); return img ? img.src : ''; }
-    : () => { const r = document.querySelector('.ck-results'); return r ? r.textContent : ''; };
-  const state = window.__ck_lat = {armed: false, base: '', t0: null, tin: null, t1: null};
-  state.arm = () => { state.base = signature(); state.t0 = state.tin = state.t1 = null; state.armed = true; };
+  // t1: the result shown changed (apps: the .ck-results text; minimal: its chart image);
+  // t2: the chart image changed. A change counts as done when both have happened.
+  const chart = () => { const img = document.querySelector(kind === 'minimal' ? '.widget-output img' : '.ck-chart img'); return img ? img.src : ''; };
+  const results = kind === 'minimal' ? chart : () => { const r = document.querySelector('.ck-results'); return r ? r.textContent : ''; };
+  const state = window.__ck_lat = {armed: false, base: '', chartBase: '', hasChart: false, t0: null, tin: null, t1: null, t2: null};
+  state.arm = () => {
+    state.base = results(); state.chartBase = chart(); state.hasChart = state.chartBase !== '';
+    state.t0 = state.tin = state.t1 = state.t2 = null; state.armed = true;
+  };
+  state.done = () => state.t1 !== null && (state.t2 !== null || !state.hasChart);
   document.addEventListener('keydown', (e) => {
     if (state.armed && state.t0 === null && ['Enter', 'Tab', 'ArrowRight', 'ArrowLeft'].includes(e.key)) state.t0 = performance.now();
   }, true);
   document.addEventListener('input', () => { if (state.armed && state.tin === null) state.tin = performance.now(); }, true);
   new MutationObserver(() => {
-    if (state.armed && state.t1 === null && signature() !== state.base) { state.t1 = performance.now(); state.armed = false; }
+    if (!state.armed) return;
+    const now = performance.now();
+    if (state.t1 === null && results() !== state.base) state.t1 = now;
+    if (state.t2 === null && state.hasChart && chart() !== state.chartBase) state.t2 = now;
+    if (state.done()) state.armed = false;
   }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
 }
 """
@@ -150,6 +159,7 @@ class NotebookResult:
     tti_ms: list[float] = field(default_factory=list)
     kernel_rss_kb: int | None = None
     latency_ms: list[float] = field(default_factory=list)
+    chart_latency_ms: list[float] = field(default_factory=list)
     latency_field: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -192,17 +202,22 @@ def measure_latency(page, result: NotebookResult, changes: int, budget: Budget) 
     page.evaluate(LATENCY_SETUP_JS, result.kind)
 
     def one_change(action) -> float | None:
+        """Make one change; record the time to the new result and to the new chart, return the first."""
         page.evaluate("window.__ck_lat.arm()")
         action()
         try:
-            page.wait_for_function("window.__ck_lat.t1 !== null", timeout=budget.ms(15), polling="raf")
+            page.wait_for_function("window.__ck_lat.done()", timeout=budget.ms(15), polling="raf")
         except Exception as error:
             if isinstance(error, OutOfTime):
                 raise
             return None
-        state = page.evaluate("({t0: window.__ck_lat.t0, tin: window.__ck_lat.tin, t1: window.__ck_lat.t1})")
+        state = page.evaluate("({t0: window.__ck_lat.t0, tin: window.__ck_lat.tin, t1: window.__ck_lat.t1, t2: window.__ck_lat.t2})")
         start = state["t0"] if state["t0"] is not None and state["t0"] <= state["t1"] else state["tin"]
-        return None if start is None else state["t1"] - start
+        if start is None:
+            return None
+        if state["t2"] is not None:
+            result.chart_latency_ms.append(state["t2"] - start)
+        return state["t1"] - start
 
     if result.kind == "minimal":
         handle = page.locator(".widget-slider .noUi-handle").first
@@ -212,6 +227,7 @@ def measure_latency(page, result: NotebookResult, changes: int, budget: Budget) 
         if one_change(lambda: handle.press("ArrowRight")) is None:  # warm-up
             result.notes.append("slider: no image change")
             return
+        result.chart_latency_ms.clear()
         for i in range(changes):
             latency = one_change(lambda k=keys[(i + 1) % 2]: handle.press(k))
             if latency is not None:
@@ -240,6 +256,7 @@ def measure_latency(page, result: NotebookResult, changes: int, budget: Budget) 
             result.notes.append(f"{wrapper_class}: no result change, next field")
             continue
         result.latency_field = wrapper_class
+        result.chart_latency_ms.clear()
         for i in range(changes):
             latency = one_change(lambda v=values[(i + 1) % 2]: change(v))
             if latency is not None:
@@ -388,21 +405,27 @@ def render(info, args, imported, results, preheat, problems) -> str:
     out += ["", "## Input → updated result", ""]
     out += [
         "A new value typed into the first `.ck-field-*` input that drives the results, Enter;"
-        " time until the `.ck-results` text changes (minimal: arrow key on the slider until the chart"
-        " image changes). Measured in the page (keydown → DOM mutation), after one warm-up change.",
+        " time until the `.ck-results` text changes (result) and until the chart image changes"
+        " (chart); the next change waits until both have changed, as a person would. Minimal"
+        " notebook: arrow key on the slider until its chart image changes. Measured in the page"
+        " (keydown → DOM mutation), after one warm-up change.",
         "",
-        "| notebook | control | p50 | p95 | max | changes |",
-        "|---|---|---:|---:|---:|---:|",
+        "| notebook | control | result p50 | result p95 | chart p50 | chart p95 | chart p95 × minimal | changes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
+    base_chart = nearest_rank(minimal.chart_latency_ms, 0.95) if minimal and minimal.chart_latency_ms else None
     for r in results:
         if r.latency_ms:
-            lat = r.latency_ms
+            lat, chart = r.latency_ms, r.chart_latency_ms
+            c50 = ms(nearest_rank(chart, 0.5)) if chart else "–"
+            c95 = nearest_rank(chart, 0.95) if chart else None
+            ratio = f"{c95 / base_chart:.2f}" if c95 and base_chart else "–"
             out.append(
                 f"| {r.name} | {r.latency_field} | {ms(nearest_rank(lat, 0.5))} | {ms(nearest_rank(lat, 0.95))}"
-                f" | {ms(max(lat))} | {len(lat)} |"
+                f" | {c50} | {ms(c95)} | {ratio} | {len(lat)} |"
             )
         else:
-            out.append(f"| {r.name} | {r.latency_field or '–'} | – | – | – | 0 |")
+            out.append(f"| {r.name} | {r.latency_field or '–'} | – | – | – | – | – | 0 |")
 
     out += ["", "## `import coopkit`", ""]
     if imported.get("error") and "modules" not in imported:

@@ -150,7 +150,9 @@ def test_language_switch_relabels_and_reformats():
 
 def test_picking_another_product_reloads_its_template(products):
     app = UnitCostApp(product="cam_lac_thuy")
+    old_box = app.control("volume").text
     app.product_choice.value = "trung_son_nam"
+    assert old_box.comm is None  # the old inputs are closed, not left in the kernel
     p = products["trung_son_nam"]
     assert {c.field for c in app.controls} >= {f"cost.{i.key}" for i in p.cost_items}
     expected = ck.cost_summary(p.all_cost_items(), p.volume_per_season, p.area_ha, p.units_per_batch)

@@ -155,10 +155,12 @@ class App(ABC):
         self.product_key = key
         if self.product_choice.value != key:
             self.product_choice.value = key
-        self.controls = self.build_controls()
+        old, self.controls = self.controls, self.build_controls()
         for control in self.controls:
             control.on_change(self.refresh_now)
         self.controls_box.children = [control.box for control in self.controls]
+        for control in old:
+            control.close()
         self.refresh()
 
     def read_all(self) -> dict[str, float]:

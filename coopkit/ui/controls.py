@@ -94,6 +94,12 @@ class Control(ABC):
     def error_text(self) -> str:
         return self._error.value
 
+    def close(self) -> None:
+        """Close this control's widgets (the kernel forgets them; the page removes them)."""
+        self._callbacks.clear()
+        for widget in (*self._inputs(), self._label, self._unit, self._error, *self.box.children, self.box):
+            widget.close()
+
     def set_lang(self, lang: str) -> None:
         self.lang = i18n.normalize_language(lang)
         self._render_label()
