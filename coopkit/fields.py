@@ -95,12 +95,5 @@ def format_value(name: str, value: object, lang: str | None = None) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     if not math.isfinite(value):
-        return str(value)
-    k = kind(name)
-    if k == "money":
-        return fmt.money(value, lang)
-    if k == "rate":
-        return fmt.percent(value, lang)
-    if k == "count":
-        return fmt.number(value, lang)
-    return fmt.number(value, lang, decimals=2)
+        return str(value)  # "nan", "inf": say what was entered
+    return fmt.by_kind(value, kind(name), lang)

@@ -12,7 +12,7 @@ import re
 
 from coopkit.i18n import LOCALES, normalize_language
 
-__all__ = ["money", "number", "percent", "parse_number", "locale_of"]
+__all__ = ["money", "number", "percent", "by_kind", "parse_number", "locale_of"]
 
 
 def locale_of(lang: str | None) -> str:
@@ -65,6 +65,22 @@ def percent(fraction: float, lang: str | None = None, decimals: int = 1) -> str:
         return "—"
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "") + "%"
     return format_percent(fraction, format=pattern, locale=locale_of(lang))
+
+
+def by_kind(value: float, kind: str, lang: str | None = None) -> str:
+    """A number shown as ``kind``: ``money``, ``rate`` (a fraction shown as %), ``count``
+    (whole) or anything else (up to two decimals below 100, none above).
+
+    >>> by_kind(0.25, "rate", "vi"), by_kind(5.8, "number", "vi"), by_kind(32_000, "number", "en")
+    ('25%', '5,8', '32,000')
+    """
+    if kind == "money":
+        return money(value, lang)
+    if kind == "rate":
+        return percent(value, lang)
+    if kind == "count":
+        return number(value, lang)
+    return number(value, lang, decimals=2 if abs(value) < 100 else 0)
 
 
 _NOISE = re.compile(r"[\s\u00a0\u202f₫%]|(?i:vnd|đồng|đ)$")

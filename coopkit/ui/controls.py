@@ -94,6 +94,23 @@ class Control(ABC):
     def error_text(self) -> str:
         return self._error.value
 
+    @abstractmethod
+    def read(self) -> float:
+        """The value entered, checked; raises `InputError` about this control."""
+
+    @abstractmethod
+    def _enter(self, number: float) -> None:
+        """Put ``number`` in the control as if the manager had entered it."""
+
+    @property
+    def value(self) -> float:
+        """The checked value; setting it acts as if the manager typed or dragged it."""
+        return self.read()
+
+    @value.setter
+    def value(self, number: float) -> None:
+        self._enter(number)
+
     def close(self) -> None:
         """Close this control's widgets (the kernel forgets them; the page removes them)."""
         self._callbacks.clear()
@@ -193,13 +210,7 @@ class NumberBox(Control):
         except InputError as err:
             raise self.error(err.reason, err.value, **err.params) from None
 
-    @property
-    def value(self) -> float:
-        return self.read()
-
-    @value.setter
-    def value(self, number: float) -> None:
-        """Set the value as if the manager typed it (tests and scripts)."""
+    def _enter(self, number: float) -> None:
         self.text.value = self._format(number)
 
     def set(self, number: float) -> None:
@@ -275,12 +286,7 @@ class QuantityBox(NumberBox):
         typed = super().read()
         return self._from_unit(typed, self.unit_choice.value)
 
-    @property
-    def value(self) -> float:
-        return self.read()
-
-    @value.setter
-    def value(self, base_value: float) -> None:
+    def _enter(self, base_value: float) -> None:
         self.text.value = self._format(self._to_unit(base_value, self.unit_choice.value))
 
     def set(self, base_value: float) -> None:
@@ -340,12 +346,7 @@ class PercentSlider(Control):
         except InputError as err:
             raise self.error(err.reason, err.value, **err.params) from None
 
-    @property
-    def value(self) -> float:
-        return self.read()
-
-    @value.setter
-    def value(self, fraction: float) -> None:
+    def _enter(self, fraction: float) -> None:
         self.slider.value = fraction * 100
 
     def set(self, fraction: float) -> None:

@@ -20,14 +20,7 @@ def format_kind(value: object, kind: str, lang: str) -> str:
     """``value`` formatted for the screen as ``kind``: money, rate, number, count or text."""
     if kind == "text" or not _is_number(value):
         return escape(str(value))
-    value = float(value)
-    if kind == "money":
-        return fmt.money(value, lang)
-    if kind == "rate":
-        return fmt.percent(value, lang)
-    if kind == "count":
-        return fmt.number(value, lang)
-    return fmt.number(value, lang, decimals=2 if abs(value) < 100 else 0)
+    return escape(fmt.by_kind(float(value), kind, lang))
 
 
 def _is_number(value: object) -> bool:

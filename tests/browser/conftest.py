@@ -454,7 +454,7 @@ class PageFactory:
     def close_all(self) -> list[str]:
         """Close every page and context (shutting Voila kernels down); the guards' problems."""
         problems = []
-        for context, page, guard, check in self._made:
+        for context, _page, guard, check in self._made:
             for p in list(context.pages):
                 kernel_id = page_kernel_id(p) if "/voila/render/" in p.url else None
                 if kernel_id:
