@@ -122,3 +122,18 @@ def test_start_page_lists_the_workbooks_and_opens_one(voila_server, page):
     links.nth(1).click()
     page.wait_for_url("**/02_break_even.ipynb?lang=en")
     expect(page.locator(".ck-app-break_even.ck-ready .ck-title")).to_have_text("Break-even", timeout=60_000)
+
+
+def test_preheated_kernels_still_follow_the_visitors_language(make_voila_server, make_page):
+    """`make serve` keeps kernels warm: they run the notebook before anyone visits, then wait
+    for the visit (voila.utils.wait_for_request) to learn ?lang= and the browser's language."""
+    server = make_voila_server(preheat=True, pool_size=1)
+    for lang, locale, title in (("en", "vi-VN", "Break-even"), (None, "en-US", "Break-even"), ("vi", "en-US", "Điểm hòa vốn")):
+        page = make_page(locale=locale)
+        app = open_app(page, server, "02_break_even.ipynb", lang=lang)
+        expect(app.locator(".ck-title")).to_have_text(title)
+        _type(app, "fixed_costs", "0")
+        expect(_cell(app, "break_even_volume")).to_have_attribute("data-value", "0.0")
+        page.close()
+    used = [line for line in server.log_text().splitlines() if "Using pre-heated kernel" in line and "02_break_even" in line]
+    assert len(used) >= 2, f"visits did not get preheated kernels:\n{server.log_tail()}"
