@@ -44,6 +44,18 @@ from coopkit.pricing import (
     price_for_markup,
 )
 
+from coopkit.whatif import (
+    Model,
+    compare_scenarios,
+    data_table,
+    evaluate,
+    evaluate_scenarios,
+    goal_seek,
+    register_model,
+    tornado,
+)
+from coopkit import models as _models  # noqa: E402,F401  (registers the workbooks' models)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -53,16 +65,22 @@ __all__ = [
     "CostItem",
     "CostSummary",
     "InputError",
+    "Model",
     "break_even",
     "break_even_price",
     "break_even_volume",
     "channel_result",
     "compare_channels",
+    "compare_scenarios",
     "contribution_margin",
     "contribution_margin_ratio",
     "cost_breakdown",
     "cost_summary",
     "cvp_table",
+    "data_table",
+    "evaluate",
+    "evaluate_scenarios",
+    "goal_seek",
     "margin_of_safety",
     "margin_to_markup",
     "markup_to_margin",
@@ -73,6 +91,8 @@ __all__ = [
     "profit",
     "raw_input_needed",
     "raw_material_cost_per_unit",
+    "register_model",
     "straight_line_depreciation",
+    "tornado",
     "unit_cost",
 ]

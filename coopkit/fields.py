@@ -8,11 +8,12 @@ loaders and apps name their inputs with these keys; a test checks that every fie
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
 
 from coopkit import fmt, i18n
 
-__all__ = ["FIELD_KINDS", "kind", "label", "format_value"]
+__all__ = ["FIELD_KINDS", "Shown", "kind", "label", "format_value"]
 
 Kind = Literal["money", "rate", "number", "count", "text"]
 
@@ -62,6 +63,24 @@ FIELD_KINDS: dict[str, Kind] = {
     "vat_share": "rate",
     "fees_share": "rate",
     "max_margin": "rate",
+    # what-if outputs and tools
+    "unit_cost": "money",
+    "total_costs": "money",
+    "profit": "money",
+    "revenue": "money",
+    "contribution_margin": "money",
+    "break_even_volume": "number",
+    "break_even_price": "money",
+    "margin_of_safety": "rate",
+    "net_per_unit": "money",
+    "net_per_order": "money",
+    "profit_per_unit": "money",
+    "model": "text",
+    "vary": "text",
+    "output": "text",
+    "target": "number",
+    "change": "rate",
+    "scenario": "text",
     # products and data files
     "product": "text",
     "file": "text",
@@ -71,6 +90,15 @@ FIELD_KINDS: dict[str, Kind] = {
     "expected": "text",
     "language": "text",
 }
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A message parameter shown as another field: ``Shown(2_898.5, "price_per_unit")`` is
+    formatted as money, ``Shown("profit", "output_label")`` as the label of ``profit``."""
+
+    value: object
+    field: str
 
 
 def kind(name: str) -> Kind:
@@ -90,6 +118,10 @@ def format_value(name: str, value: object, lang: str | None = None) -> str:
     >>> format_value("fixed_costs", 1_250_000, "en"), format_value("loss_rate", 0.05, "vi")
     ('₫1,250,000', '5%')
     """
+    if isinstance(value, Shown):
+        if value.field == "output_label":
+            return label(str(value.value), lang)
+        return format_value(value.field, value.value, lang)
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -1,0 +1,111 @@
+"""The what-if models of the first workbooks: unit cost, break-even and channel pricing.
+
+Each is registered with `coopkit.whatif.register_model`, so scenarios, goal seek, data tables
+and tornado charts work on it. Later models (yields, loans) register themselves the same way.
+"""
+
+from __future__ import annotations
+
+import math
+
+from coopkit import breakeven, costs, pricing
+from coopkit.errors import InputError
+from coopkit.whatif import Model, Values, register_model
+
+__all__ = ["UNIT_COST", "BREAK_EVEN", "CHANNEL_PRICING"]
+
+
+def _unit_cost(v: Values) -> dict[str, float]:
+    unit = costs.unit_cost(v["fixed_costs"], v["variable_cost_per_unit"], v["volume"])
+    return {"unit_cost": unit, "total_costs": unit * v["volume"]}
+
+
+def _break_even(v: Values) -> dict[str, float]:
+    f, p, c, q = v["fixed_costs"], v["price_per_unit"], v["variable_cost_per_unit"], v["volume"]
+    out = {
+        "profit": breakeven.profit(q, p, f, c),
+        "revenue": p * q,
+        "total_costs": f + c * q,
+        "contribution_margin": breakeven.contribution_margin(p, c),
+        "break_even_price": breakeven.break_even_price(f, c, q),
+    }
+    try:  # no break-even volume when the price does not cover the variable cost
+        out["break_even_volume"] = breakeven.break_even_volume(f, p, c)
+        out["margin_of_safety"] = breakeven.margin_of_safety(q, p, f, c)
+    except InputError as err:
+        if err.reason != "below_variable_cost":
+            raise
+        out["break_even_volume"] = out["margin_of_safety"] = math.nan
+    return out
+
+
+CHANNEL_INPUTS = (
+    "commission_rate",
+    "payment_fee_rate",
+    "fixed_fee_per_order",
+    "packaging_per_order",
+    "shipping_per_order",
+    "units_per_order",
+    "vat_rate",
+)
+
+
+def _channel_pricing(v: Values) -> dict[str, float]:
+    channel = pricing.Channel("what_if", "Kênh", "Channel", **{k: v[k] for k in CHANNEL_INPUTS})
+    r = pricing.channel_result(v["list_price"], channel, v["cost_per_unit"])
+    return {
+        "net_per_unit": r.net_per_unit,
+        "net_per_order": r.net_per_order,
+        "profit_per_unit": r.profit_per_unit,
+        "margin": r.margin,
+        "fees_share": r.fees_share,
+    }
+
+
+def channel_inputs(channel: pricing.Channel, list_price: float, cost_per_unit: float) -> dict[str, float]:
+    """The channel-pricing model's inputs for a channel from the fee table.
+
+    >>> online = pricing.Channel("shopee", "Shopee", "Shopee", commission_rate=0.1)
+    >>> channel_inputs(online, 30_000, 14_000)["commission_rate"]
+    0.1
+    """
+    return {"list_price": list_price, "cost_per_unit": cost_per_unit,
+            **{k: float(getattr(channel, k)) for k in CHANNEL_INPUTS}}
+
+
+UNIT_COST = register_model(
+    Model(
+        "unit_cost",
+        inputs=("fixed_costs", "variable_cost_per_unit", "volume"),
+        outputs=("unit_cost", "total_costs"),
+        function=_unit_cost,
+        bounds={"volume": (1.0, None)},
+    )
+)
+
+BREAK_EVEN = register_model(
+    Model(
+        "break_even",
+        inputs=("fixed_costs", "price_per_unit", "variable_cost_per_unit", "volume"),
+        outputs=("profit", "revenue", "total_costs", "contribution_margin", "break_even_volume",
+                 "break_even_price", "margin_of_safety"),
+        function=_break_even,
+        bounds={"price_per_unit": (1.0, None), "volume": (1.0, None)},
+    )
+)
+
+CHANNEL_PRICING = register_model(
+    Model(
+        "channel_pricing",
+        inputs=("list_price", "cost_per_unit", *CHANNEL_INPUTS),
+        outputs=("net_per_unit", "net_per_order", "profit_per_unit", "margin", "fees_share"),
+        function=_channel_pricing,
+        bounds={
+            "list_price": (1.0, None),
+            "commission_rate": (0.0, 0.9),
+            "payment_fee_rate": (0.0, 0.9),
+            "vat_rate": (0.0, 0.5),
+            "units_per_order": (1.0, None),
+        },
+    )
+)

@@ -1,0 +1,381 @@
+"""What-if tools over any model: scenarios, goal seek, data tables and tornado sensitivity.
+
+A `Model` is a named function from a dict of inputs to a dict of outputs, with the range in
+which each input makes sense. The tools below work on any model, so a new model (yields,
+loans…) plugs in by being registered with `register_model`, without changing this code.
+
+Spreadsheet equivalents: `goal_seek` is Excel's Goal Seek, `data_table` its Data Table (one or
+two inputs), `evaluate_scenarios` and `compare_scenarios` its Scenario Manager.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from coopkit.errors import InputError
+from coopkit.fields import Shown
+from coopkit.validate import check_finite
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Model",
+    "MODELS",
+    "register_model",
+    "get_model",
+    "evaluate",
+    "evaluate_scenarios",
+    "compare_scenarios",
+    "goal_seek",
+    "data_table",
+    "tornado",
+]
+
+Values = Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Model:
+    """A what-if model: inputs in, outputs out.
+
+    Parameters
+    ----------
+    name
+        Short key (``"break_even"``).
+    inputs
+        Input names, each a field of `coopkit.fields` (``"price_per_unit"``).
+    outputs
+        Output names, each a field of `coopkit.fields` (``"profit"``).
+    function
+        ``function(inputs) -> {output: value}``; it may raise `InputError` for bad inputs.
+    bounds
+        For each input, the smallest and largest value a search may try. ``None`` as the upper
+        bound means "ten times the current value" (at least 1).
+    """
+
+    name: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    function: Callable[[Values], Values]
+    bounds: Mapping[str, tuple[float, float | None]] = field(default_factory=dict)
+
+    def range_of(self, name: str, current: float) -> tuple[float, float]:
+        """The search range of input ``name`` around its ``current`` value."""
+        low, high = self.bounds.get(name, (0.0, None))
+        return low, (high if high is not None else max(10.0 * abs(current), 1.0))
+
+
+MODELS: dict[str, Model] = {}
+
+
+def register_model(model: Model) -> Model:
+    """Make ``model`` available by name to the what-if tools and apps; returns it."""
+    MODELS[model.name] = model
+    return model
+
+
+def get_model(model: Model | str) -> Model:
+    """A model, given itself or its name."""
+    if isinstance(model, Model):
+        return model
+    try:
+        return MODELS[model]
+    except KeyError:
+        raise InputError("model", reason="unknown_model", value=model) from None
+
+
+def _check_inputs(model: Model, inputs: Values) -> dict[str, float]:
+    missing = [name for name in model.inputs if name not in inputs]
+    if missing:
+        raise InputError(missing[0], reason="missing_input", value=None)
+    unknown = [name for name in inputs if name not in model.inputs]
+    if unknown:
+        raise InputError("vary", reason="unknown_input", value=unknown[0])
+    return {name: check_finite(name, inputs[name]) for name in model.inputs}
+
+
+def evaluate(model: Model | str, inputs: Values) -> dict[str, float]:
+    """The model's outputs for one set of inputs.
+
+    Examples
+    --------
+    Sơn Nam eggs: 610 million đồng of fixed costs, 2 067 đ variable cost and 2 800 đ price per
+    egg, 1 095 000 eggs a year. What profit?
+
+    >>> out = evaluate("break_even", {"fixed_costs": 610e6, "price_per_unit": 2_800,
+    ...                               "variable_cost_per_unit": 2_067, "volume": 1_095_000})
+    >>> round(out["profit"] / 1e6, 1), round(out["break_even_volume"])
+    (192.6, 832196)
+    """
+    model = get_model(model)
+    return dict(model.function(_check_inputs(model, inputs)))
+
+
+def _output_of(model: Model, output: str) -> str:
+    if output not in model.outputs:
+        raise InputError("output", reason="unknown_output", value=output)
+    return output
+
+
+def evaluate_scenarios(model: Model | str, scenarios: Mapping[str, Values]) -> "pd.DataFrame":
+    """Many named scenarios at once: one row per scenario, its inputs then its outputs.
+
+    A scenario whose inputs are bad gets NaN outputs and its message in column ``error``.
+
+    >>> table = evaluate_scenarios("unit_cost", {
+    ...     "plan": {"fixed_costs": 120e6, "variable_cost_per_unit": 9_000, "volume": 40_000},
+    ...     "poor harvest": {"fixed_costs": 120e6, "variable_cost_per_unit": 9_000, "volume": 32_000},
+    ... })
+    >>> table["unit_cost"].tolist()
+    [12000.0, 12750.0]
+    """
+    import pandas as pd
+
+    model = get_model(model)
+    rows = []
+    for name, inputs in scenarios.items():
+        row: dict[str, object] = {"scenario": name, **{k: inputs.get(k, math.nan) for k in model.inputs}}
+        try:
+            row.update(evaluate(model, inputs))
+            row["error"] = ""
+        except InputError as err:
+            row.update({k: math.nan for k in model.outputs})
+            row["error"] = err.message()
+        rows.append(row)
+    columns = ["scenario", *model.inputs, *model.outputs, "error"]
+    return pd.DataFrame(rows, columns=columns).set_index("scenario")
+
+
+def compare_scenarios(model: Model | str, scenarios: Mapping[str, Values], base: str) -> "pd.DataFrame":
+    """Scenarios side by side: each input and output minus the ``base`` scenario's.
+
+    >>> diff = compare_scenarios("unit_cost", {
+    ...     "plan": {"fixed_costs": 120e6, "variable_cost_per_unit": 9_000, "volume": 40_000},
+    ...     "poor harvest": {"fixed_costs": 120e6, "variable_cost_per_unit": 9_000, "volume": 32_000},
+    ... }, base="plan")
+    >>> diff.loc["poor harvest", ["volume", "unit_cost"]].tolist()
+    [-8000.0, 750.0]
+    """
+    if base not in scenarios:
+        raise InputError("scenario", reason="unknown_scenario", value=base)
+    table = evaluate_scenarios(model, scenarios).drop(columns="error")
+    return table - table.loc[base]
+
+
+def goal_seek(
+    model: Model | str,
+    inputs: Values,
+    vary: str,
+    output: str,
+    target: float,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    tolerance: float = 1e-9,
+) -> float:
+    """The value of input ``vary`` that makes ``output`` equal ``target`` (spreadsheet: Goal Seek).
+
+    The input is searched within its valid range (the model's bounds, or ``low``/``high``):
+    the range is sampled to find where the output crosses the target, then scipy's Brent
+    method finds the crossing nearest to the current value. When no value in the range reaches
+    the target, `InputError` says so and names the closest output that can be reached.
+
+    Examples
+    --------
+    What price per egg makes a profit of 300 million đồng?
+
+    >>> eggs = {"fixed_costs": 610e6, "price_per_unit": 2_800,
+    ...         "variable_cost_per_unit": 2_067, "volume": 1_095_000}
+    >>> round(goal_seek("break_even", eggs, vary="price_per_unit", output="profit", target=300e6))
+    2898
+    """
+    from scipy.optimize import brentq
+
+    model = get_model(model)
+    base = _check_inputs(model, inputs)
+    if vary not in model.inputs:
+        raise InputError("vary", reason="unknown_input", value=vary)
+    output = _output_of(model, output)
+    target = check_finite("target", target)
+    lo, hi = model.range_of(vary, base[vary])
+    lo, hi = (lo if low is None else low), (hi if high is None else high)
+
+    def gap(x: float) -> float:
+        try:
+            value = model.function({**base, vary: float(x)})[output]
+        except InputError:
+            return math.nan
+        return value - target if math.isfinite(value) else math.nan
+
+    samples = _samples(lo, hi, base[vary])
+    gaps = [gap(x) for x in samples]
+    brackets = [
+        (a, b, ga, gb)
+        for a, b, ga, gb in zip(samples, samples[1:], gaps, gaps[1:])
+        if math.isfinite(ga) and math.isfinite(gb) and (ga == 0 or ga * gb < 0)
+    ]
+    exact = [x for x, g in zip(samples, gaps) if g == 0]
+    if exact:
+        return min(exact, key=lambda x: abs(x - base[vary]))
+    if not brackets:
+        finite = [(abs(g), x, g) for x, g in zip(samples, gaps) if math.isfinite(g)]
+        if not finite:
+            raise InputError(vary, reason="goal_no_value", value=base[vary], output=Shown(output, "text"))
+        _, at, g = min(finite)
+        raise InputError(
+            vary,
+            reason="goal_unreachable",
+            value=base[vary],
+            output=Shown(output, "output_label"),
+            target=Shown(target, output),
+            closest=Shown(g + target, output),
+            at=Shown(at, vary),
+            low=Shown(lo, vary),
+            high=Shown(hi, vary),
+        )
+    a, b, _, _ = min(brackets, key=lambda br: min(abs(br[0] - base[vary]), abs(br[1] - base[vary])))
+    scale = max(abs(a), abs(b), 1.0)
+    return float(brentq(gap, a, b, xtol=tolerance * scale, rtol=4 * 2.3e-16, maxiter=200))
+
+
+def _samples(low: float, high: float, current: float, count: int = 200) -> list[float]:
+    """Points across [low, high], denser near zero for wide ranges, with ``current`` included."""
+    import numpy as np
+
+    points = set(np.linspace(low, high, count).tolist())
+    if low >= 0 and high > 0:
+        start = max(low, high * 1e-6)
+        points |= set(np.geomspace(start, high, count).tolist())
+    if low <= current <= high:
+        points.add(float(current))
+    return sorted(points)
+
+
+def data_table(
+    model: Model | str,
+    inputs: Values,
+    vary: Mapping[str, Iterable[float]],
+    output: str | None = None,
+) -> "pd.DataFrame":
+    """One input over a range, or two over a grid (spreadsheet: Data Table).
+
+    Parameters
+    ----------
+    vary
+        ``{input: values}`` for one input (a row per value, a column per output) or two
+        inputs (a row per value of the first, a column per value of the second; ``output``
+        then names the one output shown).
+    output
+        With one input, show only this output (default all); with two, required.
+
+    Cells whose inputs are bad are NaN.
+
+    Examples
+    --------
+    Profit of the egg flock by price and volume (million đồng):
+
+    >>> eggs = {"fixed_costs": 610e6, "price_per_unit": 2_800,
+    ...         "variable_cost_per_unit": 2_067, "volume": 1_095_000}
+    >>> grid = data_table("break_even", eggs, {"price_per_unit": [2_600, 3_000],
+    ...                                        "volume": [900_000, 1_095_000]}, output="profit")
+    >>> (grid / 1e6).round(1).values.tolist()
+    [[-130.3, -26.4], [229.7, 411.6]]
+    """
+    import numpy as np
+    import pandas as pd
+
+    model = get_model(model)
+    base = _check_inputs(model, inputs)
+    names = list(vary)
+    if not 1 <= len(names) <= 2:
+        raise InputError("vary", reason="data_table_inputs", value=len(names))
+    for name in names:
+        if name not in model.inputs:
+            raise InputError("vary", reason="unknown_input", value=name)
+    axes = [[check_finite(name, v) for v in vary[name]] for name in names]
+    for name, values in zip(names, axes):
+        if not values:
+            raise InputError(name, reason="no_values")
+    if output is not None:
+        output = _output_of(model, output)
+
+    def run(changes: dict[str, float]) -> dict[str, float]:
+        try:
+            return dict(model.function({**base, **changes}))
+        except InputError:
+            return {k: math.nan for k in model.outputs}
+
+    if len(names) == 1:
+        rows = [run({names[0]: v}) for v in axes[0]]
+        table = pd.DataFrame(rows, index=pd.Index(axes[0], name=names[0]), columns=list(model.outputs))
+        return table[[output]] if output else table
+    if output is None:
+        raise InputError("output", reason="data_table_needs_output")
+    grid = np.array([[run({names[0]: a, names[1]: b})[output] for b in axes[1]] for a in axes[0]], dtype=float)
+    return pd.DataFrame(grid, index=pd.Index(axes[0], name=names[0]), columns=pd.Index(axes[1], name=names[1]))
+
+
+def tornado(
+    model: Model | str,
+    inputs: Values,
+    output: str,
+    change: float = 0.2,
+    values: Mapping[str, tuple[float, float]] | None = None,
+) -> "pd.DataFrame":
+    """Which input moves ``output`` most: each input set low and high, one at a time.
+
+    Parameters
+    ----------
+    change
+        Low and high are the current value × (1 − change) and × (1 + change), kept within
+        the input's valid range.
+    values
+        Explicit ``{input: (low, high)}`` for some inputs instead of the percentage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input, largest effect first: ``input, low, high, output_low,
+        output_high, effect`` (``effect`` = ``|output_high − output_low|``).
+
+    Examples
+    --------
+    For the egg flock, a 10 % swing in the price matters more than one in the volume:
+
+    >>> eggs = {"fixed_costs": 610e6, "price_per_unit": 2_800,
+    ...         "variable_cost_per_unit": 2_067, "volume": 1_095_000}
+    >>> tornado("break_even", eggs, "profit", change=0.1)["input"].tolist()
+    ['price_per_unit', 'variable_cost_per_unit', 'volume', 'fixed_costs']
+    """
+    import pandas as pd
+
+    model = get_model(model)
+    base = _check_inputs(model, inputs)
+    output = _output_of(model, output)
+    change = check_finite("change", change)
+    if not 0 < change < 1:
+        raise InputError("change", reason="not_a_fraction", value=change)
+    values = dict(values or {})
+    rows = []
+    for name in model.inputs:
+        if name in values:
+            low, high = (check_finite(name, v) for v in values[name])
+        else:
+            lo, hi = model.range_of(name, base[name])
+            low = min(max(base[name] * (1 - change), lo), hi)
+            high = min(max(base[name] * (1 + change), lo), hi)
+        results = []
+        for x in (low, high):
+            try:
+                results.append(model.function({**base, name: x})[output])
+            except InputError:
+                results.append(math.nan)
+        effect = abs(results[1] - results[0]) if all(map(math.isfinite, results)) else math.nan
+        rows.append({"input": name, "low": low, "high": high, "output_low": results[0],
+                     "output_high": results[1], "effect": effect})
+    table = pd.DataFrame(rows)
+    return table.sort_values("effect", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
