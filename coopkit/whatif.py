@@ -224,7 +224,7 @@ def goal_seek(
     if not brackets:
         finite = [(abs(g), x, g) for x, g in zip(samples, gaps) if math.isfinite(g)]
         if not finite:
-            raise InputError(vary, reason="goal_no_value", value=base[vary], output=Shown(output, "text"))
+            raise InputError(vary, reason="goal_no_value", value=base[vary], output=Shown(output, "output_label"))
         _, at, g = min(finite)
         raise InputError(
             vary,
