@@ -46,6 +46,7 @@ from coopkit.pricing import (
 
 from coopkit.whatif import (
     Model,
+    Scenario,
     compare_scenarios,
     data_table,
     evaluate,
@@ -66,6 +67,7 @@ __all__ = [
     "CostSummary",
     "InputError",
     "Model",
+    "Scenario",
     "break_even",
     "break_even_price",
     "break_even_volume",

@@ -10,9 +10,9 @@ import math
 
 from coopkit import breakeven, costs, pricing
 from coopkit.errors import InputError
-from coopkit.whatif import Model, Values, register_model
+from coopkit.whatif import Model, Values, evaluate, register_model
 
-__all__ = ["UNIT_COST", "BREAK_EVEN", "CHANNEL_PRICING"]
+__all__ = ["UNIT_COST", "BREAK_EVEN", "CHANNEL_PRICING", "PRICING_PLAN", "channel_inputs", "pricing_plan_inputs"]
 
 
 def _unit_cost(v: Values) -> dict[str, float]:
@@ -73,6 +73,36 @@ def channel_inputs(channel: pricing.Channel, list_price: float, cost_per_unit: f
             **{k: float(getattr(channel, k)) for k in CHANNEL_INPUTS}}
 
 
+def _pricing_plan(v: Values) -> dict[str, float]:
+    fixed, variable, volume = v["fixed_costs"], v["variable_cost_per_unit"], v["volume"]
+    unit = costs.unit_cost(fixed, variable, volume)
+    channel = pricing.Channel("what_if", "Kênh", "Channel", **{k: v[k] for k in CHANNEL_INPUTS})
+    r = pricing.channel_result(v["list_price"], channel, unit)
+    contribution = r.net_per_unit - variable
+    return {
+        "profit": contribution * volume - fixed,
+        "revenue": v["list_price"] * volume,
+        "net_per_unit": r.net_per_unit,
+        "unit_cost": unit,
+        "profit_per_unit": r.profit_per_unit,
+        "margin": r.margin,
+        "break_even_volume": fixed / contribution if contribution > 0 else math.nan,
+    }
+
+
+def pricing_plan_inputs(
+    channel: pricing.Channel, list_price: float, fixed_costs: float, variable_cost_per_unit: float, volume: float
+) -> dict[str, float]:
+    """The what-if pricing model's inputs: a product's costs and volume sold through a channel.
+
+    >>> shop = pricing.Channel("cho", "Chợ", "Market")
+    >>> evaluate("pricing_plan", pricing_plan_inputs(shop, 3_000, 610e6, 2_067, 1_095_000))["profit"] / 1e6
+    411.635
+    """
+    return {"fixed_costs": fixed_costs, "variable_cost_per_unit": variable_cost_per_unit, "volume": volume,
+            "list_price": list_price, **{k: float(getattr(channel, k)) for k in CHANNEL_INPUTS}}
+
+
 UNIT_COST = register_model(
     Model(
         "unit_cost",
@@ -102,6 +132,23 @@ CHANNEL_PRICING = register_model(
         function=_channel_pricing,
         bounds={
             "list_price": (1.0, None),
+            "commission_rate": (0.0, 0.9),
+            "payment_fee_rate": (0.0, 0.9),
+            "vat_rate": (0.0, 0.5),
+            "units_per_order": (1.0, None),
+        },
+    )
+)
+
+PRICING_PLAN = register_model(
+    Model(
+        "pricing_plan",
+        inputs=("list_price", "volume", "variable_cost_per_unit", "fixed_costs", *CHANNEL_INPUTS),
+        outputs=("profit", "revenue", "net_per_unit", "unit_cost", "profit_per_unit", "margin", "break_even_volume"),
+        function=_pricing_plan,
+        bounds={
+            "list_price": (1.0, None),
+            "volume": (1.0, None),
             "commission_rate": (0.0, 0.9),
             "payment_fee_rate": (0.0, 0.9),
             "vat_rate": (0.0, 0.5),

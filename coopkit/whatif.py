@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Model",
+    "Scenario",
     "MODELS",
     "register_model",
     "get_model",
@@ -70,6 +71,82 @@ class Model:
 
 
 MODELS: dict[str, Model] = {}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of input values for one model, as a manager pins, saves and shares it.
+
+    Parameters
+    ----------
+    name
+        What the manager calls it (``"Shopee 28 000 ₫, mùa kém"``); any text.
+    model
+        Name of a registered `Model`.
+    inputs
+        ``{input: value}`` for every input of the model.
+    product, channel
+        Keys of the product template and channel it started from (``""`` when none).
+    note
+        Free text.
+    saved_at
+        ISO 8601 time of saving (``""`` until saved).
+
+    Examples
+    --------
+    >>> s = Scenario("plan", "unit_cost", {"fixed_costs": 120e6, "variable_cost_per_unit": 9_000,
+    ...                                    "volume": 40_000})
+    >>> Scenario.from_dict(s.to_dict()) == s
+    True
+    """
+
+    name: str
+    model: str
+    inputs: Mapping[str, float]
+    product: str = ""
+    channel: str = ""
+    note: str = ""
+    saved_at: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data."""
+        return {
+            "name": self.name, "model": self.model, "inputs": {k: float(v) for k, v in self.inputs.items()},
+            "product": self.product, "channel": self.channel, "note": self.note, "saved_at": self.saved_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> "Scenario":
+        """A scenario from `to_dict` data, checked against its model.
+
+        Raises `InputError` naming the part that is wrong (a missing name, an unknown model,
+        a missing or non-numeric input).
+        """
+        if not isinstance(data, Mapping):
+            raise InputError("scenario", reason="not_a_scenario", value=type(data).__name__)
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise InputError("scenario", reason="empty_name", value=name)
+        model = get_model(str(data.get("model", "")))
+        raw = data.get("inputs")
+        if not isinstance(raw, Mapping):
+            raise InputError("scenario", reason="not_a_scenario", value=name)
+        inputs = _check_inputs(model, {str(k): _number(str(k), v) for k, v in raw.items()})
+        text = {k: data.get(k, "") for k in ("product", "channel", "note", "saved_at")}
+        for key, value in text.items():
+            if not isinstance(value, str):
+                raise InputError(key, reason="not_text", value=value)
+        return cls(name=name.strip(), model=model.name, inputs=inputs, **text)  # type: ignore[arg-type]
+
+    def evaluate(self) -> dict[str, float]:
+        """The model's outputs for this scenario."""
+        return evaluate(self.model, self.inputs)
+
+
+def _number(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(name, reason="not_a_number", value=value, text=str(value))
+    return float(value)
 
 
 def register_model(model: Model) -> Model:
@@ -121,7 +198,7 @@ def _output_of(model: Model, output: str) -> str:
     return output
 
 
-def evaluate_scenarios(model: Model | str, scenarios: Mapping[str, Values]) -> "pd.DataFrame":
+def evaluate_scenarios(model: Model | str, scenarios: Mapping[str, Values] | Iterable[Scenario]) -> "pd.DataFrame":
     """Many named scenarios at once: one row per scenario, its inputs then its outputs.
 
     A scenario whose inputs are bad gets NaN outputs and its message in column ``error``.
@@ -136,6 +213,8 @@ def evaluate_scenarios(model: Model | str, scenarios: Mapping[str, Values]) -> "
     import pandas as pd
 
     model = get_model(model)
+    if not isinstance(scenarios, Mapping):
+        scenarios = {s.name: s.inputs for s in scenarios}
     rows = []
     for name, inputs in scenarios.items():
         row: dict[str, object] = {"scenario": name, **{k: inputs.get(k, math.nan) for k in model.inputs}}
@@ -150,7 +229,9 @@ def evaluate_scenarios(model: Model | str, scenarios: Mapping[str, Values]) -> "
     return pd.DataFrame(rows, columns=columns).set_index("scenario")
 
 
-def compare_scenarios(model: Model | str, scenarios: Mapping[str, Values], base: str) -> "pd.DataFrame":
+def compare_scenarios(
+    model: Model | str, scenarios: Mapping[str, Values] | Iterable[Scenario], base: str
+) -> "pd.DataFrame":
     """Scenarios side by side: each input and output minus the ``base`` scenario's.
 
     >>> diff = compare_scenarios("unit_cost", {
@@ -160,6 +241,8 @@ def compare_scenarios(model: Model | str, scenarios: Mapping[str, Values], base:
     >>> diff.loc["poor harvest", ["volume", "unit_cost"]].tolist()
     [-8000.0, 750.0]
     """
+    if not isinstance(scenarios, Mapping):
+        scenarios = {s.name: s.inputs for s in scenarios}
     if base not in scenarios:
         raise InputError("scenario", reason="unknown_scenario", value=base)
     table = evaluate_scenarios(model, scenarios).drop(columns="error")

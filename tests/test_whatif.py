@@ -173,3 +173,44 @@ def test_a_new_model_plugs_in_without_changing_the_tools():
                    function=lambda v: {"area": v["area_ha"] ** 2}, bounds={"area_ha": (0.0, 100.0)})
     side = ck.goal_seek(square, {"area_ha": 1.0}, vary="area_ha", output="area", target=49)
     assert side == pytest.approx(7.0)
+
+
+def test_scenarios_round_trip_and_are_checked_against_their_model():
+    plan = ck.Scenario("Kế hoạch", "break_even", EGGS, product="eggs_son_nam", note="giá chợ")
+    assert ck.Scenario.from_dict(plan.to_dict()) == plan
+    assert plan.evaluate() == ck.evaluate("break_even", EGGS)
+    bad = plan.to_dict() | {"inputs": {**EGGS, "volume": "nhiều"}}
+    with pytest.raises(InputError) as excinfo:
+        ck.Scenario.from_dict(bad)
+    assert_input_error(excinfo, "volume", "not_a_number")
+    with pytest.raises(InputError) as excinfo:
+        ck.Scenario.from_dict(plan.to_dict() | {"inputs": {"volume": 1.0}})
+    assert_input_error(excinfo, "fixed_costs", "missing_input")
+    with pytest.raises(InputError) as excinfo:
+        ck.Scenario.from_dict(plan.to_dict() | {"name": "  "})
+    assert_input_error(excinfo, "scenario", "empty_name")
+    with pytest.raises(InputError) as excinfo:
+        ck.Scenario.from_dict(["not", "a", "dict"])
+    assert_input_error(excinfo, "scenario", "not_a_scenario")
+
+
+def test_scenario_lists_evaluate_like_mappings():
+    low = ck.Scenario("low", "break_even", {**EGGS, "price_per_unit": 2_600})
+    plan = ck.Scenario("plan", "break_even", EGGS)
+    table = ck.evaluate_scenarios("break_even", [plan, low])
+    assert table.equals(ck.evaluate_scenarios("break_even", {"plan": EGGS, "low": low.inputs}))
+    diff = ck.compare_scenarios("break_even", [plan, low], base="plan")
+    assert diff.loc["low", "profit"] == pytest.approx(-200 * 1_095_000)
+
+
+def test_pricing_plan_is_break_even_after_channel_fees():
+    shop = ck.Channel("san", "Sàn", "Marketplace", commission_rate=0.10, payment_fee_rate=0.05,
+                      packaging_per_order=6_000, units_per_order=2)
+    inputs = ck.models.pricing_plan_inputs(shop, 45_000, 300e6, 9_000, 40_000)
+    out = ck.evaluate("pricing_plan", inputs)
+    net = ck.channel_result(45_000, shop, 0).net_per_unit
+    assert out["net_per_unit"] == pytest.approx(45_000 * 0.85 - 3_000)
+    assert out["profit"] == pytest.approx((net - 9_000) * 40_000 - 300e6)
+    at_break_even = ck.evaluate("pricing_plan", {**inputs, "volume": out["break_even_volume"]})
+    assert at_break_even["profit"] == pytest.approx(0, abs=1e-3)
+    assert out["unit_cost"] == pytest.approx(ck.unit_cost(300e6, 9_000, 40_000))
