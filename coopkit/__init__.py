@@ -31,6 +31,7 @@ from coopkit.costs import (
     straight_line_depreciation,
     unit_cost,
 )
+from coopkit.demand import BestPrice, DemandCurve, best_price, fit_demand, price_response
 from coopkit.errors import InputError
 from coopkit.pricing import (
     Channel,
@@ -53,21 +54,26 @@ from coopkit.whatif import (
     evaluate_scenarios,
     goal_seek,
     register_model,
+    spider,
     tornado,
 )
 from coopkit import models as _models  # noqa: E402,F401  (registers the workbooks' models)
+from coopkit import exchange, store  # noqa: E402,F401  (scenario files: coopkit.store, coopkit.exchange)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BestPrice",
     "BreakEven",
     "Channel",
     "ChannelResult",
     "CostItem",
     "CostSummary",
+    "DemandCurve",
     "InputError",
     "Model",
     "Scenario",
+    "best_price",
     "break_even",
     "break_even_price",
     "break_even_volume",
@@ -82,6 +88,7 @@ __all__ = [
     "data_table",
     "evaluate",
     "evaluate_scenarios",
+    "fit_demand",
     "goal_seek",
     "margin_of_safety",
     "margin_to_markup",
@@ -89,11 +96,13 @@ __all__ = [
     "price_for_channel_margin",
     "price_for_margin",
     "price_for_markup",
+    "price_response",
     "processed_unit_cost",
     "profit",
     "raw_input_needed",
     "raw_material_cost_per_unit",
     "register_model",
+    "spider",
     "straight_line_depreciation",
     "tornado",
     "unit_cost",

@@ -8,24 +8,42 @@ Vietnamese diacritics and ₫.
 
 from __future__ import annotations
 
+import math
+import textwrap
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from coopkit import fmt, i18n
+from coopkit import fields, fmt, i18n
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from coopkit.breakeven import BreakEven
 
-__all__ = ["cost_chart", "cvp_chart", "channel_chart"]
+__all__ = [
+    "channel_chart",
+    "cost_chart",
+    "cvp_chart",
+    "heatmap_chart",
+    "price_response_chart",
+    "scenario_chart",
+    "spider_chart",
+    "tornado_chart",
+]
 
 FIXED_COLOUR = "#5c6bc0"
 VARIABLE_COLOUR = "#66bb6a"
 COST_COLOUR = "#c62828"
 REVENUE_COLOUR = "#1b5e20"
+LOWER_COLOUR = "#ef6c00"
+HIGHER_COLOUR = "#1e88e5"
+PROFIT_COLOUR = "#6a1b9a"
+BASE_COLOUR = "#212121"
+#: one colour per line or bar series (Okabe–Ito, readable by colour-blind readers)
+SERIES_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
 
 
 def _frame(figure: Figure, *, left: float = 0.1, bottom: float = 0.16) -> None:
@@ -45,7 +63,7 @@ def _money_axis(axis, lang: str, scale: float = 1.0) -> None:
     axis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x / scale, lang, decimals=decimals)))
 
 
-def cost_chart(breakdown: "pd.DataFrame", unit_cost: float, lang: str, unit_label: str) -> Figure:
+def cost_chart(breakdown: pd.DataFrame, unit_cost: float, lang: str, unit_label: str) -> Figure:
     """What one unit costs, item by item (₫ per unit), fixed and variable items coloured apart.
 
     ``breakdown`` is `coopkit.cost_breakdown`'s table.
@@ -76,7 +94,7 @@ def cost_chart(breakdown: "pd.DataFrame", unit_cost: float, lang: str, unit_labe
     return figure
 
 
-def cvp_chart(table: "pd.DataFrame", result: "BreakEven", lang: str, unit_label: str) -> Figure:
+def cvp_chart(table: pd.DataFrame, result: BreakEven, lang: str, unit_label: str) -> Figure:
     """Cost-volume-profit chart: revenue and total costs against volume, break-even marked.
 
     ``table`` is `coopkit.cvp_table`'s output and ``result`` the `coopkit.break_even` result.
@@ -111,7 +129,7 @@ def cvp_chart(table: "pd.DataFrame", result: "BreakEven", lang: str, unit_label:
     return figure
 
 
-def channel_chart(comparison: "pd.DataFrame", cost_per_unit: float, lang: str, unit_label: str) -> Figure:
+def channel_chart(comparison: pd.DataFrame, cost_per_unit: float, lang: str, unit_label: str) -> Figure:
     """Per channel, what the cooperative keeps of the list price and what goes to fees.
 
     ``comparison`` is `coopkit.compare_channels`'s table. A red line marks the cost per unit:
@@ -132,5 +150,287 @@ def channel_chart(comparison: "pd.DataFrame", cost_per_unit: float, lang: str, u
     ax.set_xlabel(i18n.tr("chart.vnd_per_unit", lang, unit=unit_label))
     ax.set_title(i18n.tr("chart.channel.title", lang, unit=unit_label))
     figure.legend(fontsize=8, loc="lower center", ncol=3, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+# What-if charts -----------------------------------------------------------------------------
+# The what-if tools (`coopkit.whatif`) return plain DataFrames; these charts draw them. Values
+# on axes are formatted by the kind of the field they show (money, rate, number), labels come
+# from `coopkit.fields.label`, other words from the ``chart.*`` catalogue keys.
+
+_MILLIONS = 1e7  # money axes whose values reach this are shown in millions of đồng
+
+
+def _finite(values: Iterable[float]) -> list[float]:
+    return [float(v) for v in values if v is not None and math.isfinite(float(v))]
+
+
+def _in_millions(kind: str, values: Iterable[float]) -> bool:
+    return kind == "money" and max((abs(v) for v in _finite(values)), default=0.0) >= _MILLIONS
+
+
+def _tick(kind: str, lang: str, millions: bool):
+    """Tick text for a value of ``kind``: money (in millions when ``millions``), rate as %, or a number."""
+    if millions:
+        return lambda x: fmt.number(x / 1e6, lang, decimals=1)
+    if kind == "money":
+        return lambda x: fmt.money(x, lang)
+    if kind == "rate":
+        return lambda x: fmt.percent(x, lang, decimals=1)
+    return lambda x: fmt.by_kind(x, kind, lang)
+
+
+def _kind_axis(axis, kind: str, lang: str, values: Iterable[float]) -> str:
+    """Format ``axis`` for values of ``kind``; returns the unit to add to its label (or "")."""
+    millions = _in_millions(kind, values)
+    tick = _tick(kind, lang, millions)
+    axis.set_major_locator(MaxNLocator(nbins=5))  # few ticks: each label costs a text layout per draw
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: tick(x)))
+    return i18n.tr("chart.million_vnd", lang) if millions else ""
+
+
+def _axis_label(text: str, unit: str, lang: str) -> str:
+    return i18n.tr("chart.axis_unit", lang, label=text, unit=unit) if unit else text
+
+
+def _value_text(value: float, kind: str, lang: str) -> str:
+    """A value written on a bar or beside a point: money of a million or more in millions."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if kind == "money" and abs(value) >= 1e6:
+        sign = "-" if value < 0 else ""  # "-₫34 million", as Babel writes negative money
+        return sign + i18n.tr("chart.money_million", lang, value=fmt.number(abs(value) / 1e6, lang, decimals=1))
+    return fmt.by_kind(value, kind, lang)
+
+
+def _contour_text(output: str, contour: float, lang: str) -> str:
+    if contour == 0 and output in ("profit", "profit_per_unit"):
+        return i18n.tr("chart.break_even", lang)
+    return i18n.tr("chart.heatmap.level", lang, output=fields.label(output, lang),
+                   value=_value_text(contour, fields.kind(output), lang))
+
+
+def tornado_chart(table: pd.DataFrame, base_value: float, output: str, lang: str) -> Figure:
+    """Which input moves ``output`` most: for each input, a bar from today's result to the
+    result with the input lower and one to the result with the input higher.
+
+    ``table`` is `coopkit.whatif.tornado`'s table (largest effect first, drawn on top) and
+    ``base_value`` the output with today's inputs. Each bar end shows the input value tried;
+    an input whose result could not be computed has no bar and shows "—".
+    """
+    rows = table.reset_index(drop=True)
+    count = len(rows)
+    height = 0.45 * count + 1.5
+    labels = [fields.label(name, lang) for name in rows["input"]]
+    figure = Figure(figsize=(8, height))
+    _frame(figure, left=_label_margin(figure, labels), bottom=0.9 / height)
+    figure.subplots_adjust(top=1 - 0.4 / height)
+    ax = figure.add_subplot()
+    kind = fields.kind(output)
+    y = [count - 1 - i for i in range(count)]  # first row (largest effect) on top
+    for side, colour, key in (("low", LOWER_COLOUR, "chart.tornado.lower"),
+                              ("high", HIGHER_COLOUR, "chart.tornado.higher")):
+        ends = rows[f"output_{side}"].astype(float)
+        widths = [(end - base_value) if math.isfinite(end) else 0.0 for end in ends]
+        ax.barh(y, widths, left=base_value, height=0.6, color=colour, label=i18n.tr(key, lang))
+        for yi, name, end, tried in zip(y, rows["input"], ends, rows[side]):
+            if not math.isfinite(end):
+                continue
+            right = end >= base_value
+            ax.annotate(_value_text(float(tried), fields.kind(name), lang), (end, yi), xytext=(4 if right else -4, 0),
+                        textcoords="offset points", ha="left" if right else "right", va="center", fontsize=8)
+    for yi, low, high in zip(y, rows["output_low"], rows["output_high"]):
+        if not (math.isfinite(low) or math.isfinite(high)):
+            ax.annotate("—", (base_value, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.axvline(base_value, color=BASE_COLOUR, lw=1,
+               label=i18n.tr("chart.base_value", lang, value=_value_text(base_value, kind, lang)))
+    ax.set_yticks(y, labels)
+    ax.set_ylim(-0.6, count - 0.4)
+    ax.margins(x=0.18)
+    unit = _kind_axis(ax.xaxis, kind, lang, [base_value, *rows["output_low"], *rows["output_high"]])
+    ax.set_xlabel(_axis_label(fields.label(output, lang), unit, lang))
+    ax.set_title(i18n.tr("chart.tornado.title", lang, output=fields.label(output, lang)), fontsize=11)
+    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def spider_chart(table: pd.DataFrame, output: str, lang: str) -> Figure:
+    """``output`` as each input changes by the same percentages: the steeper the line, the
+    more the result depends on that input.
+
+    ``table`` is `coopkit.whatif.spider`'s table (index: the change, one column per input).
+    Today's result (change 0, when the table has it) is marked; NaN cells leave gaps.
+    """
+    rows = table.sort_index()
+    changes = [float(c) for c in rows.index]
+    kind = fields.kind(output)
+    today = rows[[c == 0 for c in changes]]
+    base = [v for v in today.iloc[0].astype(float) if math.isfinite(v)] if len(today) else []
+    labels = [fields.label(name, lang) for name in rows.columns]
+    base_label = i18n.tr("chart.base_value", lang, value=_value_text(base[0], kind, lang)) if base else ""
+    figure = Figure(figsize=(8, 4.4))
+    _frame(figure, left=0.13, bottom=0.13)
+    # the legend sits right of the plot: leave room for its longest label (8 pt text and a line sample)
+    legend_width = (max(len(t) for t in [*labels, base_label]) * 8 * 0.6 + 40) / (figure.get_figwidth() * 72)
+    figure.subplots_adjust(right=min(0.85, max(0.45, 0.98 - legend_width)))
+    ax = figure.add_subplot()
+    for i, (name, label) in enumerate(zip(rows.columns, labels)):
+        ax.plot(changes, rows[name].astype(float), color=SERIES_COLOURS[i % len(SERIES_COLOURS)], lw=1.8,
+                marker="o", ms=3.5, label=label)
+    if base:
+        ax.plot([0.0], [base[0]], "o", color=BASE_COLOUR, ms=7, zorder=5, label=base_label)
+        ax.axvline(0.0, color="#9e9e9e", lw=0.8, ls=":")
+    if len(changes) <= 9:
+        ax.set_xticks(changes)
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.percent(x, lang, decimals=1)))
+    unit = _kind_axis(ax.yaxis, kind, lang, rows.to_numpy().ravel())
+    ax.set_xlabel(i18n.tr("chart.spider.change", lang))
+    ax.set_ylabel(_axis_label(fields.label(output, lang), unit, lang))
+    ax.set_title(i18n.tr("chart.spider.title", lang, output=fields.label(output, lang)), fontsize=11)
+    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def heatmap_chart(grid: pd.DataFrame, output: str, lang: str, contour: float = 0.0) -> Figure:
+    """``output`` over two inputs at once, as coloured cells, with the line where it equals
+    ``contour`` (for profit and 0: the break-even line, labelled so).
+
+    ``grid`` is a two-way `coopkit.whatif.data_table` (index: the first input's values, drawn
+    up the side; columns: the second's, along the bottom). When the grid has both signs around
+    ``contour`` the colours diverge from it (red below, green above). The line is left out when
+    the grid never crosses ``contour`` or has NaN cells (drawn grey).
+    """
+    import numpy as np
+    from matplotlib.colors import TwoSlopeNorm
+
+    z = np.ma.masked_invalid(grid.to_numpy(dtype=float))
+    xs = grid.columns.to_numpy(dtype=float)
+    ys = grid.index.to_numpy(dtype=float)
+    x_name, y_name = str(grid.columns.name or ""), str(grid.index.name or "")
+    kind = fields.kind(output)
+    figure = Figure(figsize=(8, 4.8))
+    ax = figure.add_axes((0.15, 0.13, 0.62, 0.77))
+    bar_ax = figure.add_axes((0.8, 0.13, 0.025, 0.77))
+    finite = z.compressed()
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    crosses = low < contour < high
+    if crosses:
+        cmap, norm = "RdYlGn", TwoSlopeNorm(vcenter=contour, vmin=low, vmax=high)
+    else:
+        cmap, norm = ("Greens" if low >= contour else "Reds_r"), None
+    mesh = ax.pcolormesh(xs, ys, z, cmap=cmap, norm=norm, shading="nearest")
+    ax.set_facecolor("#e0e0e0")  # NaN cells
+    bar = figure.colorbar(mesh, cax=bar_ax)
+    unit = _kind_axis(bar.ax.yaxis, kind, lang, finite)
+    bar.set_label(_axis_label(fields.label(output, lang), unit, lang))
+    if crosses and not np.ma.is_masked(z) and len(xs) > 1 and len(ys) > 1:
+        lines = ax.contour(xs, ys, z, levels=[contour], colors=BASE_COLOUR, linewidths=1.6)
+        lines.set_label(_contour_text(output, contour, lang))
+        ax.clabel(lines, fmt={contour: _contour_text(output, contour, lang)}, fontsize=8, inline_spacing=4)
+    x_unit = _kind_axis(ax.xaxis, fields.kind(x_name), lang, xs)
+    y_unit = _kind_axis(ax.yaxis, fields.kind(y_name), lang, ys)
+    ax.set_xlabel(_axis_label(fields.label(x_name, lang), x_unit, lang))
+    ax.set_ylabel(_axis_label(fields.label(y_name, lang), y_unit, lang))
+    ax.set_title(i18n.tr("chart.heatmap.title", lang, output=fields.label(output, lang)), fontsize=11)
+    return figure
+
+
+def price_response_chart(
+    curve: pd.DataFrame,
+    lang: str,
+    best_price: float | None = None,
+    best_profit: float | None = None,
+    current_price: float | None = None,
+    data: pd.DataFrame | None = None,
+) -> Figure:
+    """Revenue and profit at each price the demand curve allows, the best price marked.
+
+    ``curve`` has one row per price, columns ``price, quantity_sold, revenue, net_revenue,
+    profit``. ``best_price``/``best_profit`` mark the most profitable price (a point and its
+    values; without ``best_profit`` the point sits on the curve's row nearest that price);
+    ``current_price`` is a dashed line. ``data`` (observed prices and quantities) is accepted so
+    that callers can pass what they have, but is not drawn here: it is in quantities, not
+    money, and belongs on a demand chart.
+    """
+    del data  # see the docstring: not drawn on this chart
+    figure = Figure(figsize=(8, 4.4))
+    _frame(figure, left=0.12, bottom=0.2)
+    ax = figure.add_subplot()
+    prices = curve["price"].astype(float)
+    ax.plot(prices, curve["revenue"], color=REVENUE_COLOUR, lw=2, label=fields.label("revenue", lang))
+    ax.plot(prices, curve["profit"], color=PROFIT_COLOUR, lw=2, label=fields.label("profit", lang))
+    ax.axhline(0, color="#9e9e9e", lw=0.8)
+    if current_price is not None and math.isfinite(current_price):
+        ax.axvline(current_price, color=BASE_COLOUR, lw=1.2, ls="--",
+                   label=i18n.tr("chart.price.current", lang, price=fmt.money(current_price, lang)))
+    if best_price is not None and math.isfinite(best_price):
+        if best_profit is None and len(curve):
+            best_profit = float(curve["profit"].iloc[int((prices - best_price).abs().to_numpy().argmin())])
+        if best_profit is not None and math.isfinite(best_profit):
+            ax.plot([best_price], [best_profit], "o", color=PROFIT_COLOUR, ms=8, mec="white", zorder=5,
+                    gid="best_price")
+            right = best_price <= float(prices.median()) if len(prices) else True
+            ax.annotate(
+                i18n.tr("chart.price.best", lang, price=fmt.money(best_price, lang),
+                        profit=_value_text(best_profit, "money", lang)),
+                (best_price, best_profit), xytext=(8 if right else -8, 8), textcoords="offset points",
+                ha="left" if right else "right", va="bottom", fontsize=8, color=PROFIT_COLOUR,
+            )
+    _kind_axis(ax.xaxis, "money", lang, [])
+    unit = _kind_axis(ax.yaxis, "money", lang, [*curve["revenue"], *curve["profit"]])
+    ax.set_xlabel(fields.label("price_per_unit", lang))
+    if unit:
+        ax.set_ylabel(unit)
+    ax.set_title(i18n.tr("chart.price.title", lang), fontsize=11)
+    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def scenario_chart(table: pd.DataFrame, outputs: Iterable[str], lang: str) -> Figure:
+    """Saved scenarios side by side: one group of bars per scenario, one bar per output.
+
+    ``table`` is `coopkit.whatif.evaluate_scenarios`' table (index: scenario names, first on
+    top); ``outputs`` names its columns to show, all of the same kind (the axis is formatted
+    by the first one's). A scenario whose outputs could not be computed shows "—".
+    """
+    outputs = list(outputs)
+    kind = fields.kind(outputs[0])
+    names = ["\n".join(textwrap.wrap(str(name), 32)) or "—" for name in table.index]
+    lines = [line for name in names for line in name.split("\n")]
+    count, series = len(names), len(outputs)
+    height = max(0.2 * len(lines) + 0.3 * count * series, 0.5 * count) + (1.4 if series > 1 else 1.1)
+    figure = Figure(figsize=(8, height))
+    _frame(figure, left=_label_margin(figure, lines), bottom=(0.9 if series > 1 else 0.6) / height)
+    figure.subplots_adjust(top=1 - 0.4 / height)
+    ax = figure.add_subplot()
+    bar = 0.8 / series
+    values = table[outputs].astype(float)
+    for j, name in enumerate(outputs):
+        offsets = [count - 1 - i + 0.4 - bar * (j + 0.5) for i in range(count)]
+        column = values[name]
+        widths = [v if math.isfinite(v) else 0.0 for v in column]
+        ax.barh(offsets, widths, height=bar * 0.9, color=SERIES_COLOURS[j % len(SERIES_COLOURS)],
+                label=fields.label(name, lang))
+        for y, v in zip(offsets, column):
+            # beyond the end of a positive bar; right of zero for a negative one (clear of the names)
+            at = v if math.isfinite(v) and v > 0 else 0.0
+            ax.annotate(_value_text(v, kind, lang), (at, y), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize=8)
+    ax.axvline(0, color="#444", lw=0.8)
+    ax.set_yticks([count - 1 - i for i in range(count)], names)
+    ax.set_ylim(-0.6, count - 0.4)
+    ax.margins(x=0.3)
+    unit = _kind_axis(ax.xaxis, kind, lang, values.to_numpy().ravel())
+    x_label = fields.label(outputs[0], lang) if series == 1 else ""
+    ax.set_xlabel(_axis_label(x_label, unit, lang) if x_label else unit)
+    ax.set_title(i18n.tr("chart.scenario.title", lang), fontsize=11)
+    if series > 1:
+        figure.legend(loc="lower center", ncol=min(series, 4), fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return figure

@@ -23,16 +23,17 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "MODELS",
     "Model",
     "Scenario",
-    "MODELS",
-    "register_model",
-    "get_model",
+    "compare_scenarios",
+    "data_table",
     "evaluate",
     "evaluate_scenarios",
-    "compare_scenarios",
+    "get_model",
     "goal_seek",
-    "data_table",
+    "register_model",
+    "spider",
     "tornado",
 ]
 
@@ -116,7 +117,7 @@ class Scenario:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> "Scenario":
+    def from_dict(cls, data: Mapping[str, object]) -> Scenario:
         """A scenario from `to_dict` data, checked against its model.
 
         Raises `InputError` naming the part that is wrong (a missing name, an unknown model,
@@ -198,7 +199,7 @@ def _output_of(model: Model, output: str) -> str:
     return output
 
 
-def evaluate_scenarios(model: Model | str, scenarios: Mapping[str, Values] | Iterable[Scenario]) -> "pd.DataFrame":
+def evaluate_scenarios(model: Model | str, scenarios: Mapping[str, Values] | Iterable[Scenario]) -> pd.DataFrame:
     """Many named scenarios at once: one row per scenario, its inputs then its outputs.
 
     A scenario whose inputs are bad gets NaN outputs and its message in column ``error``.
@@ -231,7 +232,7 @@ def evaluate_scenarios(model: Model | str, scenarios: Mapping[str, Values] | Ite
 
 def compare_scenarios(
     model: Model | str, scenarios: Mapping[str, Values] | Iterable[Scenario], base: str
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Scenarios side by side: each input and output minus the ``base`` scenario's.
 
     >>> diff = compare_scenarios("unit_cost", {
@@ -343,7 +344,7 @@ def data_table(
     inputs: Values,
     vary: Mapping[str, Iterable[float]],
     output: str | None = None,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """One input over a range, or two over a grid (spreadsheet: Data Table).
 
     Parameters
@@ -408,7 +409,7 @@ def tornado(
     output: str,
     change: float = 0.2,
     values: Mapping[str, tuple[float, float]] | None = None,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Which input moves ``output`` most: each input set low and high, one at a time.
 
     Parameters
@@ -462,3 +463,75 @@ def tornado(
                      "output_high": results[1], "effect": effect})
     table = pd.DataFrame(rows)
     return table.sort_values("effect", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+
+
+def spider(
+    model: Model | str,
+    inputs: Values,
+    output: str,
+    changes: Iterable[float] = (-0.2, -0.1, 0.0, 0.1, 0.2),
+    names: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """How ``output`` follows each input changed by the same percentages, one input at a time.
+
+    The steeper an input's line, the more the result depends on getting that input right
+    (a spider chart; `tornado` shows the same question as bars for one swing).
+
+    Parameters
+    ----------
+    changes
+        Relative changes to try (``-0.1`` = 10 % lower); each finite and above −100 %.
+    names
+        Inputs to vary (default: every input of the model), in the order of the columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per change (index ``change``), one column per input: the output when that
+        input alone is set to current × (1 + change). NaN where that value is outside the
+        input's valid range (`Model.range_of`) or the model rejects it.
+
+    Examples
+    --------
+    Sơn Nam eggs: profit (million đồng) when the price, the feed cost or the volume moves by
+    10 %. The price line is the steepest: 10 % on the price is 306.6 million.
+
+    >>> eggs = {"fixed_costs": 610e6, "price_per_unit": 2_800,
+    ...         "variable_cost_per_unit": 2_067, "volume": 1_095_000}
+    >>> table = spider("break_even", eggs, "profit", changes=(-0.1, 0.0, 0.1),
+    ...                names=["price_per_unit", "variable_cost_per_unit", "volume"])
+    >>> table.index.tolist()
+    [-0.1, 0.0, 0.1]
+    >>> ((table.loc[0.1] - table.loc[0.0]) / 1e6).round(1).to_dict()
+    {'price_per_unit': 306.6, 'variable_cost_per_unit': -226.3, 'volume': 80.3}
+    """
+    import pandas as pd
+
+    model = get_model(model)
+    base = _check_inputs(model, inputs)
+    output = _output_of(model, output)
+    steps = [check_finite("change", c) for c in changes]
+    if not steps:
+        raise InputError("change", reason="no_values")
+    for step in steps:
+        if step <= -1:
+            raise InputError("change", reason="change_not_above_minus_one", value=step)
+    columns = list(model.inputs if names is None else names)
+    if not columns:
+        raise InputError("vary", reason="no_values")
+    for name in columns:
+        if name not in model.inputs:
+            raise InputError("vary", reason="unknown_input", value=name)
+
+    def run(name: str, step: float) -> float:
+        value = base[name] * (1 + step)
+        low, high = model.range_of(name, base[name])
+        if not low <= value <= high:
+            return math.nan
+        try:
+            return float(model.function({**base, name: value})[output])
+        except InputError:
+            return math.nan
+
+    data = {name: [run(name, step) for step in steps] for name in columns}
+    return pd.DataFrame(data, index=pd.Index(steps, name="change"), columns=columns)

@@ -7,6 +7,7 @@ from coopkit.ui.apps import BreakEvenApp, ChannelPricingApp, UnitCostApp
 from coopkit.ui.base import App, safe
 from coopkit.ui.controls import NumberBox, PercentSlider, QuantityBox, language_toggle
 from coopkit.ui.lesson import WORKBOOKS, Lesson, page_language
+from coopkit.ui.whatif_app import WhatIfApp
 
 __all__ = [
     "App",
@@ -17,6 +18,7 @@ __all__ = [
     "PercentSlider",
     "QuantityBox",
     "UnitCostApp",
+    "WhatIfApp",
     "WORKBOOKS",
     "language_toggle",
     "page_language",

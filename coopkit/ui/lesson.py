@@ -34,6 +34,7 @@ WORKBOOKS: tuple[tuple[str, str], ...] = (
     ("01_unit_cost.ipynb", "unit_cost"),
     ("02_break_even.ipynb", "break_even"),
     ("03_channel_pricing.ipynb", "channel_pricing"),
+    ("04_what_if_pricing.ipynb", "what_if"),
 )
 
 

@@ -237,11 +237,14 @@ def start_voila(
     port = free_port()
     cmd = voila_command(port=port, notebooks=notebooks, preheat=preheat, pool_size=pool_size, extra_args=extra_args)
     environ = voila_environ(env)
-    # Kernels import the checkout's coopkit even where it is not pip-installed.
-    environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), environ.get("PYTHONPATH", "")) if p)
     if log_path is None:
         log_path = Path(tempfile.mkdtemp(prefix="coopkit-voila-")) / "voila.log"
     log_path = Path(log_path)
+    # Scenarios saved by the apps go to the test's own folder, never the user's home.
+    if env is None or "COOPKIT_SCENARIO_DIR" not in env:
+        environ["COOPKIT_SCENARIO_DIR"] = str(log_path.parent / "scenarios")
+    # Kernels import the checkout's coopkit even where it is not pip-installed.
+    environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), environ.get("PYTHONPATH", "")) if p)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
