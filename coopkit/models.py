@@ -10,7 +10,7 @@ import math
 
 from coopkit import breakeven, costs, pricing
 from coopkit.errors import InputError
-from coopkit.whatif import Model, Values, evaluate, register_model
+from coopkit.whatif import Model, Values, register_model
 
 __all__ = ["UNIT_COST", "BREAK_EVEN", "CHANNEL_PRICING", "PRICING_PLAN", "channel_inputs", "pricing_plan_inputs"]
 
@@ -95,6 +95,7 @@ def pricing_plan_inputs(
 ) -> dict[str, float]:
     """The what-if pricing model's inputs: a product's costs and volume sold through a channel.
 
+    >>> from coopkit.whatif import evaluate
     >>> shop = pricing.Channel("cho", "Chợ", "Market")
     >>> evaluate("pricing_plan", pricing_plan_inputs(shop, 3_000, 610e6, 2_067, 1_095_000))["profit"] / 1e6
     411.635

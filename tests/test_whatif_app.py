@@ -106,7 +106,7 @@ def test_data_table_cells_equal_single_evaluations(app):
 
 def test_demand_pairs_drive_the_best_price(app):
     app.sections.selected_index = 3
-    (p1, q1), (p2, q2), (p3, q3) = app.demand_controls
+    (p1, q1), _, (p3, q3) = app.demand_controls
     p3.text.value = ""
     q3.text.value = ""  # an empty row is skipped: two sales are enough
     curve = app.result.curve
@@ -136,7 +136,8 @@ def test_save_load_rename_delete_in_the_cooperative_folder(app, tmp_path):
     app.rename_saved("Kế hoạch", "Giá chợ")
     assert store.names() == ["Giá chợ"]
     app.unpin("Kế hoạch")
-    app.load_saved("Giá chợ")
+    assert app.saved_choice.value == "Giá chợ"
+    app.load_button.click()
     assert [s.name for s in app.pinned] == ["Giá chợ"]
     app.delete_saved("Giá chợ")
     assert store.names() == []

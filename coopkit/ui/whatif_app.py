@@ -27,7 +27,7 @@ from coopkit.models import CHANNEL_INPUTS
 from coopkit.store import ScenarioStore, default_root
 from coopkit.ui.apps import _volume_control
 from coopkit.ui.base import App, figure_png, safe
-from coopkit.ui.controls import Control, NumberBox, PercentSlider, choice
+from coopkit.ui.controls import Control, NumberBox, PercentSlider
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_finite, check_positive
 
@@ -78,6 +78,13 @@ def _image(css: str) -> widgets.Image:
     image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="720px"))
     image.add_class(css)
     return image
+
+
+def _set_options(dropdown: widgets.Dropdown, names: list[str]) -> None:
+    """New options for a list of names, keeping the chosen one if it is still there (else the first)."""
+    chosen = dropdown.value
+    dropdown.options = names
+    dropdown.value = chosen if chosen in names else (names[0] if names else None)
 
 
 def _download_link(css: str, filename: str, mime: str, payload: bytes, text: str) -> str:
@@ -524,7 +531,7 @@ class WhatIfApp(App):
     def _show_pinned(self) -> None:
         lang = self.lang
         names = [s.name for s in self.pinned]
-        self.pinned_choice.options = names
+        _set_options(self.pinned_choice, names)
         if not self.pinned:
             self.pinned_table.value = f"<p class='ck-note'>{escape(i18n.tr('app.what_if.nothing_pinned', lang))}</p>"
             self.pinned_chart.layout.display = "none"
@@ -588,13 +595,13 @@ class WhatIfApp(App):
 
     def _show_saved(self) -> None:
         if not self.owner.value.strip():
-            self.saved_choice.options = []
+            _set_options(self.saved_choice, [])
             return
         try:
             names = self._store().names()
         except InputError:
             names = []
-        self.saved_choice.options = names
+        _set_options(self.saved_choice, names)
 
     def load_saved(self, name: str | None) -> None:
         """Pin a saved scenario and show its numbers."""

@@ -1,0 +1,128 @@
+"""The what-if workbench in a real browser: pin two scenarios, goal-seek, export and import."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+import coopkit as ck
+from coopkit import data, exchange, fmt
+from coopkit.ui.whatif_app import MODEL
+
+from .conftest import open_app
+
+pytestmark = pytest.mark.browser
+
+
+def _type(app, field: str, text: str) -> None:
+    box = app.locator(f".ck-field-{field} input").first
+    box.fill(text)
+    box.press("Enter")
+
+
+def _tab(page, title: str) -> None:
+    page.locator(".ck-sections .lm-TabBar-tab", has_text=title).click()
+
+
+def _value(locator) -> float:
+    return float(locator.get_attribute("data-value"))
+
+
+def test_pin_two_scenarios_goal_seek_and_export(voila_server, page, tmp_path):
+    app = open_app(page, voila_server, "04_what_if_pricing.ipynb")
+    expect(app.locator(".ck-title")).to_contain_text("nếu… thì sao")
+    profit = app.locator('.ck-results td[data-key="profit"]')
+    expect(profit).to_have_count(1)
+    expect(app.locator(".ck-chart img")).to_be_visible()
+
+    # Pin the plan, then a cheaper price with a 20 % smaller harvest.
+    app.locator(".ck-scenario-name input").fill("Kế hoạch")
+    app.locator("button.ck-pin").click()
+    expect(app.locator(".ck-status")).to_contain_text("Đã ghim “Kế hoạch”")
+    _type(app, "list_price", "14.000")
+    expect(app.locator(".ck-field-list_price input")).to_have_value("14.000")
+    app.locator(".ck-field-volume select").select_option(label="kg")
+    _type(app, "volume", "128.000")
+    oranges, shopee = data.load_products()["cam_lac_thuy"], data.load_channels()["shopee"]
+    plan = oranges.cost_summary()  # the boxes show whole đồng and the app computes with what they show
+    inputs = ck.models.pricing_plan_inputs(shopee, 14_000, round(plan.fixed_costs),
+                                           round(plan.variable_cost_per_unit), 128_000)
+    expect(profit).to_have_attribute("data-value", repr(ck.evaluate(MODEL, inputs)["profit"]))
+    app.locator(".ck-scenario-name input").fill("Giá 14.000 ₫, mất mùa 20 %")
+    app.locator("button.ck-pin").click()
+    rows = app.locator(".ck-pinned tbody tr")
+    expect(rows).to_have_count(2)
+    second = app.locator('.ck-pinned td[data-key="profit:Giá 14.000 ₫, mất mùa 20 %"]')
+    first = app.locator('.ck-pinned td[data-key="profit:Kế hoạch"]')
+    change = app.locator('.ck-pinned td[data-key="profit_change:Giá 14.000 ₫, mất mùa 20 %"]')
+    assert _value(change) == pytest.approx(_value(second) - _value(first))
+    expect(app.locator(".ck-pinned-chart")).to_be_visible()
+
+    # Goal seek: which price gives a profit of 500 million đồng at this volume?
+    _tab(page, "Tìm giá trị mục tiêu")
+    app.locator(".ck-goal-output select").select_option(label="Lợi nhuận")
+    app.locator(".ck-goal-input select").select_option(label="Giá niêm yết")
+    _type(app, "target", "500.000.000")
+    app.locator("button.ck-goal-run").click()
+    answer = app.locator(".ck-goal-answer b")
+    expect(answer).to_have_count(1)
+    price = _value(answer)
+    app.locator("button.ck-goal-apply").click()
+    expect(app.locator(".ck-field-list_price input")).to_have_value(fmt.number(price, "vi", decimals=0))
+    # The box keeps whole đồng, so the profit is 500 million give or take the volume's worth of 1 đồng.
+    expect(profit).to_have_attribute("data-value", re.compile(r"^(499|500)\d{6}(\.\d*)?$"))
+
+    # An unreachable goal is said in words.
+    app.locator(".ck-goal-output select").select_option(label="Tỷ suất lợi nhuận trên giá bán")
+    _type(app, "target", "99")
+    app.locator("button.ck-goal-run").click()
+    expect(app.locator(".ck-goal-result")).to_contain_text("Không có giá trị nào")
+
+    # Export: the Excel file holds the two pinned scenarios, and imports back.
+    _tab(page, "Kịch bản")
+    with page.expect_download() as info:
+        app.locator("a.ck-download-xlsx").click()
+    download = info.value
+    assert download.suggested_filename == "kich-ban-gia.xlsx"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    scenarios = exchange.scenarios_from_xlsx(path)
+    assert [s.name for s in scenarios] == ["Kế hoạch", "Giá 14.000 ₫, mất mùa 20 %"]
+    assert scenarios[1].inputs["list_price"] == 14_000 and scenarios[1].inputs["volume"] == 128_000
+    assert ck.evaluate(MODEL, scenarios[1].inputs)["profit"] == pytest.approx(_value(second), rel=1e-9)
+
+    with page.expect_download() as info:
+        app.locator("a.ck-download-csv").click()
+    assert info.value.suggested_filename == "kich-ban-gia.csv"
+
+    app.locator(".ck-pinned-choice select").select_option(label="Kế hoạch")
+    app.locator("button.ck-unpin").click()
+    expect(rows).to_have_count(1)
+    with page.expect_file_chooser() as chooser:
+        app.locator(".ck-upload").click()
+    chooser.value.set_files(str(path))
+    expect(app.locator(".ck-status")).to_contain_text("Đã nhập và ghim 2 kịch bản")
+    expect(rows).to_have_count(2)
+    assert "Traceback" not in page.locator("body").inner_text()
+
+
+def test_save_and_reopen_in_the_cooperative_folder(voila_server, page):
+    app = open_app(page, voila_server, "04_what_if_pricing.ipynb", lang="en")
+    app.locator(".ck-scenario-name input").fill("Plan")
+    app.locator("button.ck-pin").click()
+    app.locator("button.ck-save").click()
+    expect(app.locator(".ck-status")).to_contain_text("is empty")
+    app.locator(".ck-owner input").fill("Test Cooperative")
+    app.locator(".ck-owner input").press("Enter")
+    app.locator("button.ck-save").click()
+    expect(app.locator(".ck-status")).to_contain_text("Saved 1 scenarios")
+    expect(app.locator(".ck-saved-choice select option")).to_have_count(1)
+    app.locator(".ck-pinned-choice select").select_option(label="Plan")
+    app.locator("button.ck-unpin").click()
+    expect(app.locator(".ck-pinned")).to_contain_text("No scenario pinned yet")
+    app.locator("button.ck-load").click()
+    expect(app.locator('.ck-pinned td[data-key="profit:Plan"]')).to_have_count(1)
+    saved = list((voila_server.log_path.parent / "scenarios" / "test-cooperative").glob("*.json"))
+    assert len(saved) == 1
