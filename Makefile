@@ -1,7 +1,8 @@
 # coopkit — two commands for a fresh machine with Python 3.11 and make:
 #   make serve   set up .venv and serve the workshop apps on http://127.0.0.1:8866
 #   make test    set up .venv with the test tools and run every test (browser tests included)
-# Options: make serve HOST=0.0.0.0 PORT=9000 POOL=3 TOKEN=secret
+# Options: make serve HOST=0.0.0.0 PORT=9000 POOL=3 TOKEN=secret SCENARIOS=/srv/coopkit-scenarios
+#          make collect SCENARIOS=/srv/coopkit-scenarios   (trainer: the room's scenarios -> room.xlsx)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,9 +11,10 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8866
 POOL   ?=
 TOKEN  ?=
+SCENARIOS ?=
 PYTEST_ARGS ?=
 
-.PHONY: serve test install install-test chromium benchmark clean
+.PHONY: collect serve test install install-test chromium benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +33,11 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 serve: install
-	$(BIN)/python -m coopkit.server --host $(HOST) --port $(PORT) $(if $(POOL),--pool $(POOL)) $(if $(TOKEN),--token $(TOKEN))
+	$(BIN)/python -m coopkit.server --host $(HOST) --port $(PORT) $(if $(POOL),--pool $(POOL)) $(if $(TOKEN),--token $(TOKEN)) $(if $(SCENARIOS),--scenarios $(SCENARIOS))
+
+# Trainer: the room's saved scenarios in one table (and room.xlsx to project or share).
+collect: install
+	$(BIN)/python -m coopkit.collect $(SCENARIOS) --xlsx room.xlsx
 
 # Browser tests drive Debian's chromium (Playwright cannot download a browser here).
 chromium:

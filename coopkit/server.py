@@ -94,11 +94,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--pool", type=int, default=None, help="preheated kernels per notebook (0: none)")
     parser.add_argument("--token", default=None, help="require this token to open the apps")
+    parser.add_argument("--scenarios", default=None,
+                        help="folder where the apps save scenarios (default $COOPKIT_SCENARIO_DIR or ~/coopkit-scenarios)")
     args = parser.parse_args(argv)
     cmd = voila_command(host=args.host, port=args.port, pool_size=args.pool, token=args.token)
+    env = voila_environ()
+    if args.scenarios:
+        env["COOPKIT_SCENARIO_DIR"] = str(Path(args.scenarios).expanduser().resolve())
     print(f"coopkit: http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
+    print(f"coopkit: scenarios are saved in {env.get('COOPKIT_SCENARIO_DIR') or '~/coopkit-scenarios'}", flush=True)
     os.chdir(REPO_ROOT)
-    os.execvpe(cmd[0], cmd, voila_environ())
+    os.execvpe(cmd[0], cmd, env)
     return 0  # pragma: no cover - exec does not return
 
 

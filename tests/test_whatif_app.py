@@ -30,6 +30,21 @@ def test_starts_from_the_template_on_the_chosen_channel(app):
     assert "ck-ready" in app.view._dom_classes
 
 
+def test_every_choice_starts_chosen_in_both_languages(app):
+    """ipywidgets leaves a drop-down empty when its options change; the app must not."""
+    for lang in ("vi", "en", "vi"):
+        app.set_lang(lang)
+        assert app.goal_output.value == "profit" and app.goal_input.value == "list_price"
+        assert app.sensitivity_output.value == "profit" and app.table_output.value == "profit"
+        assert app.demand_kind.value == "linear" and app.channel_choice.value == "shopee"
+
+
+def test_constant_elasticity_curve_can_be_chosen(app):
+    app.demand_kind.value = "constant_elasticity"
+    assert app.result.curve.kind == "constant_elasticity"
+    assert app.result.curve.elasticity(16_000) < 0
+
+
 def test_best_price_is_the_top_of_the_price_profit_curve(app):
     best, curve = app.result.best, app.result.response
     assert best.profit >= curve["profit"].max() - 1e-6 * abs(best.profit)

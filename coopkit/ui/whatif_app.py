@@ -80,17 +80,19 @@ def _image(css: str) -> widgets.Image:
     return image
 
 
-def _set_options(dropdown: widgets.Dropdown, names: list[str]) -> None:
-    """New options for a list of names, keeping the chosen one if it is still there (else the first)."""
+def _set_options(dropdown: widgets.Dropdown | widgets.ToggleButtons, options: list) -> None:
+    """New options (values, or ``(label, value)`` pairs), keeping the chosen value if it is still
+    there, else the first (ipywidgets leaves nothing chosen after a change of options)."""
     chosen = dropdown.value
-    dropdown.options = names
-    dropdown.value = chosen if chosen in names else (names[0] if names else None)
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    dropdown.options = options
+    dropdown.value = chosen if chosen in values else (values[0] if values else None)
 
 
 def _download_link(css: str, filename: str, mime: str, payload: bytes, text: str) -> str:
     data = base64.b64encode(payload).decode("ascii")
     return (f'<a class="ck-download {css}" download="{escape(filename)}" '
-            f'href="data:{mime};base64,{data}">⬇ {escape(text)}</a>')
+            f'href="data:{mime};base64,{data}">↓ {escape(text)}</a>')
 
 
 class WhatIfApp(App):
@@ -104,7 +106,7 @@ class WhatIfApp(App):
         lang: str | None = None,
         *,
         standalone: bool = True,
-        channel: str = "shopee",
+        channel: str = "trader",
         store_root: str | None = None,
     ) -> None:
         from coopkit import data
@@ -393,12 +395,13 @@ class WhatIfApp(App):
         try:
             self.channel_choice.options = [(c.name(lang), key) for key, c in self.channels.items()]
             self.channel_choice.value = self.channel_key
-            self.goal_output.options = [(fields.label(name, lang), name) for name in GOAL_OUTPUTS]
-            self.goal_input.options = [(fields.label(name, lang), name) for name in SHOWN_INPUTS]
-            self.sensitivity_output.options = [(fields.label(name, lang), name) for name in GOAL_OUTPUTS]
-            self.table_output.options = [(fields.label(name, lang), name) for name in ("profit", "margin")]
-            self.demand_kind.options = [(t("demand_linear"), "linear"),
-                                        (t("demand_constant_elasticity"), "constant_elasticity")]
+            labelled = lambda names: [(fields.label(name, lang), name) for name in names]  # noqa: E731
+            _set_options(self.goal_output, labelled(GOAL_OUTPUTS))
+            _set_options(self.goal_input, labelled(SHOWN_INPUTS))
+            _set_options(self.sensitivity_output, labelled(GOAL_OUTPUTS))
+            _set_options(self.table_output, labelled(("profit", "margin")))
+            _set_options(self.demand_kind, [(t("demand_linear"), "linear"),
+                                            (t("demand_constant_elasticity"), "constant_elasticity")])
         finally:
             self._relabelling = False
         for index, key in enumerate(SECTIONS):
@@ -761,7 +764,7 @@ class WhatIfApp(App):
         frame = grid.copy()
         frame.columns = [fmt.number(v, lang) for v in grid.columns]
         frame.insert(0, "price", [fmt.money(v, lang) for v in grid.index])
-        columns = [Column("price", f"{fields.label('list_price', lang)} ＼ {fields.label('volume', lang)}", "text")]
+        columns = [Column("price", f"{fields.label('list_price', lang)} ↓ {fields.label('volume', lang)} →", "text")]
         columns += [Column(c, c, fields.kind(output)) for c in frame.columns[1:]]
         self.grid_table.value = frame_table(frame, columns, "price", lang)
         return grid

@@ -37,26 +37,28 @@ def test_pin_two_scenarios_goal_seek_and_export(voila_server, page, tmp_path):
     expect(profit).to_have_count(1)
     expect(app.locator(".ck-chart img")).to_be_visible()
 
-    # Pin the plan, then a cheaper price with a 20 % smaller harvest.
+    # Pin the plan (sold to traders), then Shopee at 28 000 ₫ with a 20 % smaller harvest.
+    oranges, shopee = data.load_products()["cam_lac_thuy"], data.load_channels()["shopee"]
     app.locator(".ck-scenario-name input").fill("Kế hoạch")
     app.locator("button.ck-pin").click()
     expect(app.locator(".ck-status")).to_contain_text("Đã ghim “Kế hoạch”")
-    _type(app, "list_price", "14.000")
-    expect(app.locator(".ck-field-list_price input")).to_have_value("14.000")
+    app.locator(".ck-channel select").select_option(label="Shopee")
+    expect(app.locator(".ck-field-commission_rate .ck-readout")).to_have_text(fmt.percent(shopee.commission_rate, "vi"))
+    _type(app, "list_price", "28.000")
+    expect(app.locator(".ck-field-list_price input")).to_have_value("28.000")
     app.locator(".ck-field-volume select").select_option(label="kg")
     _type(app, "volume", "128.000")
-    oranges, shopee = data.load_products()["cam_lac_thuy"], data.load_channels()["shopee"]
     plan = oranges.cost_summary()  # the boxes show whole đồng and the app computes with what they show
-    inputs = ck.models.pricing_plan_inputs(shopee, 14_000, round(plan.fixed_costs),
+    inputs = ck.models.pricing_plan_inputs(shopee, 28_000, round(plan.fixed_costs),
                                            round(plan.variable_cost_per_unit), 128_000)
     expect(profit).to_have_attribute("data-value", repr(ck.evaluate(MODEL, inputs)["profit"]))
-    app.locator(".ck-scenario-name input").fill("Giá 14.000 ₫, mất mùa 20 %")
+    app.locator(".ck-scenario-name input").fill("Shopee 28.000 ₫, mất mùa 20 %")
     app.locator("button.ck-pin").click()
     rows = app.locator(".ck-pinned tbody tr")
     expect(rows).to_have_count(2)
-    second = app.locator('.ck-pinned td[data-key="profit:Giá 14.000 ₫, mất mùa 20 %"]')
+    second = app.locator('.ck-pinned td[data-key="profit:Shopee 28.000 ₫, mất mùa 20 %"]')
     first = app.locator('.ck-pinned td[data-key="profit:Kế hoạch"]')
-    change = app.locator('.ck-pinned td[data-key="profit_change:Giá 14.000 ₫, mất mùa 20 %"]')
+    change = app.locator('.ck-pinned td[data-key="profit_change:Shopee 28.000 ₫, mất mùa 20 %"]')
     assert _value(change) == pytest.approx(_value(second) - _value(first))
     expect(app.locator(".ck-pinned-chart")).to_be_visible()
 
@@ -89,8 +91,8 @@ def test_pin_two_scenarios_goal_seek_and_export(voila_server, page, tmp_path):
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     scenarios = exchange.scenarios_from_xlsx(path)
-    assert [s.name for s in scenarios] == ["Kế hoạch", "Giá 14.000 ₫, mất mùa 20 %"]
-    assert scenarios[1].inputs["list_price"] == 14_000 and scenarios[1].inputs["volume"] == 128_000
+    assert [s.name for s in scenarios] == ["Kế hoạch", "Shopee 28.000 ₫, mất mùa 20 %"]
+    assert scenarios[1].inputs["list_price"] == 28_000 and scenarios[1].inputs["volume"] == 128_000
     assert ck.evaluate(MODEL, scenarios[1].inputs)["profit"] == pytest.approx(_value(second), rel=1e-9)
 
     with page.expect_download() as info:
