@@ -50,6 +50,7 @@ test: install-test chromium
 
 benchmark: install-test chromium
 	$(BIN)/python benchmarks/bench_apps.py --out benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/bench_domain.py --out benchmarks/RESULTS_domain.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

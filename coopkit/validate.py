@@ -20,9 +20,13 @@ def check_finite(field: str, value: object) -> float:
     ...
     coopkit.errors.InputError: Sản lượng bán: cần một số hữu hạn (bạn đã nhập nan).
     """
-    if isinstance(value, bool) or not isinstance(value, Real):
+    kind = type(value)
+    if kind is float or kind is int:  # the usual case, without the slower abstract-class check
+        number = float(value)
+    elif isinstance(value, bool) or not isinstance(value, Real):
         raise InputError(field, reason="not_a_number", text=str(value))
-    number = float(value)
+    else:
+        number = float(value)
     if not math.isfinite(number):
         raise InputError(field, reason="not_finite", value=number)
     return number

@@ -30,6 +30,12 @@ def test_starts_from_the_template_on_the_chosen_channel(app):
     assert "ck-ready" in app.view._dom_classes
 
 
+def test_only_the_first_section_is_on_the_page_until_opened(app):
+    assert app.section_boxes["scenarios"].children and not app.section_boxes["goal"].children
+    app.sections.selected_index = 1
+    assert app.section_boxes["goal"].children
+
+
 def test_every_choice_starts_chosen_in_both_languages(app):
     """ipywidgets leaves a drop-down empty when its options change; the app must not."""
     for lang in ("vi", "en", "vi"):

@@ -235,11 +235,22 @@ class WhatIfApp(App):
         self.grid_table = _html("ck-grid")
         table = widgets.VBox([self.table_help, row(self.table_output), self.heatmap, self.grid_table])
 
-        self.sections = widgets.Tab(children=[scenarios, goal, sensitivity, demand_section, table])
+        # Only the first tab is filled at start; the others get their widgets when first opened,
+        # so the page has fewer widgets to draw before it is ready.
+        contents = [scenarios, goal, sensitivity, demand_section, table]
+        self.section_boxes = {key: widgets.VBox() for key in SECTIONS}
+        self._section_contents = dict(zip(SECTIONS, contents))
+        self.sections = widgets.Tab(children=list(self.section_boxes.values()))
         self.sections.add_class("ck-sections")
-        self.section_boxes = dict(zip(SECTIONS, self.sections.children))
         for key, box in self.section_boxes.items():
             box.add_class(f"ck-section-{key}")
+        self._open_section("scenarios")
+
+    def _open_section(self, key: str) -> None:
+        """Put a section's widgets on the page (once)."""
+        box = self.section_boxes[key]
+        if not box.children:
+            box.children = [self._section_contents[key]]
 
     def _wire(self) -> None:
         """Connect the section widgets (once, after the base class has made ``safe`` wrappers)."""
@@ -704,9 +715,10 @@ class WhatIfApp(App):
 
     # -- the section on show -------------------------------------------------------------
     def _show_section(self) -> None:
+        section = SECTIONS[self.sections.selected_index or 0]
+        self._open_section(section)
         if self.error is not None or self.result is None:
             return
-        section = SECTIONS[self.sections.selected_index or 0]
         if section == "sensitivity":
             self.show_sensitivity()
         elif section == "demand":
