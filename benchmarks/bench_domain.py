@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     prices = [10_000 + 400 * i for i in range(50)]
     volumes = [80_000 + 3_000 * i for i in range(50)]
     channel = ck.Channel("x", "x", "x", **{k: inputs[k] for k in CHANNEL_INPUTS})
+    eggs = {"fixed_costs": 610e6, "price_per_unit": 2_800, "variable_cost_per_unit": 2_067, "volume": 1_095_000}
+    egg_prices = [2_000 + 40 * i for i in range(50)]
     curve = ck.fit_demand([22_000, 28_000, 34_000], [200_000, 160_000, 110_000])
 
     def direct(n: int):
@@ -67,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         return run
 
     cases = [
-        ("2-D data table 50 × 50 (price × volume → profit)", 2_500,
+        ("2-D data table 50 × 50 (price × volume → profit, on arrays)", 2_500,
          lambda: ck.data_table("pricing_plan", inputs, {"list_price": prices, "volume": volumes}, output="profit")),
+        ("2-D data table 50 × 50, break-even model (cell by cell, no array version)", None,
+         lambda: ck.data_table("break_even", eggs, {"price_per_unit": egg_prices, "volume": volumes}, output="profit")),
         ("1-D data table, 50 prices, all outputs", 50,
          lambda: ck.data_table("pricing_plan", inputs, {"list_price": prices})),
         ("goal seek: price for 500 million profit", None,

@@ -7,6 +7,7 @@ and tornado charts work on it. Later models (yields, loans) register themselves 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from coopkit import breakeven, costs, pricing
 from coopkit.errors import InputError
@@ -90,6 +91,39 @@ def _pricing_plan(v: Values) -> dict[str, float]:
     }
 
 
+def _pricing_plan_grid(v: Mapping[str, object]) -> dict[str, object]:
+    """`_pricing_plan` on numpy arrays, NaN where it would raise (for fast data tables)."""
+    import numpy as np
+
+    a = {name: np.asarray(value, dtype=float) for name, value in v.items()}
+    fixed, variable, volume, price = a["fixed_costs"], a["variable_cost_per_unit"], a["volume"], a["list_price"]
+    commission, payment, vat = a["commission_rate"], a["payment_fee_rate"], a["vat_rate"]
+    units = a["units_per_order"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vat_share = vat / (1.0 + vat)
+        valid = (
+            (fixed >= 0) & (variable >= 0) & (volume > 0) & (price > 0)
+            & (commission >= 0) & (commission < 1) & (payment >= 0) & (payment < 1) & (vat >= 0) & (vat < 1)
+            & (a["fixed_fee_per_order"] >= 0) & (a["packaging_per_order"] >= 0) & (a["shipping_per_order"] >= 0)
+            & (units > 0) & (commission + payment + vat_share < 1.0)
+        )
+        unit = fixed / volume + variable
+        per_order = (a["fixed_fee_per_order"] + a["packaging_per_order"] + a["shipping_per_order"]) / units
+        net = price - price * vat_share - price * commission - price * payment - per_order
+        contribution = net - variable
+        outputs = {
+            "profit": contribution * volume - fixed,
+            "revenue": price * volume,
+            "net_per_unit": net,
+            "unit_cost": unit,
+            "profit_per_unit": net - unit,
+            "margin": (net - unit) / price,
+            "break_even_volume": np.where(contribution > 0, fixed / contribution, np.nan),
+        }
+    shape = np.broadcast_shapes(*(x.shape for x in a.values()))
+    return {name: np.where(valid, np.broadcast_to(value, shape), np.nan) for name, value in outputs.items()}
+
+
 def pricing_plan_inputs(
     channel: pricing.Channel, list_price: float, fixed_costs: float, variable_cost_per_unit: float, volume: float
 ) -> dict[str, float]:
@@ -147,6 +181,7 @@ PRICING_PLAN = register_model(
         inputs=("list_price", "volume", "variable_cost_per_unit", "fixed_costs", *CHANNEL_INPUTS),
         outputs=("profit", "revenue", "net_per_unit", "unit_cost", "profit_per_unit", "margin", "break_even_volume"),
         function=_pricing_plan,
+        grid_function=_pricing_plan_grid,
         bounds={
             "list_price": (1.0, None),
             "volume": (1.0, None),

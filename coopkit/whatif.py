@@ -57,6 +57,10 @@ class Model:
     bounds
         For each input, the smallest and largest value a search may try. ``None`` as the upper
         bound means "ten times the current value" (at least 1).
+    grid_function
+        Optional: the same model on numpy arrays (inputs broadcast together), with NaN outputs
+        where ``function`` would raise `InputError`. `data_table` uses it for two-input grids;
+        a test checks that it agrees with ``function`` cell by cell.
     """
 
     name: str
@@ -64,6 +68,7 @@ class Model:
     outputs: tuple[str, ...]
     function: Callable[[Values], Values]
     bounds: Mapping[str, tuple[float, float | None]] = field(default_factory=dict)
+    grid_function: Callable[[Mapping[str, object]], Mapping[str, object]] | None = None
 
     def range_of(self, name: str, current: float) -> tuple[float, float]:
         """The search range of input ``name`` around its ``current`` value."""
@@ -399,7 +404,12 @@ def data_table(
         return table[[output]] if output else table
     if output is None:
         raise InputError("output", reason="data_table_needs_output")
-    grid = np.array([[run({names[0]: a, names[1]: b})[output] for b in axes[1]] for a in axes[0]], dtype=float)
+    if model.grid_function is not None:
+        rows, columns = np.meshgrid(np.asarray(axes[0], dtype=float), np.asarray(axes[1], dtype=float), indexing="ij")
+        arrays = model.grid_function({**base, names[0]: rows, names[1]: columns})[output]
+        grid = np.broadcast_to(np.asarray(arrays, dtype=float), rows.shape).copy()
+    else:
+        grid = np.array([[run({names[0]: a, names[1]: b})[output] for b in axes[1]] for a in axes[0]], dtype=float)
     return pd.DataFrame(grid, index=pd.Index(axes[0], name=names[0]), columns=pd.Index(axes[1], name=names[1]))
 
 

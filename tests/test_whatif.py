@@ -214,3 +214,27 @@ def test_pricing_plan_is_break_even_after_channel_fees():
     at_break_even = ck.evaluate("pricing_plan", {**inputs, "volume": out["break_even_volume"]})
     assert at_break_even["profit"] == pytest.approx(0, abs=1e-3)
     assert out["unit_cost"] == pytest.approx(ck.unit_cost(300e6, 9_000, 40_000))
+
+
+grid_prices = st.lists(st.one_of(unit_money, st.sampled_from([0.0, -1_000.0])), min_size=1, max_size=5)
+grid_volumes = st.lists(st.one_of(volumes, st.sampled_from([0.0, -5.0])), min_size=1, max_size=5)
+
+
+@given(prices=grid_prices, volumes_=grid_volumes, commission=st.floats(min_value=0, max_value=0.95),
+       payment=st.floats(min_value=0, max_value=0.3), variable=unit_money,
+       vary=st.sampled_from([("list_price", "volume"), ("volume", "list_price"), ("list_price", "commission_rate")]))
+def test_the_fast_pricing_grid_agrees_with_evaluating_each_cell(prices, volumes_, commission, payment, variable, vary):
+    """`pricing_plan` computes 2-D data tables on arrays; every cell (bad ones NaN) must match."""
+    shop = ck.Channel("san", "Sàn", "Shop", packaging_per_order=6_000, fixed_fee_per_order=3_000, units_per_order=2)
+    inputs = {**ck.models.pricing_plan_inputs(shop, 30_000, 300e6, variable, 40_000),
+              "commission_rate": min(commission, 0.5), "payment_fee_rate": payment}
+    axis = {"list_price": prices, "volume": volumes_, "commission_rate": [commission, 0.0, 0.99]}
+    grid = ck.data_table("pricing_plan", inputs, {vary[0]: axis[vary[0]], vary[1]: axis[vary[1]]}, output="profit")
+    for i, a in enumerate(grid.index):
+        for j, b in enumerate(grid.columns):
+            try:
+                alone = ck.evaluate("pricing_plan", {**inputs, vary[0]: a, vary[1]: b})["profit"]
+            except InputError:
+                alone = math.nan
+            cell = grid.iat[i, j]
+            assert (math.isnan(cell) and math.isnan(alone)) or cell == pytest.approx(alone, rel=1e-12, abs=1e-6)
