@@ -13,7 +13,7 @@ from typing import Literal
 
 from coopkit import fmt, i18n
 
-__all__ = ["FIELD_KINDS", "Shown", "kind", "label", "format_value"]
+__all__ = ["FIELD_KINDS", "Shown", "kind", "label", "format_value", "register_fields"]
 
 Kind = Literal["money", "rate", "number", "count", "text"]
 
@@ -110,6 +110,18 @@ FIELD_KINDS: dict[str, Kind] = {
     "expected": "text",
     "language": "text",
 }
+
+
+def register_fields(kinds: dict[str, Kind]) -> None:
+    """Add the fields of a domain module (``{name: kind}``), called when that module is imported.
+
+    Each field needs a label ``field.<name>`` in both languages (a test checks every field).
+    A name already registered with another kind is a programming error.
+    """
+    for name, new_kind in kinds.items():
+        if FIELD_KINDS.get(name, new_kind) != new_kind:
+            raise ValueError(f"field {name!r} is already a {FIELD_KINDS[name]!r}, not a {new_kind!r}")
+        FIELD_KINDS[name] = new_kind
 
 
 @dataclass(frozen=True)
