@@ -7,18 +7,27 @@ from coopkit.ui.apps import BreakEvenApp, ChannelPricingApp, UnitCostApp
 from coopkit.ui.base import App, safe
 from coopkit.ui.controls import NumberBox, PercentSlider, QuantityBox, language_toggle
 from coopkit.ui.lesson import WORKBOOKS, Lesson, page_language
+from coopkit.ui.cropmix_app import CropMixApp
+from coopkit.ui.flock_app import FlockApp
+from coopkit.ui.risk_app import FigureView, ProductionRiskApp
 from coopkit.ui.whatif_app import WhatIfApp
+from coopkit.ui.yield_app import YieldPlanApp
 
 __all__ = [
     "App",
     "BreakEvenApp",
     "ChannelPricingApp",
+    "CropMixApp",
+    "FigureView",
+    "FlockApp",
     "Lesson",
     "NumberBox",
     "PercentSlider",
+    "ProductionRiskApp",
     "QuantityBox",
     "UnitCostApp",
     "WhatIfApp",
+    "YieldPlanApp",
     "WORKBOOKS",
     "language_toggle",
     "page_language",

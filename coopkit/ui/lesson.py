@@ -35,6 +35,10 @@ WORKBOOKS: tuple[tuple[str, str], ...] = (
     ("02_break_even.ipynb", "break_even"),
     ("03_channel_pricing.ipynb", "channel_pricing"),
     ("04_what_if_pricing.ipynb", "what_if"),
+    ("05_yield_plan.ipynb", "yield_plan"),
+    ("06_production_risk.ipynb", "production_risk"),
+    ("07_crop_mix.ipynb", "crop_mix"),
+    ("08_layer_flock.ipynb", "layer_flock"),
 )
 
 
