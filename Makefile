@@ -51,6 +51,8 @@ test: install-test chromium
 benchmark: install-test chromium
 	$(BIN)/python benchmarks/bench_apps.py --out benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/bench_domain.py --out benchmarks/RESULTS_domain.md
+	$(BIN)/python benchmarks/bench_risk.py --out benchmarks/RESULTS_risk.md
+	$(BIN)/python benchmarks/bench_cropmix.py > benchmarks/RESULTS_cropmix.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

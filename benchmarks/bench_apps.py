@@ -555,6 +555,11 @@ def main(argv: list[str] | None = None) -> int:
                         for _ in range(2):
                             tti, _k, _c, _p = visit(browser, server, app_name, "app", budget)
                             preheat["visits"].append(tti)
+                    except OutOfTime:
+                        raise
+                    except Exception as error:  # report what was measured; say what failed
+                        problems.append(f"preheat visit failed: {type(error).__name__}: {str(error).splitlines()[0]}"
+                                        f" (server log: {scratch / 'preheat.log'})")
                     finally:
                         H.stop_voila(server)
             finally:
