@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import time
 
 import numpy as np
 import pytest
@@ -201,12 +200,6 @@ def test_a_bigger_contract_share_never_widens_the_price_spread(share, seed):
 # ------------------------------------------------------------------ regressions
 
 
-def test_one_hundred_thousand_draws_are_fast():
-    risk.simulate_profit(PRICE, COST, **COFFEE, draws=1_000)  # warm-up
-    start = time.perf_counter()
-    risk.simulate_profit(PRICE, COST, **COFFEE, draws=100_000, seed=1)
-    assert time.perf_counter() - start < 0.25  # the benchmark asks < 50 ms; loose on a busy CI machine
-
 
 # ------------------------------------------------------------------ charts
 
@@ -259,12 +252,6 @@ def test_histogram_of_a_known_profit_still_draws():
     known = risk.simulate_profit(115_000, 101_625, volume=32_000, fixed_costs=354e6, draws=10)
     assert _png(risk_plots.profit_histogram(known, "vi")).startswith(b"\x89PNG")
 
-
-def test_charts_are_cheap_to_draw():
-    risk_plots.profit_histogram(SIM_A, "vi", other=SIM_B)
-    start = time.perf_counter()
-    _png(risk_plots.profit_histogram(SIM_A, "vi", other=SIM_B))
-    assert time.perf_counter() - start < 1.0
 
 
 # ------------------------------------------------------------------ the app (no browser)

@@ -289,6 +289,11 @@ class YieldPlanApp(App):
             + summary_table(chain_rows, lang)
             + frame_table(chain.table.assign(key=chain.table["step"].astype(str)), chain_columns, "key", lang)
         )
-        self.chain_chart.value = figure_png(yield_plots.chain_cost_chart(chain.table, chain.raw_price_per_kg, lang,
-                                                                         material))
+        # The chain chart depends only on the chain part: redraw it when that part changed, not on every
+        # change of area, yield or grades (one PNG less per update).
+        chain_key = (lang, material, chain.raw_price_per_kg, chain.table.to_csv())
+        if chain_key != getattr(self, "_chain_chart_key", None):
+            self.chain_chart.value = figure_png(yield_plots.chain_cost_chart(chain.table, chain.raw_price_per_kg, lang,
+                                                                             material))
+            self._chain_chart_key = chain_key
         return html, yield_plots.harvest_chart(plan.monthly_table(), lang, self.product.name(lang))
