@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import ipywidgets as widgets
@@ -163,11 +163,12 @@ class App(ABC):
             control.close()
         self.refresh()
 
-    def read_all(self) -> dict[str, float]:
-        """Every control's value by field; all bad inputs are marked before raising the first."""
+    def read_all(self, controls: Iterable[Control] | None = None) -> dict[str, float]:
+        """Every control's value by field (default: the app's inputs); all bad inputs are marked
+        before raising the first."""
         values: dict[str, float] = {}
         errors: list[InputError] = []
-        for control in self.controls:
+        for control in self.controls if controls is None else controls:
             try:
                 values[control.field] = control.read()
                 control.show_error(None)

@@ -22,6 +22,7 @@ __all__ = [
     "Control",
     "NumberBox",
     "QuantityBox",
+    "PercentBox",
     "PercentSlider",
     "language_toggle",
     "choice",
@@ -181,11 +182,19 @@ class NumberBox(Control):
         finally:
             self._silent = False
 
+    def _to_shown(self, value: float) -> float:
+        """The number the box shows for ``value`` (subclasses scale it, e.g. a fraction as a percentage)."""
+        return value
+
+    def _from_shown(self, number: float) -> float:
+        """The value for the number typed (the inverse of `_to_shown`)."""
+        return number
+
     def _text_changed(self, _change: object) -> None:
         if self._silent:
             return
         try:
-            self._value = self.read()
+            self._value = self._to_shown(self.read())
         except InputError:
             pass  # the app's refresh shows the error beside this box
         else:
@@ -206,26 +215,54 @@ class NumberBox(Control):
         """The value typed, checked; raises `InputError` about this control."""
         try:
             number = fmt.parse_number(self.text.value, self.lang, field=self.field)
-            return self.check(self.field, number)
+            return self.check(self.field, self._from_shown(number))
         except InputError as err:
             raise self.error(err.reason, err.value, **err.params) from None
 
     def _enter(self, number: float) -> None:
-        self.text.value = self._format(number)
+        self.text.value = self._format(self._to_shown(number))
 
     def set(self, number: float) -> None:
         """Set the shown value without announcing a change (apps loading a template)."""
-        self._value = float(number)
+        self._value = float(self._to_shown(number))
         self._show(self._value)
 
     def set_lang(self, lang: str) -> None:
         try:
-            current = self.read()
+            current = fmt.parse_number(self.text.value, self.lang, field=self.field)
         except InputError:
             current = None
         super().set_lang(lang)
         if current is not None:
             self._show(current)
+
+
+class PercentBox(NumberBox):
+    """A rate typed as a percentage (``5`` for 5 %), with an optional slider; reads a fraction.
+
+    Unlike a slider alone, the box accepts any number typed, so a wrong one (``120``) gets
+    its message beside the box instead of being silently clamped.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        fraction: float,
+        lang: str,
+        *,
+        label: Label = None,
+        check: Check = check_fraction,
+        slider_max: float | None = None,
+    ) -> None:
+        slider = (0.0, slider_max * 100, 0.5) if slider_max is not None else None
+        super().__init__(field, fraction * 100, lang, label=label, unit_key="unit.percent",
+                         check=check, decimals=2, slider=slider)
+
+    def _to_shown(self, value: float) -> float:
+        return value * 100
+
+    def _from_shown(self, number: float) -> float:
+        return check_finite(self.field, number) / 100
 
 
 class QuantityBox(NumberBox):
@@ -317,8 +354,10 @@ class PercentSlider(Control):
         maximum: float = 0.5,
         step: float = 0.005,
         label: Label = None,
+        allow_one: bool = False,
     ) -> None:
         super().__init__(field, lang, label=label)
+        self.allow_one = allow_one
         self.slider = widgets.FloatSlider(
             min=0.0, max=maximum * 100, step=step * 100, value=min(max(fraction, 0.0), maximum) * 100,
             readout=False, continuous_update=False, layout=widgets.Layout(width="16em"),
@@ -342,7 +381,7 @@ class PercentSlider(Control):
 
     def read(self) -> float:
         try:
-            return check_fraction(self.field, check_finite(self.field, self.slider.value / 100))
+            return check_fraction(self.field, check_finite(self.field, self.slider.value / 100), allow_one=self.allow_one)
         except InputError as err:
             raise self.error(err.reason, err.value, **err.params) from None
 

@@ -150,21 +150,11 @@ class FlockApp(App):
 
     def compute(self) -> FlockPlan:
         inactive = self._inactive_field()
-        values: dict[str, Any] = {}
-        errors: list[InputError] = []
         for control in self.controls:
             control.box.layout.display = "none" if control.field == inactive else None
             if control.field == inactive:
                 control.show_error(None)
-                continue
-            try:
-                values[control.field] = control.read()
-                control.show_error(None)
-            except InputError as err:
-                control.show_error(err)
-                errors.append(err)
-        if errors:
-            raise errors[0]
+        values: dict[str, Any] = self.read_all(c for c in self.controls if c.field != inactive)
         flat = values.pop("laying_mode") == "flat"
         flock = Flock(
             hens=values["hens"],

@@ -24,9 +24,9 @@ from coopkit.plots import risk as risk_plots
 from coopkit.ui.base import App, figure_png, safe
 from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox
 from coopkit.ui.tables import Column, frame_table
-from coopkit.validate import check_fraction, check_nonnegative, check_positive
+from coopkit.validate import check_nonnegative, check_positive
 
-__all__ = ["RangeBox", "ShareSlider", "ProductionRiskApp", "RiskAppResult", "FigureView", "PRICE_SERIES"]
+__all__ = ["RangeBox", "ProductionRiskApp", "RiskAppResult", "FigureView", "PRICE_SERIES"]
 
 #: Which world price suggests each product's price range (others: an illustrative ±20 %).
 PRICE_SERIES: dict[str, str] = {
@@ -130,16 +130,6 @@ class RangeBox(Control):
             self._silent = False
 
 
-class ShareSlider(PercentSlider):
-    """A share from 0 % to 100 % inclusive (a contract may cover the whole harvest)."""
-
-    def read(self) -> float:
-        try:
-            return check_fraction(self.field, self.slider.value / 100, allow_one=True)
-        except InputError as err:
-            raise self.error(err.reason, err.value, **err.params) from None
-
-
 @dataclass(frozen=True)
 class RiskAppResult:
     """Both plans over the same seasons and their comparison."""
@@ -205,7 +195,7 @@ class ProductionRiskApp(App):
             NumberBox("fixed_costs", product.cost_summary().fixed_costs, lang, money=True),
             NumberBox("contract_price", product.price_per_unit, lang, money=True, unit_key=f"unit.vnd_per_{unit}",
                       check=check_positive),
-            ShareSlider("contract_share", 0.7, lang, maximum=1.0, step=0.05),
+            PercentSlider("contract_share", 0.7, lang, maximum=1.0, step=0.05, allow_one=True),
         ]
         return controls
 

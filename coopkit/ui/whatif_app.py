@@ -331,22 +331,15 @@ class WhatIfApp(App):
 
     def read_demand(self) -> tuple[list[float], list[float]]:
         """The remembered (price, quantity) pairs; a row left empty is skipped."""
-        prices, quantities, errors = [], [], []
+        filled = []
         for price_box, quantity_box in self.demand_controls:
-            if not price_box.text.value.strip() and not quantity_box.text.value.strip():
+            if price_box.text.value.strip() or quantity_box.text.value.strip():
+                filled.append((price_box, quantity_box))
+            else:
                 price_box.show_error(None)
                 quantity_box.show_error(None)
-                continue
-            for box, out in ((price_box, prices), (quantity_box, quantities)):
-                try:
-                    out.append(box.read())
-                    box.show_error(None)
-                except InputError as err:
-                    box.show_error(err)
-                    errors.append(err)
-        if errors:
-            raise errors[0]
-        return prices, quantities
+        values = self.read_all(box for pair in filled for box in pair)
+        return [values[p.field] for p, _ in filled], [values[q.field] for _, q in filled]
 
     def channel(self, inputs: dict[str, float]) -> pricing.Channel:
         return pricing.Channel("what_if", "Kênh", "Channel", **{k: inputs[k] for k in CHANNEL_INPUTS})

@@ -15,70 +15,19 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from coopkit import fmt, i18n, processing, yields
+from coopkit import i18n, processing, yields
 from coopkit.errors import InputError
 from coopkit.plots import yields as yield_plots
 from coopkit.ui.base import App, figure_png, safe
-from coopkit.ui.controls import Control, NumberBox, QuantityBox, choice
+from coopkit.ui.controls import Control, NumberBox, PercentBox, QuantityBox, choice
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
-from coopkit.validate import check_finite, check_fraction, check_positive
+from coopkit.validate import check_fraction, check_positive
 
-__all__ = ["PercentBox", "YieldPlanApp", "YieldPlanResult"]
+__all__ = ["YieldPlanApp", "YieldPlanResult"]
 
 
 def _share(field: str, value: object) -> float:
     return check_fraction(field, value, allow_one=True)
-
-
-class PercentBox(NumberBox):
-    """A rate typed as a percentage (``5`` for 5 %), with an optional slider; reads a fraction.
-
-    Unlike a slider alone, the box accepts any number typed, so a wrong one (``120``) gets
-    its message beside the box instead of being silently clamped.
-    """
-
-    def __init__(self, field: str, fraction: float, lang: str, *, label: dict[str, str] | None = None,
-                 check=check_fraction, slider_max: float | None = None) -> None:
-        slider = (0.0, slider_max * 100, 0.5) if slider_max is not None else None
-        super().__init__(field, fraction * 100, lang, label=label, unit_key="unit.percent",
-                         check=check, decimals=2, slider=slider)
-
-    def read(self) -> float:
-        """The fraction typed as a percentage, checked."""
-        try:
-            percent = fmt.parse_number(self.text.value, self.lang, field=self.field)
-            return self.check(self.field, check_finite(self.field, percent) / 100)
-        except InputError as err:
-            raise self.error(err.reason, err.value, **err.params) from None
-
-    def _text_changed(self, _change: object) -> None:
-        if self._silent:
-            return
-        try:
-            self._value = self.read() * 100
-        except InputError:
-            pass  # the app's refresh shows the error beside this box
-        else:
-            if self.slider is not None:
-                self._silent = True
-                self.slider.value = min(max(self._value, self.slider.min), self.slider.max)
-                self._silent = False
-        self._changed()
-
-    def _enter(self, fraction: float) -> None:
-        self.text.value = self._format(fraction * 100)
-
-    def set(self, fraction: float) -> None:
-        super().set(fraction * 100)
-
-    def set_lang(self, lang: str) -> None:
-        try:
-            percent = fmt.parse_number(self.text.value, self.lang, field=self.field)
-        except InputError:
-            percent = None
-        Control.set_lang(self, lang)
-        if percent is not None:
-            self._show(percent)
 
 
 @dataclass(frozen=True)
