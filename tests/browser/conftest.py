@@ -501,6 +501,18 @@ _STATE_JS = """(sel) => {
 }"""
 
 
+def result_cell(app, key: str):
+    """The results-table cell ``data-key=key`` of an app (its ``data-value`` holds the raw number)."""
+    return app.locator(f'.ck-results td[data-key="{key}"]')
+
+
+def type_into(app, field: str, text: str) -> None:
+    """Type ``text`` into the input of field ``field`` and press Enter, as a manager would."""
+    box = app.locator(f".ck-field-{field} input").first
+    box.fill(text)
+    box.press("Enter")
+
+
 def open_app(page, server: VoilaServer, notebook: str, lang: str | None = None, timeout: float = 60_000):
     """Open ``voila/render/<notebook>`` (``?lang=``) and wait until its app is ready.
 

@@ -13,19 +13,9 @@ from playwright.sync_api import expect
 import coopkit as ck
 from coopkit import data, fmt
 
-from .conftest import open_app
+from .conftest import open_app, result_cell as _cell, type_into as _type
 
 pytestmark = pytest.mark.browser
-
-
-def _cell(app, key: str):
-    return app.locator(f'.ck-results td[data-key="{key}"]')
-
-
-def _type(app, field: str, text: str) -> None:
-    box = app.locator(f".ck-field-{field} input").first
-    box.fill(text)
-    box.press("Enter")
 
 
 def test_unit_cost_app_updates_the_result_and_explains_bad_input(voila_server, page):

@@ -11,19 +11,9 @@ from playwright.sync_api import expect
 from coopkit import fmt
 from coopkit.cropmix import best_crop_mix, son_la_example
 
-from .conftest import open_app
+from .conftest import open_app, result_cell as _cell, type_into as _type
 
 pytestmark = pytest.mark.browser
-
-
-def _cell(app, key: str):
-    return app.locator(f'.ck-results td[data-key="{key}"]')
-
-
-def _type(app, field: str, text: str) -> None:
-    box = app.locator(f".ck-field-{field} input").first
-    box.fill(text)
-    box.press("Enter")
 
 
 def test_crop_mix_follows_the_land_and_explains_an_impossible_contract(voila_server, page):

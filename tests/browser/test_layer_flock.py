@@ -15,19 +15,9 @@ from coopkit import data, fmt
 from coopkit.flock import Flock, flock_plan
 from coopkit.ui.flock_app import flock_defaults
 
-from .conftest import open_app
+from .conftest import open_app, result_cell as _cell, type_into as _type
 
 pytestmark = pytest.mark.browser
-
-
-def _cell(app, key: str):
-    return app.locator(f'.ck-results td[data-key="{key}"]')
-
-
-def _type(app, field: str, text: str) -> None:
-    box = app.locator(f".ck-field-{field} input").first
-    box.fill(text)
-    box.press("Enter")
 
 
 def _shown_flock() -> Flock:

@@ -8,15 +8,11 @@ from playwright.sync_api import expect
 from coopkit import data, fmt, risk
 from coopkit.ui.risk_app import DRAWS, SEED, default_ranges
 
-from .conftest import open_app
+from .conftest import open_app, result_cell as _cell
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "06_production_risk.ipynb"
-
-
-def _cell(app, key: str):
-    return app.locator(f'.ck-results td[data-key="{key}"]')
 
 
 def _type_range(app, field: str, values: tuple[str, str, str]) -> None:

@@ -11,15 +11,9 @@ import coopkit as ck
 from coopkit import data, exchange, fmt
 from coopkit.ui.whatif_app import MODEL
 
-from .conftest import open_app
+from .conftest import open_app, type_into as _type
 
 pytestmark = pytest.mark.browser
-
-
-def _type(app, field: str, text: str) -> None:
-    box = app.locator(f".ck-field-{field} input").first
-    box.fill(text)
-    box.press("Enter")
 
 
 def _tab(page, title: str) -> None:

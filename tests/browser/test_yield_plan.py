@@ -7,19 +7,9 @@ from playwright.sync_api import expect
 
 from coopkit import data, fmt, processing, units, yields
 
-from .conftest import open_app
+from .conftest import open_app, result_cell as _cell, type_into as _type
 
 pytestmark = pytest.mark.browser
-
-
-def _cell(app, key: str):
-    return app.locator(f'.ck-results td[data-key="{key}"]')
-
-
-def _type(app, field: str, text: str) -> None:
-    box = app.locator(f".ck-field-{field} input").first
-    box.fill(text)
-    box.press("Enter")
 
 
 def test_yield_plan_follows_area_in_sao_and_explains_a_wrong_loss(voila_server, page):
