@@ -107,8 +107,9 @@ LATENCY_SETUP_JS = """
 (kind) => {
   // t1: the result shown changed (apps: the .ck-results text; minimal: its chart image);
   // t2: the chart image changed. A change counts as done when both have happened.
-  const chart = () => { const img = document.querySelector(kind === 'minimal' ? '.widget-output img' : '.ck-chart img'); return img ? img.src : ''; };
-  const results = kind === 'minimal' ? chart : () => { const r = document.querySelector('.ck-results'); return r ? r.textContent : ''; };
+  // Apps: inside the app (.ck-app), not a lesson chart elsewhere on the page.
+  const chart = () => { const img = document.querySelector(kind === 'minimal' ? '.widget-output img' : '.ck-app .ck-chart img'); return img ? img.src : ''; };
+  const results = kind === 'minimal' ? chart : () => { const r = document.querySelector('.ck-app .ck-results'); return r ? r.textContent : ''; };
   const state = window.__ck_lat = {armed: false, base: '', chartBase: '', hasChart: false, t0: null, tin: null, t1: null, t2: null};
   state.arm = () => {
     state.base = results(); state.chartBase = chart(); state.hasChart = state.chartBase !== '';
@@ -141,6 +142,15 @@ def bump_first_digit(text: str) -> str:
             if new == 0 and i == 0:
                 new = 2
             return text[:i] + str(new) + text[i + 1 :]
+    return "1"
+
+
+def lower_first_digit(text: str) -> str:
+    """The same shape one step lower where it can be: ``"22.000"`` -> ``"12.000"`` (a minimum stays below the maximum)."""
+    for i, ch in enumerate(text):
+        if ch.isdigit():
+            d = int(ch)
+            return text[:i] + str(d - 1) + text[i + 1 :] if d >= 2 else bump_first_digit(text)
     return "1"
 
 
@@ -240,7 +250,6 @@ def measure_latency(page, result: NotebookResult, changes: int, budget: Budget) 
         if not box.is_visible() or not box.is_editable():
             continue
         original = box.input_value()
-        values = [bump_first_digit(original), original]
         wrapper_class = box.evaluate(
             "(el) => { const w = el.closest('[class*=\"ck-field-\"]');"
             " return [...w.classList].find(c => c.startsWith('ck-field-')) || ''; }"
@@ -250,9 +259,17 @@ def measure_latency(page, result: NotebookResult, changes: int, budget: Budget) 
             box.fill(value)
             box.press("Enter")
 
-        if one_change(lambda: change(values[0])) is None:  # warm-up, and does this field drive results?
+        # Warm-up, and does this field drive the results? A higher value first, then a lower one
+        # (a range's minimum pushed above its most likely value is an input error, not a result).
+        values = None
+        for other in dict.fromkeys([bump_first_digit(original), lower_first_digit(original)]):
+            if other != original and one_change(lambda v=other: change(v)) is not None:
+                values = [other, original]
+                break
             box.fill(original)
             box.press("Enter")
+            page.wait_for_timeout(500)  # let the restored value settle before the next try
+        if values is None:
             result.notes.append(f"{wrapper_class}: no result change, next field")
             continue
         result.latency_field = wrapper_class
