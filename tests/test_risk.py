@@ -245,7 +245,12 @@ def test_histogram_marks_losses_red_and_draws_the_three_percentile_lines():
     for value in (SIM_A.summary.p10_profit, SIM_A.summary.p50_profit, SIM_A.summary.p90_profit, 0):
         assert any(math.isclose(x, value) for x in lines)
     reds = [p for p in ax.patches if p.get_facecolor()[:3] == pytest.approx((198 / 255, 40 / 255, 40 / 255))]
-    assert reds and all(p.get_x() + p.get_width() / 2 < 0 for p in reds)
+    assert len(reds) == 1
+    values, edges, _baseline = reds[0].get_data()
+    centres = (edges[:-1] + edges[1:]) / 2
+    k = int((centres < 0).sum())  # bins whose middle is a loss come first
+    assert 0 < k < len(centres) and not values[k:].any()
+    assert values.sum() == pytest.approx(np.mean(SIM_A.profit < edges[k]))  # every draw left of them is red
 
 
 def test_histogram_of_a_known_profit_still_draws():

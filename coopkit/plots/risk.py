@@ -61,13 +61,16 @@ def profit_histogram(
     edges = np.linspace(low, high, _BINS + 1)
     counts, _ = np.histogram(profit, edges)
     share = counts / profit.size
-    centres, width = (edges[:-1] + edges[1:]) / 2, edges[1] - edges[0]
+    centres = (edges[:-1] + edges[1:]) / 2
 
     figure = Figure(figsize=(8, 4.2))
     _frame(figure, left=0.1, bottom=0.24)
     ax = figure.add_subplot()
-    colours = [COST_COLOUR if c < 0 else REVENUE_COLOUR for c in centres]
-    ax.bar(centres, share, width=width, color=colours, alpha=0.75, label=_plan_label(labels, 0, lang))
+    # Two filled step outlines (losing bins, earning bins) draw like 50 bars at a fraction of the cost.
+    losing = centres < 0
+    ax.stairs(np.where(losing, share, 0.0), edges, fill=True, color=COST_COLOUR, alpha=0.75, lw=0)
+    ax.stairs(np.where(losing, 0.0, share), edges, fill=True, color=REVENUE_COLOUR, alpha=0.75, lw=0,
+              label=_plan_label(labels, 0, lang))
     if other is not None:
         other_share = np.histogram(other.profit, edges)[0] / other.profit.size
         ax.stairs(other_share, edges, color=SERIES_COLOURS[0], lw=1.8, label=_plan_label(labels, 1, lang))
