@@ -174,6 +174,13 @@ def test_committed_configuration_culls_disconnected_kernels():
     assert 0 < config["cull_idle_timeout"] <= 600 and 0 < config["cull_interval"] <= 120
 
 
+def test_committed_configuration_waits_for_output_of_a_busy_kernel():
+    """nbclient's default 4 s lost a cell's output (the app) when many warm kernels started at once."""
+    config = json.loads((REPO_ROOT / "voila.json").read_text())["VoilaExecutor"]
+    assert config["iopub_timeout"] >= 15
+    assert 0 < config["timeout"] <= 120  # a hung cell still ends with an error
+
+
 def _first_notebook_or_skip(server) -> str:
     names = sorted(p.name for p in server.notebooks.glob("*.ipynb"))
     if not names:
