@@ -184,3 +184,21 @@ def test_start_page_links_keep_the_language():
     assert "01_unit_cost.ipynb?lang=en" in html and "ck-workbook-link" in html
     page.set_lang("vi")
     assert "01_unit_cost.ipynb?lang=vi" in box.children[0].value
+
+
+@pytest.mark.parametrize("decimals", [0, 2])
+def test_language_switch_keeps_the_decimals_a_person_typed(decimals):
+    """A box that shows whole numbers must not round "30,5" to "30" when the language switches."""
+    from coopkit.ui.controls import NumberBox, PercentBox
+
+    box = NumberBox("volume", 30, "vi", decimals=decimals)
+    box.text.value = "30,5"
+    box.set_lang("en")
+    assert box.text.value == "30.5" and box.read() == 30.5
+    box.set_lang("vi")
+    assert box.text.value == "30,5"
+
+    rate = PercentBox("loss_rate", 0.05, "vi")
+    rate.text.value = "12,25"
+    rate.set_lang("en")
+    assert rate.read() == pytest.approx(0.1225)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coopkit"
-DOMAIN = ["costs", "breakeven", "pricing", "whatif", "models", "errors", "validate", "units", "fields", "fmt", "i18n", "data", "demand", "store", "exchange", "collect", "yields", "processing", "flock", "risk", "reference", "cropmix"]
+DOMAIN = ["costs", "breakeven", "pricing", "whatif", "models", "errors", "validate", "units", "fields", "fmt", "i18n", "data", "demand", "store", "exchange", "collect", "yields", "processing", "flock", "risk", "reference", "cropmix", "loans", "investment", "members", "health"]
 FORBIDDEN_IN_DOMAIN = {"ipywidgets", "IPython", "matplotlib", "voila"}
 
 

@@ -9,6 +9,8 @@ from coopkit.ui.controls import NumberBox, PercentSlider, QuantityBox, language_
 from coopkit.ui.lesson import WORKBOOKS, Lesson, page_language
 from coopkit.ui.cropmix_app import CropMixApp
 from coopkit.ui.flock_app import FlockApp
+from coopkit.ui.invest_app import InvestmentApp
+from coopkit.ui.members_app import MemberIncomeApp
 from coopkit.ui.risk_app import FigureView, ProductionRiskApp
 from coopkit.ui.whatif_app import WhatIfApp
 from coopkit.ui.yield_app import YieldPlanApp
@@ -20,7 +22,9 @@ __all__ = [
     "CropMixApp",
     "FigureView",
     "FlockApp",
+    "InvestmentApp",
     "Lesson",
+    "MemberIncomeApp",
     "NumberBox",
     "PercentSlider",
     "ProductionRiskApp",

@@ -63,10 +63,8 @@ class App(ABC):
     name: str = "app"
 
     def __init__(self, product: str, lang: str | None = None, *, standalone: bool = True) -> None:
-        from coopkit import data
-
         self.lang = i18n.normalize_language(lang or i18n.DEFAULT_LANGUAGE)
-        self.products = data.load_products()
+        self.products = self.load_templates()
         if product not in self.products:
             raise InputError("product", reason="unknown_product", value=product)
         self.product_key = product
@@ -128,6 +126,15 @@ class App(ABC):
     @abstractmethod
     def render(self, result: Any) -> tuple[str, Any]:
         """HTML of the results table and the matplotlib Figure for ``result``."""
+
+    def load_templates(self) -> dict[str, Any]:
+        """The templates the picker offers, by key (each has ``name(lang)``): the product templates.
+
+        An app about something else (equipment, say) returns its own templates here.
+        """
+        from coopkit import data
+
+        return data.load_products()
 
     # -- the shared machinery ------------------------------------------------------------
     @property

@@ -128,6 +128,10 @@ class Control(ABC):
         return InputError(self.field, reason=reason, value=value, label=label, **params)
 
 
+#: Decimals a typed number keeps when the language switches (more are float noise, not typing).
+TYPED_DECIMALS = 6
+
+
 class NumberBox(Control):
     """A number or an amount of money typed in the locale's format, with an optional slider.
 
@@ -173,10 +177,13 @@ class NumberBox(Control):
     def _format(self, value: float) -> str:
         return fmt.number(value, self.lang, decimals=self.decimals)
 
-    def _show(self, value: float) -> None:
+    def _show(self, value: float, *, as_typed: bool = False) -> None:
+        """Show ``value``; ``as_typed`` keeps the decimals a person typed (a language switch
+        must not round "30,5" to "30")."""
         self._silent = True
         try:
-            self.text.value = self._format(value)
+            self.text.value = (fmt.number(value, self.lang, decimals=max(self.decimals, TYPED_DECIMALS))
+                               if as_typed else self._format(value))
             if self.slider is not None:
                 self.slider.value = min(max(value, self.slider.min), self.slider.max)
         finally:
@@ -234,7 +241,7 @@ class NumberBox(Control):
             current = None
         super().set_lang(lang)
         if current is not None:
-            self._show(current)
+            self._show(current, as_typed=True)
 
 
 class PercentBox(NumberBox):
@@ -339,7 +346,7 @@ class QuantityBox(NumberBox):
         self._unit_options(self.lang, self.unit_choice.value)
         self._silent = False
         if typed is not None:
-            self._show(typed)
+            self._show(typed, as_typed=True)
 
 
 class PercentSlider(Control):

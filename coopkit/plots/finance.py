@@ -1,0 +1,127 @@
+"""Charts of loans and investments: each payment split into interest and principal with the
+balance owed, and the cumulative cash flow that shows when the money is back.
+
+The numbers come from `coopkit.loans` and `coopkit.investment`; this module only draws them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from coopkit import fmt, i18n
+from coopkit.plots import (
+    BASE_COLOUR,
+    COST_COLOUR,
+    FIXED_COLOUR,
+    PROFIT_COLOUR,
+    REVENUE_COLOUR,
+    VARIABLE_COLOUR,
+    _axis_label,
+    _frame,
+    _kind_axis,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from coopkit.investment import Appraisal
+
+__all__ = ["investment_chart", "loan_chart", "payback_chart"]
+
+
+def _loan_panel(ax: Axes, schedule: pd.DataFrame | None, lang: str) -> Axes | None:
+    """Stacked bars (interest, principal) per payment and the balance line on a right axis."""
+    ax.set_title(i18n.tr("chart.invest.loan_title", lang), fontsize=11)
+    ax.spines[["top"]].set_visible(False)
+    if schedule is None or schedule.empty:
+        ax.text(0.5, 0.5, i18n.tr("chart.invest.no_loan", lang), ha="center", va="center", transform=ax.transAxes)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return None
+    periods = schedule["period"]
+    ax.bar(periods, schedule["interest"], width=0.8, color=COST_COLOUR, label=i18n.tr("chart.invest.interest", lang))
+    ax.bar(periods, schedule["principal"], width=0.8, bottom=schedule["interest"], color=FIXED_COLOUR,
+           label=i18n.tr("chart.invest.principal", lang))
+    unit = _kind_axis(ax.yaxis, "money", lang, schedule["payment"])
+    ax.set_ylabel(_axis_label(i18n.tr("app.investment.payment", lang), unit, lang))
+    ax.set_xlabel(i18n.tr("chart.invest.period", lang))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
+    balance_ax = ax.twinx()
+    balance_ax.plot(periods, schedule["balance"], color=BASE_COLOUR, lw=1.8, label=i18n.tr("chart.invest.balance", lang))
+    balance_ax.set_ylim(bottom=0)
+    balance_unit = _kind_axis(balance_ax.yaxis, "money", lang, schedule["balance"])
+    balance_ax.set_ylabel(_axis_label(i18n.tr("app.investment.balance", lang), balance_unit, lang))
+    balance_ax.spines[["top"]].set_visible(False)
+    return balance_ax
+
+
+def _payback_panel(ax: Axes, appraisal: Appraisal, lang: str) -> None:
+    """Cumulative cash of the project and of the own funds by year; the project's payback marked."""
+    table = appraisal.table
+    years = table["year"]
+    ax.plot(years, table["cumulative_project"], color=REVENUE_COLOUR, lw=2, marker="o", ms=3.5,
+            label=i18n.tr("chart.invest.project", lang))
+    ax.plot(years, table["cumulative_own"], color=PROFIT_COLOUR, lw=2, marker="s", ms=3.5, ls="--",
+            label=i18n.tr("chart.invest.own", lang))
+    ax.axhline(0, color="#9e9e9e", lw=0.8)
+    payback = appraisal.project_payback_years
+    if payback is not None and math.isfinite(payback) and payback > 0:
+        ax.axvline(payback, color=VARIABLE_COLOUR, lw=1.4, ls=":",
+                   label=i18n.tr("chart.invest.payback", lang, years=fmt.number(payback, lang, decimals=1)))
+    unit = _kind_axis(ax.yaxis, "money", lang, [*table["cumulative_project"], *table["cumulative_own"]])
+    ax.set_ylabel(unit)
+    ax.set_xlabel(i18n.tr("chart.invest.year", lang))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
+    ax.set_title(i18n.tr("chart.invest.cash_title", lang), fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def loan_chart(schedule: pd.DataFrame, lang: str) -> Figure:
+    """Each payment of a loan as a bar split into interest (red, below) and principal (blue),
+    with the balance still owed as a black line on the right axis.
+
+    ``schedule`` is `coopkit.loans.loan_schedule`'s table.
+    """
+    figure = Figure(figsize=(8, 3.8))
+    _frame(figure, left=0.1, bottom=0.24)
+    figure.subplots_adjust(right=0.88)
+    _loan_panel(figure.add_subplot(), schedule, lang)
+    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    return figure
+
+
+def payback_chart(appraisal: Appraisal, lang: str) -> Figure:
+    """The running total of cash, year by year, for the project (green) and for the
+    cooperative's own funds (purple, dashed): money is back where a line crosses zero.
+
+    ``appraisal`` is `coopkit.investment.appraise`'s result.
+    """
+    figure = Figure(figsize=(8, 3.8))
+    _frame(figure, left=0.12, bottom=0.24)
+    _payback_panel(figure.add_subplot(), appraisal, lang)
+    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    return figure
+
+
+def investment_chart(appraisal: Appraisal, lang: str) -> Figure:
+    """Both charts in one figure (one image for the app): the loan's payments on top, the
+    cumulative cash flow below. Without a loan, only the cumulative cash flow."""
+    if appraisal.loan is None:
+        return payback_chart(appraisal, lang)
+    figure = Figure(figsize=(8, 7.6))
+    figure.subplots_adjust(left=0.12, right=0.88, top=0.95, bottom=0.1, hspace=0.62)
+    top, bottom = figure.subplots(2, 1)
+    balance_ax = _loan_panel(top, appraisal.loan.schedule, lang)
+    handles, labels = top.get_legend_handles_labels()
+    if balance_ax is not None:
+        more = balance_ax.get_legend_handles_labels()
+        handles, labels = handles + more[0], labels + more[1]
+    top.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.19), ncol=3, fontsize=8, frameon=False)
+    _payback_panel(bottom, appraisal, lang)
+    bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.19), ncol=3, fontsize=8, frameon=False)
+    return figure

@@ -1,0 +1,443 @@
+"""The member-income app: where the year's surplus goes, each member's share, and the health ratios.
+
+The manager types the year's surplus, the income tax rate, the share of each fund and the split
+between transactions and capital, and edits a small table of members (name, what each sold to
+the cooperative, the capital each put in). The app calls `coopkit.members.distribute_surplus`
+once and shows where the surplus goes, a statement per member, and what one member earns with
+and without the cooperative (`coopkit.members.member_income`). A second panel takes a small
+balance sheet and income statement and shows four ratios with colour bands
+(`coopkit.health.financial_health`).
+
+The app is about the cooperative, not one product: the `App` shell's product picker is hidden;
+the product key (``ca_phe_nhan_son_la``) only gives the example its cherry price. It opens on
+the example in ``datasets/members_example.csv`` (six members, marked as an example).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from coopkit import fmt, i18n
+from coopkit.errors import InputError
+from coopkit.health import RATIOS, HealthReport, Statement, financial_health
+from coopkit.members import (
+    DEFAULT_TRANSACTIONS_SHARE,
+    Distribution,
+    Fund,
+    Member,
+    MemberIncome,
+    distribute_surplus,
+    example_members,
+    load_funds,
+    member_income,
+)
+from coopkit.plots.members import member_income_chart
+from coopkit.ui.base import App
+from coopkit.ui.controls import Control, NumberBox, PercentBox
+from coopkit.ui.tables import Column, Row, format_kind, frame_table, summary_table
+from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_positive
+
+__all__ = ["MemberChoice", "MemberIncomeApp", "MemberIncomeResult", "MemberTable", "TRADER_PRICE_RATIO",
+           "EXAMPLE_SURPLUS"]
+
+#: The example cooperative's surplus for the year (illustrative assumption).
+EXAMPLE_SURPLUS = 240_000_000.0
+#: A trader's price as a share of the cooperative's (illustrative assumption: 10 % less).
+TRADER_PRICE_RATIO = 0.9
+#: Most members the table takes (a teaching example, not a member register).
+MAX_MEMBERS = 30
+#: The first control of each section and the section's heading key (``app.member_income.<key>``).
+SECTIONS = {
+    "surplus": "section_surplus",
+    "members": "section_members",
+    "member": "section_member",
+    "current_assets": "section_health",
+}
+BAND_COLOURS = {"comfort": "#c8e6c9", "caution": "#fff3c4", "danger": "#ffcdd2"}
+
+
+def _fraction_incl(field: str, value: object) -> float:
+    return check_fraction(field, value, allow_one=True)
+
+
+class MemberTable(Control):
+    """An editable table of members: name, transactions with the cooperative (VND), capital (VND).
+
+    ``read()`` returns a tuple of `coopkit.members.Member`; a bad cell is reported below the
+    table, naming the row. ``value = [(name, transactions, capital), ...]`` types a whole table.
+    """
+
+    def __init__(self, field: str, members: tuple[Member, ...], lang: str) -> None:
+        super().__init__(field, lang)
+        self.rows: list[tuple[widgets.Text, widgets.Text, widgets.Text, widgets.Button, widgets.HBox]] = []
+        self.header = widgets.HTML()
+        self.header.add_class("ck-member-header")
+        self.grid = widgets.VBox()
+        self.grid.add_class("ck-member-rows")
+        self.add_button = widgets.Button(icon="plus", layout=widgets.Layout(width="auto"))
+        self.add_button.add_class("ck-member-add")
+        self.add_button.on_click(lambda _b: self._add_row("", 0.0, 0.0, announce=True))
+        self.note = widgets.HTML()
+        self.note.add_class("ck-note")
+        for member in members:
+            self._add_row(member.name, member.transactions, member.capital, announce=False)
+        self.box = self._box()
+
+    # -- layout ----------------------------------------------------------------------------
+    def _inputs(self) -> list[widgets.Widget]:
+        return [self.grid]
+
+    def _box(self) -> widgets.Box:
+        box = widgets.VBox([self._label, self.note, self.header, self.grid, self.add_button, self._error])
+        box.add_class("ck-field")
+        box.add_class(f"ck-field-{self.field}")
+        self._render_label()
+        return box
+
+    def _render_label(self) -> None:
+        super()._render_label()
+        tr = lambda key: escape(i18n.tr(f"app.member_income.{key}", self.lang))  # noqa: E731
+        self.header.value = (f"<div style='display:flex;gap:0.5em'><b style='width:14em'>{tr('col_member')}</b>"
+                             f"<b style='width:10em'>{tr('col_transactions')}</b><b style='width:9em'>{tr('col_capital')}</b></div>")
+        self.note.value = f"<small>{tr('members_note')}</small>"
+        self.add_button.description = i18n.tr("app.member_income.add_member", self.lang)
+        for *_texts, remove, _row in self.rows:
+            remove.tooltip = i18n.tr("app.member_income.remove_member", self.lang)
+
+    def _add_row(self, name: str, transactions: float, capital: float, *, announce: bool) -> None:
+        if len(self.rows) >= MAX_MEMBERS:
+            return
+        name_box = widgets.Text(value=name, continuous_update=False, layout=widgets.Layout(width="14em"))
+        name_box.add_class("ck-member-name")
+        money = []
+        for value, css, width in ((transactions, "ck-member-transactions", "10em"), (capital, "ck-member-capital", "9em")):
+            text = widgets.Text(value=fmt.number(value, self.lang), continuous_update=False,
+                                layout=widgets.Layout(width=width))
+            text.add_class("ck-number")
+            text.add_class(css)
+            money.append(text)
+        remove = widgets.Button(icon="trash", layout=widgets.Layout(width="2.6em"),
+                                tooltip=i18n.tr("app.member_income.remove_member", self.lang))
+        remove.add_class("ck-member-remove")
+        row = widgets.HBox([name_box, *money, remove], layout=widgets.Layout(align_items="center"))
+        row.add_class("ck-member-row")
+        entry = (name_box, money[0], money[1], remove, row)
+        self.rows.append(entry)
+        remove.on_click(lambda _b, entry=entry: self._remove(entry))
+        for text in (name_box, *money):
+            text.observe(self._changed, "value")
+        self.grid.children = [r[-1] for r in self.rows]
+        if announce:
+            self._changed()
+
+    def _remove(self, entry) -> None:
+        if entry in self.rows:
+            self.rows.remove(entry)
+            self.grid.children = [r[-1] for r in self.rows]
+            for widget in entry:
+                widget.close()
+            self._changed()
+
+    # -- values ----------------------------------------------------------------------------
+    def _number(self, text: widgets.Text, field: str, number: int, name: str) -> float:
+        try:
+            return check_nonnegative(field, fmt.parse_number(text.value, self.lang, field=field))
+        except InputError as err:
+            label = {code: i18n.tr("app.member_income.cell_label", code, field=i18n.tr(f"field.{field}", code),
+                                   row=str(number), member=name) for code in i18n.LANGUAGES}
+            raise InputError(field, reason=err.reason, value=err.value, label=label, row=number,
+                             **err.params) from None
+
+    def read(self) -> tuple[Member, ...]:  # type: ignore[override]
+        members = []
+        for number, (name_box, transactions, capital, _remove, _row) in enumerate(self.rows, start=1):
+            name = name_box.value.strip()
+            if not name:
+                label = {code: i18n.tr("app.member_income.row_label", code, row=str(number)) for code in i18n.LANGUAGES}
+                raise InputError("member_name", reason="empty_name", value="", label=label, row=number)
+            members.append(Member(name, self._number(transactions, "member_transactions", number, name),
+                                  self._number(capital, "member_capital", number, name)))
+        return tuple(members)
+
+    def names(self) -> list[str]:
+        """The names typed, in order, without empty ones."""
+        return [r[0].value.strip() for r in self.rows if r[0].value.strip()]
+
+    def _enter(self, rows: Any) -> None:  # type: ignore[override]
+        """Type a whole table (``[(name, transactions, capital), ...]``); one change event."""
+        self._silent = True
+        try:
+            for entry in list(self.rows):
+                self.rows.remove(entry)
+                for widget in entry:
+                    widget.close()
+            for name, transactions, capital in rows:
+                self._add_row(name, transactions, capital, announce=False)
+        finally:
+            self._silent = False
+        self._changed()
+
+    def show_error(self, error: InputError | None) -> None:
+        super().show_error(error)
+        row = None if error is None else error.params.get("row")
+        for number, entry in enumerate(self.rows, start=1):
+            if number == row:
+                entry[-1].add_class("ck-invalid-row")
+            else:
+                entry[-1].remove_class("ck-invalid-row")
+
+    def set_lang(self, lang: str) -> None:
+        typed = []
+        for _name, transactions, capital, _remove, _row in self.rows:
+            pair = []
+            for text in (transactions, capital):
+                try:
+                    pair.append(fmt.parse_number(text.value, self.lang))
+                except InputError:
+                    pair.append(None)
+            typed.append(pair)
+        super().set_lang(lang)
+        self._silent = True
+        try:
+            for (_name, transactions, capital, _remove, _row), pair in zip(self.rows, typed, strict=True):
+                for text, number in zip((transactions, capital), pair, strict=True):
+                    if number is not None:
+                        text.value = fmt.number(number, self.lang)
+        finally:
+            self._silent = False
+
+    def close(self) -> None:
+        for entry in self.rows:
+            for widget in entry:
+                widget.close()
+        for widget in (self.header, self.grid, self.add_button, self.note):
+            widget.close()
+        super().close()
+
+
+class MemberChoice(Control):
+    """Which member to compare with and without the cooperative (a drop-down of the table's names)."""
+
+    def __init__(self, field: str, names: list[str], lang: str) -> None:
+        super().__init__(field, lang)
+        self.dropdown = widgets.Dropdown(options=names, value=names[0] if names else None,
+                                         layout=widgets.Layout(width="16em"))
+        self.dropdown.add_class("ck-member-choice")
+        self.dropdown.observe(self._changed, "value")
+        self.box = self._box()
+
+    def _inputs(self) -> list[widgets.Widget]:
+        return [self.dropdown]
+
+    def update(self, names: list[str]) -> None:
+        """Offer ``names``, keeping the chosen member when still there (no change event)."""
+        if list(self.dropdown.options) == names:
+            return
+        current = self.dropdown.value
+        self._silent = True
+        try:
+            self.dropdown.options = names
+            self.dropdown.value = current if current in names else (names[0] if names else None)
+        finally:
+            self._silent = False
+
+    def read(self) -> str:  # type: ignore[override]
+        if self.dropdown.value not in self.dropdown.options or self.dropdown.value is None:
+            raise self.error("unknown_member", self.dropdown.value)
+        return self.dropdown.value
+
+    def _enter(self, name: str) -> None:  # type: ignore[override]
+        self.dropdown.value = name
+
+
+@dataclass(frozen=True)
+class MemberIncomeResult:
+    """What the app shows: the distribution, one member's comparison, the health ratios."""
+
+    distribution: Distribution
+    member: str
+    comparison: MemberIncome
+    health: HealthReport
+
+
+class MemberIncomeApp(App):
+    """Where does the surplus go, what does each member get, and is the cooperative healthy?"""
+
+    name = "member_income"
+
+    def __init__(self, product: str = "ca_phe_nhan_son_la", lang: str | None = None, *, standalone: bool = True):
+        self.base_funds: tuple[Fund, ...] = load_funds()
+        self.base_members: tuple[Member, ...] = example_members()
+        self.headings: dict[str, widgets.HTML] = {}
+        for field, key in SECTIONS.items():
+            heading = widgets.HTML()
+            heading.add_class("ck-section")
+            heading.add_class(f"ck-{key.replace('_', '-')}")
+            self.headings[field] = heading
+        super().__init__(product, lang, standalone=standalone)
+        self.product_choice.layout.display = "none"  # about the cooperative, not one product
+        self.product_label.layout.display = "none"
+
+    def _render_texts(self) -> None:
+        super()._render_texts()
+        for field, heading in self.headings.items():
+            heading.value = f"<h4>{escape(i18n.tr(f'app.member_income.{SECTIONS[field]}', self.lang))}</h4>"
+
+    def load_product(self, key: str) -> None:
+        super().load_product(key)
+        children = []
+        for control in self.controls:
+            if control.field in self.headings:
+                children.append(self.headings[control.field])
+            children.append(control.box)
+        self.controls_box.children = children
+
+    def build_controls(self) -> list[Control]:
+        lang = self.lang
+        controls: list[Control] = [
+            NumberBox("surplus", EXAMPLE_SURPLUS, lang, money=True, check=check_finite),
+            PercentBox("income_tax_rate", 0.0, lang, check=_fraction_incl),
+        ]
+        for fund in self.base_funds:
+            controls.append(PercentBox(f"fund_share:{fund.key}", fund.share, lang, label=fund.share_label(),
+                                       check=_fraction_incl))
+        controls.append(PercentBox("transactions_share", DEFAULT_TRANSACTIONS_SHARE, lang, check=_fraction_incl,
+                                   slider_max=1.0))
+        table = MemberTable("members", self.base_members, lang)
+        controls.append(table)
+        coop_price = self.product.raw_price_per_unit if self.product.raw_price_per_unit > 0 else self.product.price_per_unit
+        controls += [
+            MemberChoice("member", table.names(), lang),
+            NumberBox("price_via_coop_per_kg", coop_price, lang, money=True, check=check_positive,
+                      unit_key="unit.vnd_per_kg"),
+            NumberBox("price_via_trader_per_kg", round(coop_price * TRADER_PRICE_RATIO), lang, money=True,
+                      unit_key="unit.vnd_per_kg"),
+        ]
+        example = Statement()
+        for field in ("current_assets", "current_liabilities", "total_assets", "total_liabilities", "revenue",
+                      "operating_costs", "depreciation", "loan_payments"):
+            check = check_positive if field in ("total_assets", "revenue") else check_nonnegative
+            controls.append(NumberBox(field, getattr(example, field), lang, money=True, check=check))
+        return controls
+
+    def compute(self) -> MemberIncomeResult:
+        table = self.control("members")
+        choice = self.control("member")
+        choice.update(table.names())
+        values: dict[str, Any] = self.read_all()
+        funds = [replace(fund, share=values[f"fund_share:{fund.key}"]) for fund in self.base_funds]
+        distribution = distribute_surplus(values["surplus"], values["members"], income_tax_rate=values["income_tax_rate"],
+                                          funds=funds, transactions_share=values["transactions_share"])
+        row = distribution.member(values["member"])
+        coop_price = values["price_via_coop_per_kg"]
+        comparison = member_income(row["transactions"] / coop_price, coop_price, values["price_via_trader_per_kg"],
+                                   refund=float(row["total"]))
+        statement = Statement(**{field: values[field] for field in (
+            "current_assets", "current_liabilities", "total_assets", "total_liabilities", "revenue",
+            "operating_costs", "depreciation", "loan_payments")})
+        return MemberIncomeResult(distribution, values["member"], comparison, financial_health(statement))
+
+    def _control_for(self, err: InputError) -> Control | None:
+        if err.field.startswith("member_") or err.field == "members":
+            return self.control("members")
+        if err.field == "fund_share" and "fund" in err.params:
+            return self.control(f"fund_share:{err.params['fund']}")
+        if err.field == "funds_total_share":
+            funds = [c for c in self.controls if c.field.startswith("fund_share:")]
+            return funds[-1] if funds else None
+        return self.control(err.field)
+
+    def show_input_error(self, err: InputError) -> None:
+        control = self._control_for(err)
+        if control is None:
+            super().show_input_error(err)
+            return
+        self.error = err
+        control.show_error(err)
+        self.summary.value = i18n.tr("app.results_not_updated", self.lang)
+        self.results.add_class("ck-stale")
+
+    # -- results ---------------------------------------------------------------------------
+    def _text(self, key: str, **params: object) -> str:
+        return i18n.tr(f"app.member_income.{key}", self.lang, **params)
+
+    def render(self, result: MemberIncomeResult) -> tuple[str, Any]:
+        lang = self.lang
+        d = result.distribution
+        parts = [f"<h4>{escape(self._text('where_heading'))}</h4>"]
+        if d.is_loss:
+            parts.append(f"<p class='ck-note ck-loss'>⚠ {escape(self._text('loss_note', loss=fmt.money(d.loss, lang)))}</p>")
+        elif d.surplus == 0:
+            parts.append(f"<p class='ck-note ck-loss'>{escape(self._text('zero_note'))}</p>")
+        rows = [
+            Row("surplus", i18n.tr("field.surplus", lang), d.surplus, strong=True),
+            Row("income_tax", self._text("income_tax", rate=fmt.percent(d.income_tax_rate, lang)), d.income_tax),
+            Row("after_tax", self._text("after_tax"), d.after_tax),
+            Row("funds_total", self._text("funds_total"), d.funds_total),
+            Row("to_members", self._text("to_members"), d.to_members, strong=True),
+            Row("by_transactions", self._text("by_transactions", share=fmt.percent(d.transactions_share, lang)),
+                d.by_transactions),
+            Row("by_capital", self._text("by_capital", share=fmt.percent(1 - d.transactions_share, lang)), d.by_capital),
+        ]
+        parts.append(summary_table(rows, lang))
+        funds = d.funds.assign(name=d.funds["name_en"] if lang == "en" else d.funds["name_vi"])
+        parts.append(frame_table(funds, [Column("name", self._text("col_fund"), "text"),
+                                         Column("share", self._text("col_share"), "rate"),
+                                         Column("amount", self._text("col_amount"))], "key", lang))
+        parts.append(f"<h4>{escape(self._text('statement_heading'))}</h4>")
+        parts.append(frame_table(d.statement, [
+            Column("member", self._text("col_member"), "text"),
+            Column("transactions", self._text("col_transactions")),
+            Column("capital", self._text("col_capital")),
+            Column("share_of_transactions", self._text("col_share_of_transactions"), "rate"),
+            Column("share_of_capital", self._text("col_share_of_capital"), "rate"),
+            Column("by_transactions", self._text("col_by_transactions")),
+            Column("by_capital", self._text("col_by_capital")),
+            Column("total", self._text("col_total")),
+        ], "member", lang, strong={result.member}))
+        parts.append(self._comparison_html(result))
+        parts.append(self._health_html(result.health))
+        parts.append(f"<p class='ck-note'>{escape(self._text('sources_note'))}</p>")
+        return "".join(parts), member_income_chart(d, lang, highlight=result.member)
+
+    def _comparison_html(self, result: MemberIncomeResult) -> str:
+        c, lang = result.comparison, self.lang
+        rows = [
+            Row("quantity_kg", i18n.tr("field.quantity_kg", lang), c.quantity_kg, kind="number"),
+            Row("sales_via_coop", self._text("sales_via_coop", price=fmt.money(c.price_via_coop_per_kg, lang)),
+                c.sales_via_coop),
+            Row("refund", i18n.tr("field.refund", lang), c.refund),
+            Row("income_with_coop", self._text("income_with_coop"), c.income_with_coop, strong=True),
+            Row("income_without_coop", self._text("income_without_coop",
+                                                  price=fmt.money(c.price_via_trader_per_kg, lang)),
+                c.income_without_coop, strong=True),
+            Row("gain", self._text("gain"), c.gain, strong=True),
+        ]
+        heading = escape(self._text("member_heading", member=result.member))
+        return f"<h4>{heading}</h4>" + summary_table(rows, lang)
+
+    def _health_html(self, report: HealthReport) -> str:
+        lang = self.lang
+        head = "".join(f"<th>{escape(self._text(k))}</th>" for k in ("col_ratio", "col_value", "col_band", "col_meaning"))
+        lines = [f"<h4>{escape(self._text('health_heading'))}</h4>",
+                 f"<table class='ck-frame ck-health'><thead><tr>{head}</tr></thead><tbody>"]
+        for r in report.ratios:
+            kind = "rate" if r.ratio in ("debt_to_assets", "operating_profit_margin") else "number"
+            shown = "∞" if math.isinf(r.value) else format_kind(r.value, kind, lang)
+            raw = repr(float(r.value)) if math.isfinite(r.value) else ""
+            band = escape(i18n.tr(f"health.band.{r.band}", lang))
+            lines.append(
+                f"<tr data-row='{r.ratio}'><th>{escape(i18n.tr(f'field.{r.ratio}', lang))}</th>"
+                f"<td class='ck-num' data-key='health:{r.ratio}' data-value='{raw}'>{shown}</td>"
+                f"<td class='ck-band ck-band-{r.band}' data-key='band:{r.ratio}' data-band='{r.band}' "
+                f"style='background:{BAND_COLOURS[r.band]}'>{band}</td>"
+                f"<td class='ck-text'>{escape(r.sentence(lang))}</td></tr>"
+            )
+        lines.append("</tbody></table>")
+        lines.append(f"<p class='ck-note'>{escape(self._text('health_sources'))}</p>")
+        return "".join(lines)

@@ -1,0 +1,132 @@
+"""Financial-health ratios and their bands (coopkit.health)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+from helpers import assert_input_error
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coopkit.errors import InputError
+from coopkit.health import BAND_NAMES, BANDS, RATIOS, Band, Statement, financial_health
+
+
+def test_worked_example_by_hand():
+    # The illustrative cooperative (Statement defaults), by hand:
+    # current 850/500 = 1.7 (Cornell scorecard: caution between 1.3 and 2.0);
+    # debt-to-assets 1 300/3 200 = 40.625 % (caution between 30 % and 60 %);
+    # margin (4 000 − 3 640)/4 000 = 9 % (CFFM scorecard: below 15 % is danger);
+    # coverage (360 + 150)/320 = 1.59375 (above 1.5: comfort).
+    report = financial_health(Statement())
+    values = {r.ratio: r.value for r in report.ratios}
+    assert values == pytest.approx({"current_ratio": 1.7, "debt_to_assets": 0.40625,
+                                    "operating_profit_margin": 0.09, "debt_service_coverage": 1.59375})
+    assert [r.band for r in report.ratios] == ["caution", "caution", "danger", "comfort"]
+    assert report.statement.operating_profit == pytest.approx(360_000_000)
+
+
+def test_bands_cite_their_sources_and_follow_the_scorecards():
+    assert (BANDS["current_ratio"].danger, BANDS["current_ratio"].comfort) == (1.3, 2.0)
+    assert (BANDS["debt_to_assets"].comfort, BANDS["debt_to_assets"].danger) == (0.30, 0.60)
+    assert (BANDS["operating_profit_margin"].danger, BANDS["operating_profit_margin"].comfort) == (0.15, 0.25)
+    assert "not fully confirmed" in BANDS["debt_service_coverage"].source
+    assert all(band.source for band in BANDS.values())
+    assert "cornell.edu" in BANDS["current_ratio"].source
+
+
+def test_limits_are_caution_on_both_sides():
+    band = BANDS["current_ratio"]
+    assert [band.classify(v) for v in (2.01, 2.0, 1.3, 1.29)] == ["comfort", "caution", "caution", "danger"]
+    band = BANDS["debt_to_assets"]
+    assert [band.classify(v) for v in (0.29, 0.30, 0.60, 0.61)] == ["comfort", "caution", "caution", "danger"]
+
+
+def test_no_short_debts_and_no_loans_are_comfortable():
+    report = financial_health(Statement(current_liabilities=0, total_liabilities=0, loan_payments=0))
+    assert math.isinf(report.ratio("current_ratio").value) and report.ratio("current_ratio").band == "comfort"
+    assert report.ratio("debt_to_assets").value == 0 and report.ratio("debt_to_assets").band == "comfort"
+    assert report.ratio("debt_service_coverage").band == "comfort"
+    assert "∞" in report.ratio("current_ratio").sentence("vi")
+
+
+def test_an_operating_loss_is_danger():
+    report = financial_health(Statement(operating_costs=4_500_000_000))
+    assert report.ratio("operating_profit_margin").value == pytest.approx(-0.125)
+    assert report.ratio("operating_profit_margin").band == "danger"
+    assert report.ratio("debt_service_coverage").band == "danger"
+
+
+def test_sentences_in_both_languages_name_value_band_and_limits():
+    frame = financial_health(Statement()).to_frame("vi")
+    assert frame["ratio"].tolist() == list(RATIOS)
+    vi = frame.set_index("ratio")["sentence"]
+    assert vi["current_ratio"].startswith("Hệ số thanh toán ngắn hạn 1,7: cần chú ý.")
+    assert "an toàn khi trên 2" in vi["current_ratio"]
+    assert "nguy hiểm khi trên 60%" in vi["debt_to_assets"]
+    en = financial_health(Statement()).ratio("operating_profit_margin").sentence("en")
+    assert en.startswith("Operating profit margin 9%: danger.") and "comfort above 25%" in en
+
+
+# -- invariants -----------------------------------------------------------------------------
+
+RANK = {name: i for i, name in enumerate(BAND_NAMES)}  # 0 comfort … 2 danger
+
+
+@pytest.mark.parametrize("ratio", RATIOS)
+@given(a=st.floats(min_value=-10, max_value=10), b=st.floats(min_value=-10, max_value=10))
+def test_bands_are_monotone(ratio, a, b):
+    band = BANDS[ratio]
+    low, high = sorted((a, b))
+    if band.higher_is_better:
+        assert RANK[band.classify(high)] <= RANK[band.classify(low)]
+    else:
+        assert RANK[band.classify(high)] >= RANK[band.classify(low)]
+
+
+@pytest.mark.parametrize("ratio", RATIOS)
+def test_band_limits_are_consistent(ratio):
+    band = BANDS[ratio]
+    assert band.classify(band.comfort) == band.classify(band.danger) == "caution"
+    step = 1e-9 if band.higher_is_better else -1e-9
+    assert band.classify(band.comfort + step) == "comfort"
+    assert band.classify(band.danger - step) == "danger"
+
+
+def test_band_limits_in_the_wrong_order_are_refused():
+    with pytest.raises(ValueError):
+        Band("current_ratio", True, danger=2.0, comfort=1.3, source="x")
+
+
+amounts = st.floats(min_value=1, max_value=1e10)
+
+
+@given(current=amounts, extra=amounts, debts=amounts, extra_debts=amounts)
+def test_more_debt_never_improves_debt_to_assets(current, extra, debts, extra_debts):
+    base = Statement(current_assets=current, total_assets=current + extra, current_liabilities=0,
+                     total_liabilities=debts)
+    more = replace(base, total_liabilities=debts + extra_debts)
+    assert financial_health(more).ratio("debt_to_assets").value >= financial_health(base).ratio("debt_to_assets").value
+
+
+# -- bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"total_assets": 0}, "total_assets", "not_positive"),
+        ({"revenue": 0}, "revenue", "not_positive"),
+        ({"current_assets": -1}, "current_assets", "negative"),
+        ({"loan_payments": float("nan")}, "loan_payments", "not_finite"),
+        ({"current_assets": 4e9}, "current_assets", "part_above_whole"),
+        ({"current_liabilities": 2e9}, "current_liabilities", "part_above_whole"),
+        ({"depreciation": 5e9}, "depreciation", "part_above_whole"),
+    ],
+)
+def test_bad_statement_is_explained(changes, field, reason):
+    with pytest.raises(InputError) as excinfo:
+        Statement(**changes)
+    assert_input_error(excinfo, field, reason)
