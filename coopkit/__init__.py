@@ -113,6 +113,16 @@ from coopkit.members import (  # noqa: E402
     share_of_pool,
 )
 from coopkit.health import Band, HealthReport, RatioResult, Statement, financial_health  # noqa: E402
+from coopkit.cashflow import (  # noqa: E402
+    CashFlowPlan,
+    LoanCashFlows,
+    SeasonFlows,
+    cash_flow_plan,
+    credit_line_needed,
+    loan_cash_flows,
+    monthly_sales,
+    season_flows,
+)
 
 __version__ = "0.1.0"
 
@@ -129,6 +139,8 @@ __all__ = [
     "break_even_price",
     "break_even_volume",
     "BreakEven",
+    "cash_flow_plan",
+    "CashFlowPlan",
     "Chain",
     "chain_plan",
     "ChainPlan",
@@ -144,6 +156,7 @@ __all__ = [
     "cost_summary",
     "CostItem",
     "CostSummary",
+    "credit_line_needed",
     "Crop",
     "CropMix",
     "cvp_table",
@@ -174,9 +187,11 @@ __all__ = [
     "laying_curve",
     "load_equipment",
     "Loan",
+    "loan_cash_flows",
     "loan_payment",
     "loan_schedule",
     "loan_summary",
+    "LoanCashFlows",
     "LoanSummary",
     "margin_of_safety",
     "margin_to_markup",
@@ -187,6 +202,7 @@ __all__ = [
     "MemberIncome",
     "Model",
     "monthly_mortality",
+    "monthly_sales",
     "npv",
     "output_plan",
     "OutputPlan",
@@ -207,6 +223,8 @@ __all__ = [
     "register_model",
     "RiskSummary",
     "Scenario",
+    "season_flows",
+    "SeasonFlows",
     "share_of_pool",
     "simulate_profit",
     "spider",

@@ -70,7 +70,7 @@ def test_every_field_has_a_label_in_both_languages(name):
     assert i18n.has(f"field.{name}", "vi") and i18n.has(f"field.{name}", "en")
 
 
-@pytest.mark.parametrize("lesson", ["start", "unit_cost", "break_even", "channel_pricing", "what_if", "yield_plan", "production_risk", "crop_mix", "layer_flock", "investment", "member_income"])
+@pytest.mark.parametrize("lesson", ["start", "unit_cost", "break_even", "channel_pricing", "what_if", "yield_plan", "production_risk", "crop_mix", "layer_flock", "investment", "cash_flow", "member_income"])
 def test_lessons_have_their_header_parts(lesson):
     parts = ["title"] if lesson == "start" else [
         "title", "summary", "audience", "teaching_minutes", "exercise_minutes", "questions", "objectives", "key_points"

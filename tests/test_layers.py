@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coopkit"
-DOMAIN = ["costs", "breakeven", "pricing", "whatif", "models", "errors", "validate", "units", "fields", "fmt", "i18n", "data", "demand", "store", "exchange", "collect", "yields", "processing", "flock", "risk", "reference", "cropmix", "loans", "investment", "members", "health"]
+DOMAIN = ["costs", "breakeven", "pricing", "whatif", "models", "errors", "validate", "units", "fields", "fmt", "i18n", "data", "demand", "store", "exchange", "collect", "yields", "processing", "flock", "risk", "reference", "cropmix", "loans", "investment", "members", "health", "cashflow"]
 FORBIDDEN_IN_DOMAIN = {"ipywidgets", "IPython", "matplotlib", "voila"}
 
 

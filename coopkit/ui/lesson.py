@@ -43,6 +43,9 @@ WORKBOOKS: tuple[tuple[str, str], ...] = (
     ("06_production_risk.ipynb", "production_risk"),
     ("07_crop_mix.ipynb", "crop_mix"),
     ("08_layer_flock.ipynb", "layer_flock"),
+    ("09_investment_and_loans.ipynb", "investment"),
+    ("10_seasonal_cash_flow.ipynb", "cash_flow"),
+    ("11_member_income.ipynb", "member_income"),
 )
 
 

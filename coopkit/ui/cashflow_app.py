@@ -1,0 +1,527 @@
+"""The seasonal cash-flow app (workbook 10): can we pay our bills in the lean months?
+
+The manager picks a product template; its price, volume and sales calendar give the sales by
+month, and its cost items, spread over the months they are paid (`coopkit.cashflow.season_flows`),
+fill a month table like a cash book: one row per month of the plan, one column per kind of
+money in or out. The manager edits any cell, the opening cash, the cash to keep, the month the
+plan starts, and may add a loan (amount, rate, months, grace, the month it is received) whose
+instalments come from `coopkit.loans.loan_schedule`. One call to
+`coopkit.cashflow.cash_flow_plan` gives the worst month, the credit line needed and the cash at
+the end of the plan, and a chart of money in and out and month-end cash.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from coopkit import cashflow, fmt, i18n
+from coopkit.errors import InputError
+from coopkit.cashflow import month_name
+from coopkit.plots.cashflow import cash_flow_chart
+from coopkit.ui.base import App
+from coopkit.ui.controls import Control, NumberBox, PercentBox, QuantityBox
+from coopkit.ui.tables import Column, Row, frame_table, summary_table
+from coopkit.validate import check_finite, check_nonnegative, check_positive
+
+__all__ = ["CashFlowApp", "CashFlowResult", "MonthChoice", "MonthColumn", "LoanSwitch", "LoanDefaults",
+           "loan_defaults"]
+
+#: The columns of the month table: the sales calendar (%), then money in and out.
+TABLE_COLUMNS = ("sales_calendar", "other_receipts", "input_payments", "wage_payments", "member_payments",
+                 "other_payments")
+#: Money in the month table is typed in millions of đồng (triệu đồng), as cooperative reports write it.
+MILLION = 1_000_000
+#: Opening cash and the minimum cash to keep of the app's first screen: illustrative assumptions.
+OPENING_CASH = 100_000_000
+MINIMUM_CASH = 50_000_000
+#: A working-capital loan's rate a year: the rate of the templates' interest items
+#: (datasets/product_costs.csv, ``lai_vay``: 8–9 %), itself an illustrative assumption.
+LOAN_RATE = 0.09
+LOAN_MONTHS = 12
+LOAN_GRACE_MONTHS = 6
+#: Longest loan the app accepts (as `coopkit.loans`: 30 years).
+MAX_LOAN_MONTHS = 360
+LOAN_METHODS = ("equal_principal", "annuity")
+#: Shares are typed with two decimals (twelve times 8,33 % is 99,96 %): a total this close to
+#: 100 % counts as 100 % and the shares are scaled to add up to exactly 100 %.
+SHARE_TOLERANCE = 0.001
+
+
+def _whole_months(field: str, value: object) -> float:
+    number = check_finite(field, value)
+    if number != int(number) or not 0 <= number <= MAX_LOAN_MONTHS:
+        raise InputError(field, reason="cash_whole_months", value=number, limit=MAX_LOAN_MONTHS)
+    return number
+
+
+def _loan_months(field: str, value: object) -> float:
+    number = _whole_months(field, value)
+    return check_positive(field, number)
+
+
+@dataclass(frozen=True)
+class CashFlowResult:
+    """What the app shows: the cash plan, the loan's flows (``None`` without a loan), the sales."""
+
+    plan: cashflow.CashFlowPlan
+    loan: cashflow.LoanCashFlows | None
+    revenue: float
+
+    @property
+    def credit_line(self) -> float:
+        return self.plan.credit_line
+
+
+@dataclass(frozen=True)
+class LoanDefaults:
+    """The loan the app offers first: enough to cover the credit line, received when cash runs short."""
+
+    amount: float
+    calendar_month: int
+
+
+def loan_defaults(flows: cashflow.SeasonFlows, opening_cash: float = OPENING_CASH,
+                  minimum_cash: float = MINIMUM_CASH) -> LoanDefaults:
+    """The app's first loan for a template's season: the credit line rounded up to 100 million
+    đồng (at least 100 million), received in the first month whose cash falls below the minimum.
+
+    >>> from coopkit.data import load_products
+    >>> d = loan_defaults(cashflow.season_flows(load_products()["ca_phe_nhan_son_la"]))
+    >>> d.amount / 1e6, d.calendar_month
+    (2500.0, 10)
+    """
+    start = flows.start_month
+    plan = cashflow.cash_flow_plan(
+        **{name: cashflow.in_season_order(getattr(flows, name), start)
+           for name in ("sales_receipts", "input_payments", "wage_payments", "member_payments", "other_payments")},
+        opening_cash=opening_cash, minimum_cash=minimum_cash, start_month=start)
+    short = plan.table[plan.table["below_minimum"]]
+    month = int(short["calendar_month"].iloc[0]) if len(short) else start
+    amount = max(math.ceil(plan.credit_line / 1e8) * 1e8, 1e8)
+    return LoanDefaults(amount=amount, calendar_month=month)
+
+
+class MonthChoice(Control):
+    """A calendar month picked from a list of month names: ``read()`` gives 1–12."""
+
+    def __init__(self, field: str, month: int, lang: str) -> None:
+        super().__init__(field, lang)
+        self.dropdown = widgets.Dropdown(options=self._options(), value=int(month),
+                                         layout=widgets.Layout(width="11em"))
+        self.dropdown.add_class("ck-month-choice")
+        self.dropdown.observe(self._changed, "value")
+        self.box = self._box()
+
+    def _options(self) -> list[tuple[str, int]]:
+        return [(month_name(m, self.lang), m) for m in range(1, 13)]
+
+    def _inputs(self) -> list[widgets.Widget]:
+        return [self.dropdown]
+
+    def read(self) -> int:  # type: ignore[override]
+        month = self.dropdown.value
+        if not isinstance(month, int) or not 1 <= month <= 12:  # a widget value sent by hand
+            raise self.error("cash_month_out_of_range", month, cash_months=12)
+        return month
+
+    def _enter(self, month: int) -> None:  # type: ignore[override]
+        self.dropdown.value = int(month)
+
+    def set_lang(self, lang: str) -> None:
+        super().set_lang(lang)
+        self._silent = True
+        try:
+            month = self.dropdown.value
+            self.dropdown.options = self._options()
+            self.dropdown.value = month
+        finally:
+            self._silent = False
+
+
+class LoanSwitch(Control):
+    """Without or with a loan: ``read()`` gives ``False`` or ``True``."""
+
+    def __init__(self, field: str, on: bool, lang: str) -> None:
+        super().__init__(field, lang)
+        self.buttons = widgets.ToggleButtons(options=self._options(), value="on" if on else "off",
+                                             style=widgets.ToggleButtonsStyle(button_width="10em"))
+        self.buttons.add_class("ck-loan-switch")
+        self.buttons.observe(self._changed, "value")
+        self.box = self._box()
+
+    def _options(self) -> list[tuple[str, str]]:
+        return [(i18n.tr(f"app.cash_flow.loan_{state}", self.lang), state) for state in ("off", "on")]
+
+    def _inputs(self) -> list[widgets.Widget]:
+        return [self.buttons]
+
+    def read(self) -> bool:  # type: ignore[override]
+        state = self.buttons.value
+        if state not in ("off", "on"):
+            raise self.error("not_text", state)
+        return state == "on"
+
+    def _enter(self, on: bool) -> None:  # type: ignore[override]
+        self.buttons.value = "on" if on else "off"
+
+    def set_lang(self, lang: str) -> None:
+        super().set_lang(lang)
+        self._silent = True
+        try:
+            state = self.buttons.value
+            self.buttons.options = self._options()
+            self.buttons.value = state
+        finally:
+            self._silent = False
+
+
+class MethodChoice(LoanSwitch):
+    """Equal parts of the loan plus interest, or equal instalments: ``read()`` gives the method."""
+
+    def __init__(self, field: str, method: str, lang: str) -> None:
+        Control.__init__(self, field, lang)
+        self.buttons = widgets.ToggleButtons(options=self._options(), value=method,
+                                             style=widgets.ToggleButtonsStyle(button_width="14em"))
+        self.buttons.add_class("ck-loan-method")
+        self.buttons.observe(self._changed, "value")
+        self.box = self._box()
+
+    def _options(self) -> list[tuple[str, str]]:
+        return [(i18n.tr(f"app.cash_flow.method_{method}", self.lang), method) for method in LOAN_METHODS]
+
+    def read(self) -> str:  # type: ignore[override]
+        method = self.buttons.value
+        if method not in LOAN_METHODS:
+            raise self.error("not_text", method)
+        return method
+
+    def _enter(self, method: str) -> None:  # type: ignore[override]
+        self.buttons.value = method
+
+
+class MonthColumn(Control):
+    """One column of the month table: twelve amounts (in millions of đồng) or shares (in %), one
+    per calendar month.
+
+    The cells live in the app's month table (``cells[m - 1]`` is calendar month ``m``); this
+    control's own box holds only its error line, shown under the table. An empty cell is 0.
+    ``read()`` gives twelve numbers, January first (shares as fractions).
+    """
+
+    def __init__(self, field: str, values_jan_first: tuple[float, ...], lang: str, *, percent: bool = False) -> None:
+        super().__init__(field, lang, unit_key="unit.percent" if percent else "app.cash_flow.unit_million")
+        self.percent = percent
+        #: what one typed unit is worth: 1 % (0.01) for shares, a million đồng for money
+        self.scale = 0.01 if percent else MILLION
+        self._header = widgets.HTML(layout=widgets.Layout(width="auto", min_width="0"))
+        self._header.add_class("ck-column-header")
+        self.cells = []
+        for month in range(1, 13):
+            cell = widgets.Text(continuous_update=False, layout=widgets.Layout(width="auto", min_width="4.5em"))
+            cell.add_class("ck-cell")
+            cell.add_class(f"ck-cell-{field}")
+            cell.add_class(f"ck-month-{month}")
+            cell.observe(self._changed, "value")
+            self.cells.append(cell)
+        self.box = self._box()
+        self.set(values_jan_first)
+
+    def _inputs(self) -> list[widgets.Widget]:
+        return self.cells
+
+    def _box(self) -> widgets.Box:
+        box = widgets.VBox([self._error])
+        box.add_class("ck-field")
+        box.add_class(f"ck-field-{self.field}")
+        self._render_label()
+        return box
+
+    def _render_label(self) -> None:
+        super()._render_label()
+        unit = i18n.tr(self.unit_key, self.lang) if self.unit_key else ""
+        short = i18n.tr(f"app.cash_flow.col.{self.field}", self.lang)
+        self._header.value = (f"<div style='white-space:normal;line-height:1.2' title='{escape(self.label_text())}'>"
+                              f"<b>{escape(short)}</b><br><span class='ck-unit'>({escape(unit)})</span></div>")
+
+    def close(self) -> None:
+        super().close()
+        self._header.close()
+
+    def header(self) -> widgets.HTML:
+        """The column's heading in the month table (a short name and the unit)."""
+        return self._header
+
+    def _format(self, value: float) -> str:
+        return fmt.number(value / self.scale, self.lang, decimals=2)
+
+    def set(self, values_jan_first) -> None:
+        """Show twelve values (January first) without announcing a change."""
+        self._silent = True
+        try:
+            for cell, value in zip(self.cells, values_jan_first, strict=True):
+                cell.value = self._format(float(value))
+        finally:
+            self._silent = False
+
+    def _read_cell(self, month: int) -> float:
+        text = self.cells[month - 1].value
+        if not str(text).strip():
+            return 0.0
+        try:
+            number = fmt.parse_number(text, self.lang, field=self.field)
+        except InputError:
+            raise self.error("cash_cell_not_a_number", text=str(text).strip(), cash_month=month) from None
+        number = number * self.scale
+        if number < 0:
+            if self.percent:
+                raise self.error("negative_share", number, harvest_month=month)
+            raise self.error("cash_negative_amount", number, cash_month=month)
+        return number
+
+    def read(self) -> tuple[float, ...]:  # type: ignore[override]
+        values = []
+        for month in range(1, 13):
+            try:
+                values.append(self._read_cell(month))
+            except InputError:
+                self.cells[month - 1].add_class("ck-invalid-cell")
+                raise
+            self.cells[month - 1].remove_class("ck-invalid-cell")
+        if self.percent:
+            total = math.fsum(values)
+            if abs(total - 1.0) > SHARE_TOLERANCE:
+                raise self.error("shares_not_one", share_total=total)
+            values = [v / total for v in values]
+        return tuple(values)
+
+    def show_error(self, error: InputError | None) -> None:
+        super().show_error(error)
+        if error is None:
+            for cell in self.cells:
+                cell.remove_class("ck-invalid-cell")
+
+    def _enter(self, values_jan_first) -> None:  # type: ignore[override]
+        """Type twelve values (January first), as a manager would, one change at the end."""
+        self._silent = True
+        try:
+            for cell, value in zip(self.cells[:-1], values_jan_first[:-1], strict=True):
+                cell.value = self._format(float(value))
+        finally:
+            self._silent = False
+        self.cells[-1].value = self._format(float(values_jan_first[-1]))
+        self._changed()
+
+    def type_cell(self, month: int, text: str) -> None:
+        """Type ``text`` in the cell of calendar month ``month`` (tests; the page does it by hand)."""
+        self.cells[month - 1].value = text
+
+    def set_lang(self, lang: str) -> None:
+        old = self.lang
+        texts = [cell.value for cell in self.cells]
+        super().set_lang(lang)
+        self._silent = True
+        try:
+            for cell, text in zip(self.cells, texts, strict=True):
+                try:
+                    number = fmt.parse_number(text, old, field=self.field) if str(text).strip() else 0.0
+                except InputError:
+                    continue
+                cell.value = fmt.number(number, self.lang, decimals=2)
+        finally:
+            self._silent = False
+
+
+class CashFlowApp(App):
+    """In which month does our cash run lowest, and how large a credit line do we need?"""
+
+    name = "cash_flow"
+
+    def __init__(self, product: str = "ca_phe_nhan_son_la", lang: str | None = None, *, standalone: bool = True):
+        self.headings = {part: widgets.HTML() for part in ("sales", "cash", "table", "loan")}
+        for part, heading in self.headings.items():
+            heading.add_class("ck-section-heading")
+            heading.add_class(f"ck-heading-{part}")
+        self.table_note = widgets.HTML()
+        self.table_note.add_class("ck-note")
+        self.month_labels = [widgets.HTML() for _ in range(12)]
+        self.corner = widgets.HTML()
+        self.grid = widgets.GridBox(layout=widgets.Layout(
+            grid_template_columns="6.5em repeat(6, minmax(4.5em, 1fr))", grid_gap="2px 4px", width="100%"))
+        self.grid.add_class("ck-month-table")
+        self._start_shown: int | None = None
+        super().__init__(product, lang, standalone=standalone)
+
+    # -- the inputs ------------------------------------------------------------------------
+    def build_controls(self) -> list[Control]:
+        product, lang = self.product, self.lang
+        flows = cashflow.season_flows(product)
+        self.flows = flows
+        loan = loan_defaults(flows)
+        if product.unit == "kg":
+            volume: Control = QuantityBox("volume", product.volume_per_season, lang, dimension="weight",
+                                          unit="tan" if product.volume_per_season >= 10_000 else "kg",
+                                          check=check_nonnegative)
+        else:
+            volume = NumberBox("volume", product.volume_per_season, lang, unit_key=f"unit.{product.unit}",
+                               check=check_nonnegative, decimals=0)
+        price_unit = "unit.vnd_per_kg" if product.unit == "kg" else f"unit.vnd_per_{product.unit}"
+        zero = (0.0,) * 12
+        return [
+            NumberBox("price_per_unit", product.price_per_unit, lang, money=True, unit_key=price_unit),
+            volume,
+            NumberBox("opening_cash", OPENING_CASH, lang, money=True),
+            NumberBox("minimum_cash", MINIMUM_CASH, lang, money=True),
+            MonthChoice("start_month", flows.start_month, lang),
+            MonthColumn("sales_calendar", flows.calendar.sales, lang, percent=True),
+            MonthColumn("other_receipts", zero, lang),
+            MonthColumn("input_payments", flows.input_payments, lang),
+            MonthColumn("wage_payments", flows.wage_payments, lang),
+            MonthColumn("member_payments", flows.member_payments, lang),
+            MonthColumn("other_payments", flows.other_payments, lang),
+            LoanSwitch("with_loan", False, lang),
+            NumberBox("loan_amount", loan.amount, lang, money=True, check=check_positive),
+            PercentBox("loan_rate", LOAN_RATE, lang),
+            NumberBox("loan_months", LOAN_MONTHS, lang, decimals=0, check=_loan_months,
+                      unit_key="app.cash_flow.unit_months"),
+            NumberBox("loan_grace_months", LOAN_GRACE_MONTHS, lang, decimals=0, check=_whole_months,
+                      unit_key="app.cash_flow.unit_months"),
+            MethodChoice("loan_kind", "equal_principal", lang),
+            MonthChoice("loan_month", loan.calendar_month, lang),
+        ]
+
+    def load_product(self, key: str) -> None:
+        self._start_shown = None
+        super().load_product(key)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Inputs in sections; the month table in the order of the plan (from the start month)."""
+        boxes = {control.field: control.box for control in self.controls}
+        columns = [self.control(name) for name in TABLE_COLUMNS]
+        self.controls_box.children = [
+            self.headings["sales"], boxes["price_per_unit"], boxes["volume"],
+            self.headings["cash"], boxes["opening_cash"], boxes["minimum_cash"], boxes["start_month"],
+            self.headings["table"], self.table_note, self.grid, *(boxes[name] for name in TABLE_COLUMNS),
+            self.headings["loan"], boxes["with_loan"], boxes["loan_amount"], boxes["loan_rate"],
+            boxes["loan_months"], boxes["loan_grace_months"], boxes["loan_kind"], boxes["loan_month"],
+        ]
+        self._arrange_grid(columns)
+
+    def _arrange_grid(self, columns: list[MonthColumn] | None = None) -> None:
+        columns = columns or [self.control(name) for name in TABLE_COLUMNS]
+        try:
+            start = self.control("start_month").read()
+        except InputError:
+            start = self._start_shown or 1
+        children: list[widgets.Widget] = [self.corner, *(column.header() for column in columns)]
+        for row, month in enumerate(cashflow.season_months(start)):
+            label = self.month_labels[row]
+            label.value = f"<span class='ck-month-label' data-month='{month}'>{escape(month_name(month, self.lang))}</span>"
+            children += [label, *(column.cells[month - 1] for column in columns)]
+        self.grid.children = children
+        self._start_shown = start
+
+    def _render_texts(self) -> None:
+        super()._render_texts()
+        for part, heading in self.headings.items():
+            heading.value = f"<h4>{escape(i18n.tr(f'app.cash_flow.section.{part}', self.lang))}</h4>"
+        self.corner.value = f"<b>{escape(i18n.tr('app.cash_flow.month', self.lang))}</b>"
+        self.table_note.value = i18n.tr("app.cash_flow.table_note", self.lang)
+
+    def set_lang(self, lang: str) -> None:
+        super().set_lang(lang)
+        self._arrange_grid()
+
+    # -- compute and show ------------------------------------------------------------------
+    def _loan_fields(self) -> tuple[str, ...]:
+        return ("loan_amount", "loan_rate", "loan_months", "loan_grace_months", "loan_kind", "loan_month")
+
+    def compute(self) -> CashFlowResult:
+        with_loan = self.control("with_loan").read()
+        loan_fields = self._loan_fields()
+        for control in self.controls:
+            if control.field in loan_fields:
+                control.box.layout.display = None if with_loan else "none"
+                if not with_loan:
+                    control.show_error(None)
+        v: dict[str, Any] = self.read_all(c for c in self.controls if with_loan or c.field not in loan_fields)
+        start = v["start_month"]
+        if start != self._start_shown:
+            self._arrange_grid()
+        revenue = v["price_per_unit"] * v["volume"]
+        sales = cashflow.monthly_sales(revenue, v["sales_calendar"])
+        flows = {name: cashflow.in_season_order(v[name], start)
+                 for name in ("other_receipts", "input_payments", "wage_payments", "member_payments",
+                              "other_payments")}
+        loan = self._loan(v, start) if with_loan else None
+        if loan is not None:
+            flows["loan_disbursements"] = loan.loan_disbursements
+            flows["loan_instalments"] = loan.loan_instalments
+        plan = cashflow.cash_flow_plan(sales_receipts=cashflow.in_season_order(sales, start), **flows,
+                                       opening_cash=v["opening_cash"], minimum_cash=v["minimum_cash"],
+                                       start_month=start)
+        return CashFlowResult(plan=plan, loan=loan, revenue=revenue)
+
+    def _loan(self, v: dict[str, Any], start: int) -> cashflow.LoanCashFlows:
+        from coopkit.loans import loan_schedule
+
+        months, grace = int(v["loan_months"]), int(v["loan_grace_months"])
+        if grace >= months:
+            raise self.control("loan_grace_months").error("cash_grace_too_long", grace, loan_months=months)
+        schedule = loan_schedule(v["loan_amount"], v["loan_rate"], months, method=v["loan_kind"],
+                                 grace_months=grace)
+        plan_month = cashflow.season_months(start).index(v["loan_month"]) + 1
+        return cashflow.loan_cash_flows(v["loan_amount"], schedule, loan_month=plan_month)
+
+    def render(self, result: CashFlowResult) -> tuple[str, Any]:
+        lang, plan = self.lang, result.plan
+
+        def text(key: str, **params: object) -> str:
+            return i18n.tr(f"app.cash_flow.{key}", lang, **params)
+
+        worst = month_name(plan.worst_calendar_month, lang)
+        rows = [
+            Row("worst_month", text("worst_month"), worst, kind="text", strong=True),
+            Row("lowest_cash", text("lowest_cash"), plan.lowest_cash, strong=True),
+            Row("credit_line", text("credit_line"), plan.credit_line, strong=True),
+            Row("closing_cash", text("closing_cash"), plan.closing_cash),
+            Row("inflow", text("inflow"), plan.inflow),
+            Row("outflow", text("outflow"), plan.outflow),
+            Row("months_short", text("months_short"), plan.months_short, kind="count"),
+        ]
+        if result.loan is not None:
+            rows += [
+                Row("loan_interest", text("loan_interest"), sum(result.loan.interest)),
+                Row("loan_owed_at_end", text("loan_owed_at_end"), result.loan.owed_at_end),
+            ]
+        # The month by month table in millions of đồng, as the month table is typed.
+        table = plan.table.assign(month_name=[month_name(m, lang) for m in plan.table["calendar_month"]],
+                                  **{f"{name}_million": plan.table[name] / MILLION
+                                     for name in ("inflow", "outflow", "month_end_cash", "credit_drawn")})
+        columns = [Column("month_name", text("month"), "text")] + [
+            Column(f"{name}_million", text(key), "number")
+            for name, key in (("inflow", "inflow_month"), ("outflow", "outflow_month"),
+                              ("month_end_cash", "month_end_cash"), ("credit_drawn", "credit_drawn"))
+        ]
+        short = {str(m) for m in plan.table.loc[plan.table["below_minimum"], "month"]}
+        in_sentence = month_name(plan.worst_calendar_month, lang, in_sentence=True)
+        if plan.credit_line > 0:
+            verdict = text("verdict_credit", month=in_sentence, credit=fmt.money(plan.credit_line, lang),
+                           minimum=fmt.money(plan.minimum_cash, lang))
+        else:
+            verdict = text("verdict_ok", minimum=fmt.money(plan.minimum_cash, lang), month=in_sentence)
+        note = f"<p class='ck-verdict'>{escape(verdict)}</p>"
+        profit_note = ""
+        if self.flows.depreciation > 0 or self.flows.interest > 0:
+            profit_note = "<p class='ck-note'>" + escape(text(
+                "not_cash_note", depreciation=fmt.money(self.flows.depreciation, lang),
+                interest=fmt.money(self.flows.interest, lang))) + "</p>"
+        caption = f"<p class='ck-note'>{escape(text('table_caption'))}</p>"
+        html = (note + summary_table(rows, lang) + caption + frame_table(table, columns, "month", lang, strong=short)
+                + profit_note)
+        return html, cash_flow_chart(plan, lang)
