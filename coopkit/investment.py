@@ -652,6 +652,11 @@ class Equipment:
     loan_amount: float
     source: str
 
+    @property
+    def is_assumption(self) -> bool:
+        """Every number of the template is an illustrative assumption (no published source)."""
+        return self.source.strip().lower().startswith("illustrative assumption")
+
     def name(self, lang: str | None = None) -> str:
         """The template's name in ``lang`` (Vietnamese when there is no English)."""
         from coopkit.i18n import normalize_language

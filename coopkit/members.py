@@ -21,7 +21,7 @@ rate is 0; other income is taxed at the standard rate of 20 % (Art. 10 as amende
 (quoted by lawnet.vn, "Are cooperatives subject to corporate income tax on income from
 cultivation and farming in Vietnam?"). Check with the tax office: a new corporate income tax law
 may apply to your year. Fund shares and the split between transactions and capital are
-**assumptions, not confirmed**: the Law on Cooperatives 17/2023/QH15 and Decree 92/2024/ND-CP
+**assumptions, not confirmed**: the Law on Cooperatives 17/2023/QH15 and its guiding decrees (such as Decree 113/2024/ND-CP)
 set rules for them, but their articles and minimum shares could not be checked when this module
 was written; your cooperative's charter decides within the law.
 

@@ -222,10 +222,12 @@ class InvestmentApp(App):
         ]
         strong = {str(y) for y in result.shortfall_years}
         parts.append(f"<h4>{escape(text('yearly'))}</h4>"
-                     f"<div class='ck-scroll ck-yearly' style='max-height:22em;overflow-y:auto'>"
+                     f"<div class='ck-scroll ck-yearly' style='max-height:22em;overflow:auto'>"
                      f"{frame_table(result.table, yearly, 'year', lang, strong=strong)}</div>")
         parts.append(f"<p class='ck-note'>{escape(text('note'))}</p>")
-        parts.append(f"<p class='ck-note ck-source'>{escape(text('source', source=self.product.source))}</p>")
+        # The dataset's source notes are for maintainers (English, with references); the page says what they mean.
+        source_key = "source_assumption" if self.product.is_assumption else "source_reported"
+        parts.append(f"<p class='ck-note ck-source'>{escape(text(source_key))}</p>")
         return "".join(parts), investment_chart(result, lang)
 
     def _schedule_html(self, schedule: pd.DataFrame) -> str:
@@ -247,4 +249,4 @@ class InvestmentApp(App):
             Column("balance", text("balance")),
         ]
         html = frame_table(table, columns, "period", lang, strong={total})
-        return f"<div class='ck-scroll ck-schedule' style='max-height:18em;overflow-y:auto'>{html}</div>"
+        return f"<div class='ck-scroll ck-schedule' style='max-height:18em;overflow:auto'>{html}</div>"
