@@ -77,12 +77,14 @@ def voila_command(
 def voila_environ(base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for the Voila process: finds the ``coopkit`` template and config.
 
-    Voila reads ``voila.json`` from its working directory (run it in `REPO_ROOT`) and templates
-    from ``$JUPYTER_PATH``.
+    Voila reads ``voila.json`` from its working directory (run it in `REPO_ROOT`), templates
+    from ``$JUPYTER_PATH`` and ``share/jupyter/config/voila.py`` (the cell time-outs) from
+    ``$JUPYTER_CONFIG_PATH``.
     """
     env = dict(os.environ if base is None else base)
-    share = str(REPO_ROOT / "share" / "jupyter")
-    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH", "")) if p)
+    share = REPO_ROOT / "share" / "jupyter"
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(share), env.get("JUPYTER_PATH", "")) if p)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(share / "config"), env.get("JUPYTER_CONFIG_PATH", "")) if p)
     env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     return env

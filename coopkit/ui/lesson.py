@@ -15,9 +15,7 @@ In a notebook::
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -30,8 +28,6 @@ from coopkit.ui.controls import language_toggle
 from coopkit.ui.tables import format_kind
 
 __all__ = ["Lesson", "page_language", "WORKBOOKS"]
-
-log = logging.getLogger(__name__)
 
 #: The workbooks the start page lists, in teaching order: (notebook, lesson name).
 WORKBOOKS: tuple[tuple[str, str], ...] = (
@@ -179,25 +175,11 @@ class Lesson:
     def finish(self) -> None:
         """Last cell: switch to the visitor's language.
 
-        A preheated kernel runs the notebook before anyone visits. It waits for the visit in a
-        background thread rather than in this cell: a cell that waits longer than
-        ``VoilaExecutor.timeout`` (a room fills slowly) is reported as timed out in the server log,
-        and a kernel whose last cell has finished is ready to answer the visitor's browser at once.
+        A preheated kernel runs the notebook before anyone visits and waits here for the visit
+        (``voila.utils.wait_for_request``), so that the page is in the visitor's language before
+        the browser shows it. ``share/jupyter/config/voila.py`` exempts this cell from the cell time-out: a room
+        fills slowly.
         """
-        if os.environ.get("VOILA_PREHEAT") == "True":
-            threading.Thread(target=self._follow_visit, name="coopkit-wait-for-visit", daemon=True).start()
-            return
-        self._switch(page_language())
-
-    def _follow_visit(self) -> None:
-        """Wait for the visit (the preheated case), then show the page in the visitor's language."""
-        try:
-            lang = page_language()
-        except Exception:  # the server went away before anyone came: keep the page as it is
-            log.exception("coopkit: no visit for this preheated kernel")
-            return
-        self._switch(lang)
-
-    def _switch(self, lang: str) -> None:
+        lang = page_language()
         if i18n.normalize_language(lang) != self.lang:
             self.set_lang(lang)

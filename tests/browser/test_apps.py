@@ -123,12 +123,13 @@ def test_start_page_lists_the_workbooks_and_opens_one(voila_server, page):
 
 def test_preheated_kernels_still_follow_the_visitors_language(make_voila_server, make_page, tmp_path):
     """`make serve` keeps kernels warm: they run the notebook before anyone visits, then wait
-    for the visit (voila.utils.wait_for_request, in a thread) to learn ?lang= and the browser's
-    language. The first visit comes later than the cell time-out, as in a room that fills slowly:
-    no cell may time out (an earlier version waited inside the last cell and did)."""
+    for the visit (voila.utils.wait_for_request) to learn ?lang= and the browser's language.
+    The first visit comes later than the cell time-out, as in a room that fills slowly: the
+    waiting cell must not time out (share/jupyter/config/voila.py exempts it; before, it did and the page could show
+    the wrong language)."""
     shutil.copy(NOTEBOOKS / "02_break_even.ipynb", tmp_path / "02_break_even.ipynb")
-    server = make_voila_server(notebooks=tmp_path, preheat=True, pool_size=1,
-                               extra_args=("--VoilaExecutor.timeout=20",))
+    server = make_voila_server(notebooks=tmp_path, preheat=True, pool_size=1, env={"COOPKIT_CELL_TIMEOUT": "20"},
+                               extra_args=("--VoilaExecutor.timeout=20",))  # the same without voila.py's function
     time.sleep(30)  # the preheated kernel has run the notebook and waited past the 20 s time-out
     for lang, locale, title in (("en", "vi-VN", "Break-even"), (None, "en-US", "Break-even"), ("vi", "en-US", "Điểm hòa vốn")):
         page = make_page(locale=locale)

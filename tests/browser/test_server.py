@@ -181,6 +181,25 @@ def test_committed_configuration_waits_for_output_of_a_busy_kernel():
     assert 0 < config["timeout"] <= 120  # a hung cell still ends with an error
 
 
+def test_only_the_cell_that_waits_for_the_visitor_has_no_time_out():
+    """share/jupyter/config/voila.py: a preheated kernel waits in ``page.finish()`` for a visitor who may come much
+    later; every other cell keeps voila.json's time-out. Each workbook ends with that cell."""
+    from nbformat import read
+    from nbformat.v4 import new_code_cell
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("voila.py", path=str(REPO_ROOT / "share" / "jupyter" / "config")).load_config()
+    cell_timeout = config.VoilaExecutor.timeout_func
+    timeout = json.loads((REPO_ROOT / "voila.json").read_text())["VoilaExecutor"]["timeout"]
+    assert cell_timeout(new_code_cell("page.finish()")) is None
+    assert cell_timeout(new_code_cell("page.app(FlockApp)")) == timeout
+    assert cell_timeout(new_code_cell("import time\ntime.sleep(1e9)  # page.finish()")) == timeout
+    for notebook in sorted((REPO_ROOT / "notebooks").glob("*.ipynb")):
+        cells = read(notebook, as_version=4).cells
+        assert cells[-1].source.strip() == "page.finish()", notebook.name
+        assert all("finish" not in cell.source for cell in cells[:-1]), notebook.name
+
+
 def _first_notebook_or_skip(server) -> str:
     names = sorted(p.name for p in server.notebooks.glob("*.ipynb"))
     if not names:
