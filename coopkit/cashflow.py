@@ -268,26 +268,14 @@ def season_months(start_month: int = 1, months: int = MONTHS_IN_YEAR) -> tuple[i
 
 
 def month_name(month: int, lang: str | None = None, *, short: bool = False, in_sentence: bool = False) -> str:
-    """The name of calendar month ``month`` (1–12) in ``lang``, from Babel's locale data.
+    """`coopkit.fmt.month_name` of a checked month (1–12; a bad one names the field ``cash_month``).
 
-    ``short`` gives the abbreviation (chart axes); ``in_sentence`` the form used inside a
-    sentence (Vietnamese writes "vào tháng 11" but a heading "Tháng 11").
-
-    Examples
-    --------
-    >>> month_name(11, "vi"), month_name(11, "en"), month_name(11, "en", short=True)
-    ('Tháng 11', 'November', 'Nov')
-    >>> month_name(2, "vi", short=True), month_name(2, "vi", in_sentence=True)
-    ('thg 2', 'tháng 2')
+    >>> month_name(11, "vi"), month_name(2, "vi", in_sentence=True)
+    ('Tháng 11', 'tháng 2')
     """
-    from babel.dates import get_month_names
+    from coopkit.fmt import month_name as name
 
-    from coopkit.fmt import locale_of
-
-    month = _check_month("cash_month", month)
-    width = "abbreviated" if short else "wide"
-    context = "format" if short or in_sentence else "stand-alone"
-    return str(get_month_names(width, context, locale=locale_of(lang))[month])
+    return name(_check_month("cash_month", month), lang, short=short, in_sentence=in_sentence)
 
 
 def in_season_order(values_jan_first: Sequence[float], start_month: int = 1) -> tuple[float, ...]:

@@ -373,11 +373,9 @@ class CropMix:
 
 
 def _month_name(month: int, lang: str | None) -> str:
-    from babel.dates import get_month_names
-
     from coopkit import fmt
 
-    return str(get_month_names("wide", locale=fmt.locale_of(lang))[month])
+    return fmt.month_name(month, lang, in_sentence=True)
 
 
 def _tonnes(kg: float, lang: str | None) -> str:

@@ -12,7 +12,7 @@ import re
 
 from coopkit.i18n import LOCALES, normalize_language
 
-__all__ = ["money", "number", "percent", "by_kind", "parse_number", "locale_of"]
+__all__ = ["money", "number", "percent", "by_kind", "parse_number", "locale_of", "month_name"]
 
 
 def locale_of(lang: str | None) -> str:
@@ -65,6 +65,24 @@ def percent(fraction: float, lang: str | None = None, decimals: int = 1) -> str:
         return "—"
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "") + "%"
     return format_percent(fraction, format=pattern, locale=locale_of(lang))
+
+
+def month_name(month: int, lang: str | None = None, *, short: bool = False, in_sentence: bool = False) -> str:
+    """The name of calendar month ``month`` (1–12) in ``lang``, from Babel's locale data.
+
+    ``short`` gives the abbreviation (chart axes); ``in_sentence`` the form used inside a
+    sentence (Vietnamese writes "vào tháng 11" but a heading "Tháng 11").
+
+    >>> month_name(11, "vi"), month_name(11, "en"), month_name(11, "en", short=True)
+    ('Tháng 11', 'November', 'Nov')
+    >>> month_name(2, "vi", short=True), month_name(2, "vi", in_sentence=True)
+    ('thg 2', 'tháng 2')
+    """
+    from babel.dates import get_month_names
+
+    width = "abbreviated" if short else "wide"
+    context = "format" if short or in_sentence else "stand-alone"
+    return str(get_month_names(width, context, locale=locale_of(lang))[int(month)])
 
 
 def by_kind(value: float, kind: str, lang: str | None = None) -> str:

@@ -33,10 +33,7 @@ _TONNES = 10_000  # kilogram axes whose bars reach this are shown in tonnes
 
 
 def _month_names(lang: str) -> list[str]:
-    from babel.dates import get_month_names
-
-    names = get_month_names("abbreviated", locale=fmt.locale_of(lang))
-    return [names[m] for m in range(1, 13)]
+    return [fmt.month_name(m, lang, short=True) for m in range(1, 13)]
 
 
 def harvest_chart(monthly: pd.DataFrame, lang: str, product: str = "") -> Figure:
