@@ -37,7 +37,7 @@ import pandas as pd
 from coopkit.errors import InputError
 from coopkit.fields import register_fields
 from coopkit.validate import check_finite, check_nonnegative, check_positive
-from coopkit.yields import HARVEST_CALENDARS, SHARE_TOLERANCE
+from coopkit.yields import HARVEST_CALENDARS, check_calendar
 
 if TYPE_CHECKING:
     from coopkit.data import ProductTemplate
@@ -99,23 +99,6 @@ MAX_MONTHS = 60
 
 
 # -- checks -------------------------------------------------------------------------------------
-
-
-def _check_calendar(shares: Sequence[float], field: str = "sales_calendar") -> tuple[float, ...]:
-    """Twelve shares, none negative, adding up to 1 (100 %)."""
-    shares = tuple(shares)
-    if len(shares) != MONTHS_IN_YEAR:
-        raise InputError(field, reason="calendar_not_12_months", calendar_months=len(shares))
-    checked = []
-    for month, share in enumerate(shares, start=1):
-        number = check_finite(field, share)
-        if number < 0:
-            raise InputError(field, reason="negative_share", value=number, harvest_month=month)
-        checked.append(number)
-    total = math.fsum(checked)
-    if abs(total - 1.0) > SHARE_TOLERANCE:
-        raise InputError(field, reason="shares_not_one", share_total=total)
-    return tuple(checked)
 
 
 def _check_month(field: str, month: object, last: int = MONTHS_IN_YEAR) -> int:
@@ -190,7 +173,7 @@ class CashCalendar:
 
     def __post_init__(self) -> None:
         for name in ("sales", "harvest", "inputs", "work"):
-            object.__setattr__(self, name, _check_calendar(tuple(getattr(self, name))))
+            object.__setattr__(self, name, check_calendar(tuple(getattr(self, name)), "sales_calendar"))
 
 
 _ALL_YEAR = _even(range(1, 13))
@@ -313,7 +296,7 @@ def monthly_sales(revenue: float, calendar: Sequence[float]) -> tuple[float, ...
     (896000000.0, 512000000.0, 0.0)
     """
     revenue = check_nonnegative("sales_receipts", revenue)
-    return tuple(revenue * share for share in _check_calendar(calendar))
+    return tuple(revenue * share for share in check_calendar(calendar, "sales_calendar"))
 
 
 def cash_calendar(template: ProductTemplate) -> CashCalendar:

@@ -33,6 +33,8 @@ __all__ = [
     "OutputPlan",
     "MONTHS",
     "SHARE_TOLERANCE",
+    "check_calendar",
+    "check_shares",
     "DEFAULT_LOSS_RATE",
     "DEFAULT_GRADE_MIX",
     "HARVEST_CALENDARS",
@@ -148,7 +150,7 @@ def _grade_label(field: str, names: dict[str, str]) -> dict[str, str]:
     return {lang: f"{fields.label(field, lang)} ({name})" for lang, name in names.items()}
 
 
-def _check_shares(field: str, shares: Sequence[float]) -> tuple[float, ...]:
+def check_shares(field: str, shares: Sequence[float]) -> tuple[float, ...]:
     """Shares that are numbers, not negative and add up to 1 (within `SHARE_TOLERANCE`)."""
     checked = []
     for month, share in enumerate(shares, start=1):
@@ -179,11 +181,12 @@ def _check_grades(grades: Iterable[Grade]) -> tuple[Grade, ...]:
     return checked
 
 
-def _check_calendar(calendar: Iterable[float]) -> tuple[float, ...]:
+def check_calendar(calendar: Iterable[float], field: str = "harvest_calendar") -> tuple[float, ...]:
+    """Twelve monthly shares (January first), none negative, adding up to 1 (100 %)."""
     shares = tuple(calendar)
     if len(shares) != MONTHS:
-        raise InputError("harvest_calendar", reason="calendar_not_12_months", calendar_months=len(shares))
-    return _check_shares("harvest_calendar", shares)
+        raise InputError(field, reason="calendar_not_12_months", calendar_months=len(shares))
+    return check_shares(field, shares)
 
 
 def marketable_output(area_ha: float, yield_kg_per_ha: float, loss_rate: float = 0.0) -> float:
@@ -375,7 +378,7 @@ def output_plan(
     loss_rate = check_fraction("loss_rate", loss_rate)
     season_costs = check_nonnegative("season_costs", season_costs)
     grade_list = _check_grades(grades)
-    shares = _check_calendar(calendar)
+    shares = check_calendar(calendar)
 
     harvest = area_ha * yield_kg_per_ha
     marketable = harvest * (1.0 - loss_rate)
