@@ -412,7 +412,7 @@ def test_app_switches_language(app):
     assert "Laying flock" in app.title.value
     assert app.control("hens").text.value == "5,000"
     assert fmt.money(app.result.cost_per_egg, "en") in app.results.value
-    assert [label for label, _key in app.control("laying_mode").buttons.options] == [
+    assert [label for label, _key in app.control("laying_mode").widget.options] == [
         "Flat laying rate", "By age (laying curve)"]
 
 

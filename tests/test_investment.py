@@ -396,10 +396,20 @@ def test_chart_splits_each_payment_and_draws_the_cumulative_cash():
     figure = investment_chart(result, "vi")
     assert isinstance(figure, Figure)
     loan_ax, cash_ax, balance_ax = figure.axes
-    assert len(loan_ax.patches) == 2 * 36  # interest and principal for each payment
-    heights = [p.get_height() for p in loan_ax.patches]
-    assert heights[:36] == pytest.approx(result.loan.schedule["interest"].tolist())
-    assert heights[36:] == pytest.approx(result.loan.schedule["principal"].tolist())
+    interest, principal = loan_ax.collections  # one bar per payment in each, principal stacked on interest
+    schedule = result.loan.schedule
+
+    def bottoms_and_tops(bars):
+        paths = bars.get_paths()
+        return [p.vertices[:, 1].min() for p in paths], [p.vertices[:, 1].max() for p in paths]
+
+    bottoms, tops = bottoms_and_tops(interest)
+    assert bottoms == pytest.approx([0] * 36) and tops == pytest.approx(schedule["interest"].tolist())
+    bottoms, tops = bottoms_and_tops(principal)
+    assert bottoms == pytest.approx(schedule["interest"].tolist())
+    assert tops == pytest.approx((schedule["interest"] + schedule["principal"]).tolist())
+    middles = [(p.vertices[:, 0].min() + p.vertices[:, 0].max()) / 2 for p in interest.get_paths()]
+    assert middles == pytest.approx(schedule["period"].tolist())
     assert balance_ax.lines[0].get_ydata().tolist() == pytest.approx(result.loan.schedule["balance"].tolist())
     assert cash_ax.lines[0].get_ydata().tolist() == pytest.approx(result.table["cumulative_project"].tolist())
     assert cash_ax.get_title() == "Dòng tiền cộng dồn: khi nào hoàn vốn?"

@@ -46,6 +46,29 @@ BASE_COLOUR = "#212121"
 SERIES_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
 
 
+def _bars(ax, x: Iterable[float], heights: Iterable[float], *, bottom: Iterable[float] | None = None,
+          width: float = 0.8, color: str, label: str | None = None):
+    """Vertical bars as one PolyCollection: drawn like ``ax.bar`` but several times faster when
+    there are many (``ax.bar`` makes one artist per bar; an app redraws on every change).
+
+    Returns the collection; its ``get_paths()`` are the bars' rectangles, in order.
+    """
+    import numpy as np
+    from matplotlib.collections import PolyCollection
+
+    x = np.asarray(list(x), dtype=float)
+    top = np.asarray(list(heights), dtype=float)
+    base = np.zeros_like(top) if bottom is None else np.asarray(list(bottom), dtype=float)
+    top = base + top
+    left, right = x - width / 2, x + width / 2
+    corners = np.stack([np.column_stack(pair) for pair in ((left, base), (left, top), (right, top), (right, base))], axis=1)
+    bars = PolyCollection(corners, facecolors=color, edgecolors="none", label=label)
+    ax.add_collection(bars)
+    ax.update_datalim(corners.reshape(-1, 2))
+    ax.autoscale_view()
+    return bars
+
+
 def _frame(figure: Figure, *, left: float = 0.1, bottom: float = 0.16) -> None:
     """Fixed margins: one draw per figure (constrained layout draws twice, which doubles the time)."""
     figure.subplots_adjust(left=left, right=0.95, top=0.92, bottom=bottom)

@@ -21,6 +21,7 @@ from coopkit.plots import (
     REVENUE_COLOUR,
     VARIABLE_COLOUR,
     _axis_label,
+    _bars,
     _frame,
     _kind_axis,
 )
@@ -44,9 +45,10 @@ def _loan_panel(ax: Axes, schedule: pd.DataFrame | None, lang: str) -> Axes | No
         ax.set_yticks([])
         return None
     periods = schedule["period"]
-    ax.bar(periods, schedule["interest"], width=0.8, color=COST_COLOUR, label=i18n.tr("chart.invest.interest", lang))
-    ax.bar(periods, schedule["principal"], width=0.8, bottom=schedule["interest"], color=FIXED_COLOUR,
-           label=i18n.tr("chart.invest.principal", lang))
+    _bars(ax, periods, schedule["interest"], color=COST_COLOUR, label=i18n.tr("chart.invest.interest", lang))
+    _bars(ax, periods, schedule["principal"], bottom=schedule["interest"], color=FIXED_COLOUR,
+          label=i18n.tr("chart.invest.principal", lang))
+    ax.set_ylim(bottom=0)
     unit = _kind_axis(ax.yaxis, "money", lang, schedule["payment"])
     ax.set_ylabel(_axis_label(i18n.tr("app.investment.payment", lang), unit, lang))
     ax.set_xlabel(i18n.tr("chart.invest.period", lang))

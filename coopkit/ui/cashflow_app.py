@@ -24,7 +24,7 @@ from coopkit.errors import InputError
 from coopkit.cashflow import month_name
 from coopkit.plots.cashflow import cash_flow_chart
 from coopkit.ui.base import App
-from coopkit.ui.controls import Control, NumberBox, PercentBox, QuantityBox
+from coopkit.ui.controls import Control, NumberBox, OptionChoice, PercentBox, QuantityBox, text_labels
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_finite, check_nonnegative, check_positive
 
@@ -106,102 +106,30 @@ def loan_defaults(flows: cashflow.SeasonFlows, opening_cash: float = OPENING_CAS
     return LoanDefaults(amount=amount, calendar_month=month)
 
 
-class MonthChoice(Control):
+def MonthChoice(field: str, month: int, lang: str) -> OptionChoice:  # noqa: N802 (a control, named like one)
     """A calendar month picked from a list of month names: ``read()`` gives 1–12."""
-
-    def __init__(self, field: str, month: int, lang: str) -> None:
-        super().__init__(field, lang)
-        self.dropdown = widgets.Dropdown(options=self._options(), value=int(month),
-                                         layout=widgets.Layout(width="11em"))
-        self.dropdown.add_class("ck-month-choice")
-        self.dropdown.observe(self._changed, "value")
-        self.box = self._box()
-
-    def _options(self) -> list[tuple[str, int]]:
-        return [(month_name(m, self.lang), m) for m in range(1, 13)]
-
-    def _inputs(self) -> list[widgets.Widget]:
-        return [self.dropdown]
-
-    def read(self) -> int:  # type: ignore[override]
-        month = self.dropdown.value
-        if not isinstance(month, int) or not 1 <= month <= 12:  # a widget value sent by hand
-            raise self.error("cash_month_out_of_range", month, cash_months=12)
-        return month
-
-    def _enter(self, month: int) -> None:  # type: ignore[override]
-        self.dropdown.value = int(month)
-
-    def set_lang(self, lang: str) -> None:
-        super().set_lang(lang)
-        self._silent = True
-        try:
-            month = self.dropdown.value
-            self.dropdown.options = self._options()
-            self.dropdown.value = month
-        finally:
-            self._silent = False
+    return OptionChoice(field, int(month), range(1, 13), lang, label_of=month_name, buttons=False, width="11em",
+                        css="ck-month-choice")
 
 
-class LoanSwitch(Control):
+class LoanSwitch(OptionChoice):
     """Without or with a loan: ``read()`` gives ``False`` or ``True``."""
 
     def __init__(self, field: str, on: bool, lang: str) -> None:
-        super().__init__(field, lang)
-        self.buttons = widgets.ToggleButtons(options=self._options(), value="on" if on else "off",
-                                             style=widgets.ToggleButtonsStyle(button_width="10em"))
-        self.buttons.add_class("ck-loan-switch")
-        self.buttons.observe(self._changed, "value")
-        self.box = self._box()
-
-    def _options(self) -> list[tuple[str, str]]:
-        return [(i18n.tr(f"app.cash_flow.loan_{state}", self.lang), state) for state in ("off", "on")]
-
-    def _inputs(self) -> list[widgets.Widget]:
-        return [self.buttons]
+        super().__init__(field, "on" if on else "off", ("off", "on"), lang, label_of=text_labels("app.cash_flow.loan_"),
+                         width="10em", css="ck-loan-switch")
 
     def read(self) -> bool:  # type: ignore[override]
-        state = self.buttons.value
-        if state not in ("off", "on"):
-            raise self.error("not_text", state)
-        return state == "on"
+        return super().read() == "on"
 
     def _enter(self, on: bool) -> None:  # type: ignore[override]
-        self.buttons.value = "on" if on else "off"
-
-    def set_lang(self, lang: str) -> None:
-        super().set_lang(lang)
-        self._silent = True
-        try:
-            state = self.buttons.value
-            self.buttons.options = self._options()
-            self.buttons.value = state
-        finally:
-            self._silent = False
+        super()._enter("on" if on else "off")
 
 
-class MethodChoice(LoanSwitch):
+def MethodChoice(field: str, method: str, lang: str) -> OptionChoice:  # noqa: N802
     """Equal parts of the loan plus interest, or equal instalments: ``read()`` gives the method."""
-
-    def __init__(self, field: str, method: str, lang: str) -> None:
-        Control.__init__(self, field, lang)
-        self.buttons = widgets.ToggleButtons(options=self._options(), value=method,
-                                             style=widgets.ToggleButtonsStyle(button_width="14em"))
-        self.buttons.add_class("ck-loan-method")
-        self.buttons.observe(self._changed, "value")
-        self.box = self._box()
-
-    def _options(self) -> list[tuple[str, str]]:
-        return [(i18n.tr(f"app.cash_flow.method_{method}", self.lang), method) for method in LOAN_METHODS]
-
-    def read(self) -> str:  # type: ignore[override]
-        method = self.buttons.value
-        if method not in LOAN_METHODS:
-            raise self.error("not_text", method)
-        return method
-
-    def _enter(self, method: str) -> None:  # type: ignore[override]
-        self.buttons.value = method
+    return OptionChoice(field, method, LOAN_METHODS, lang, label_of=text_labels("app.cash_flow.method_"),
+                        css="ck-loan-method")
 
 
 class MonthColumn(Control):

@@ -10,7 +10,8 @@ shown back the same way; slider readouts are formatted here with Babel, never by
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -24,6 +25,8 @@ __all__ = [
     "QuantityBox",
     "PercentBox",
     "PercentSlider",
+    "OptionChoice",
+    "text_labels",
     "language_toggle",
     "choice",
 ]
@@ -415,6 +418,62 @@ def language_toggle(lang: str) -> widgets.ToggleButtons:
     )
     toggle.add_class("ck-lang")
     return toggle
+
+
+class OptionChoice(Control):
+    """One of a few fixed options, as buttons or a drop-down; ``read()`` gives the option.
+
+    ``label_of(option, lang)`` names each option; the names follow a language switch and the
+    option picked stays picked. A value that is not an option (sent by hand) is refused with a
+    message, like any bad input.
+    """
+
+    def __init__(self, field: str, value: object, options: Sequence[object], lang: str, *,
+                 label_of: Callable[[Any, str], str], buttons: bool = True, width: str = "14em",
+                 css: str | None = None) -> None:
+        super().__init__(field, lang)
+        self.options = tuple(options)
+        self.label_of = label_of
+        if buttons:
+            self.widget: widgets.ValueWidget = widgets.ToggleButtons(
+                options=self._labels(), value=value, style=widgets.ToggleButtonsStyle(button_width=width))
+        else:
+            self.widget = widgets.Dropdown(options=self._labels(), value=value, layout=widgets.Layout(width=width))
+        self.widget.add_class("ck-choice")
+        if css:
+            self.widget.add_class(css)
+        self.widget.observe(self._changed, "value")
+        self.box = self._box()
+
+    def _labels(self) -> list[tuple[str, object]]:
+        return [(self.label_of(option, self.lang), option) for option in self.options]
+
+    def _inputs(self) -> list[widgets.Widget]:
+        return [self.widget]
+
+    def read(self) -> Any:  # type: ignore[override]
+        value = self.widget.value
+        if value not in self.options:
+            raise self.error("not_text", value)
+        return value
+
+    def _enter(self, value: Any) -> None:  # type: ignore[override]
+        self.widget.value = value
+
+    def set_lang(self, lang: str) -> None:
+        super().set_lang(lang)
+        self._silent = True
+        try:
+            value = self.widget.value
+            self.widget.options = self._labels()
+            self.widget.value = value
+        finally:
+            self._silent = False
+
+
+def text_labels(prefix: str) -> Callable[[Any, str], str]:
+    """``label_of`` for `OptionChoice`: the catalogue text ``<prefix><option>``."""
+    return lambda option, lang: i18n.tr(f"{prefix}{option}", lang)
 
 
 def choice(options: list[tuple[str, str]], value: str, css: str) -> widgets.Dropdown:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import ipywidgets as widgets
 
 import coopkit as ck
 from coopkit import i18n
@@ -19,7 +18,7 @@ from coopkit.errors import InputError
 from coopkit.flock import DAYS_PER_MONTH, Flock, FlockPlan, flock_plan
 from coopkit.plots.flock import flock_chart
 from coopkit.ui.base import App
-from coopkit.ui.controls import Control, NumberBox, PercentSlider
+from coopkit.ui.controls import Control, NumberBox, OptionChoice, PercentSlider, text_labels
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_nonnegative, check_positive
 
@@ -68,41 +67,9 @@ def flock_defaults(product: Any, hens: float = TEMPLATE_HENS) -> FlockDefaults:
     )
 
 
-class LayingModeToggle(Control):
+def LayingModeToggle(field: str, mode: str, lang: str) -> OptionChoice:  # noqa: N802 (a control, named like one)
     """Flat laying rate or laying curve by age: ``read()`` gives ``"flat"`` or ``"curve"``."""
-
-    def __init__(self, field: str, mode: str, lang: str) -> None:
-        super().__init__(field, lang)
-        self.buttons = widgets.ToggleButtons(options=self._options(), value=mode,
-                                             style=widgets.ToggleButtonsStyle(button_width="14em"))
-        self.buttons.add_class("ck-mode")
-        self.buttons.observe(self._changed, "value")
-        self.box = self._box()
-
-    def _options(self) -> list[tuple[str, str]]:
-        return [(i18n.tr(f"app.layer_flock.mode_{mode}", self.lang), mode) for mode in MODES]
-
-    def _inputs(self) -> list[widgets.Widget]:
-        return [self.buttons]
-
-    def read(self) -> str:  # type: ignore[override]
-        mode = self.buttons.value
-        if mode not in MODES:  # a widget value sent by hand: refuse it, say so in words
-            raise self.error("not_text", mode)
-        return mode
-
-    def _enter(self, mode: str) -> None:  # type: ignore[override]
-        self.buttons.value = mode
-
-    def set_lang(self, lang: str) -> None:
-        super().set_lang(lang)
-        self._silent = True
-        try:
-            mode = self.buttons.value
-            self.buttons.options = self._options()
-            self.buttons.value = mode
-        finally:
-            self._silent = False
+    return OptionChoice(field, mode, MODES, lang, label_of=text_labels("app.layer_flock.mode_"), css="ck-mode")
 
 
 class FlockApp(App):

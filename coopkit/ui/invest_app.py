@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-import ipywidgets as widgets
 import pandas as pd
 
 from coopkit import i18n
@@ -34,7 +33,7 @@ from coopkit.investment import (
 from coopkit.loans import FREQUENCIES, METHODS, Loan
 from coopkit.plots.finance import investment_chart
 from coopkit.ui.base import App
-from coopkit.ui.controls import Control, NumberBox, PercentBox
+from coopkit.ui.controls import Control, NumberBox, OptionChoice, PercentBox, text_labels
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_nonnegative, check_positive
 
@@ -46,50 +45,11 @@ LOAN_FIELDS = ("annual_rate", "months", "loan_method", "grace_months", "payments
 IRR_NOTE_BESIDE = {"project_cash_flows": "extra_revenue_per_year", "own_cash_flows": "loan_amount"}
 
 
-class ChoiceBox(Control):
-    """One of a few fixed options, as buttons or a drop-down; ``read()`` gives the option.
-
-    Each option's label is the catalogue text ``<text_key><option>``.
-    """
-
-    def __init__(self, field: str, value: object, options: Sequence[object], lang: str, *, text_key: str,
-                 buttons: bool = True) -> None:
-        super().__init__(field, lang)
-        self.options = tuple(options)
-        self.text_key = text_key
-        if buttons:
-            self.widget = widgets.ToggleButtons(options=self._labels(), value=value,
-                                                style=widgets.ToggleButtonsStyle(button_width="16em"))
-        else:
-            self.widget = widgets.Dropdown(options=self._labels(), value=value, layout=widgets.Layout(width="11em"))
-        self.widget.add_class("ck-choice")
-        self.widget.observe(self._changed, "value")
-        self.box = self._box()
-
-    def _labels(self) -> list[tuple[str, object]]:
-        return [(i18n.tr(f"{self.text_key}{option}", self.lang), option) for option in self.options]
-
-    def _inputs(self) -> list[widgets.Widget]:
-        return [self.widget]
-
-    def read(self) -> Any:  # type: ignore[override]
-        value = self.widget.value
-        if value not in self.options:  # a widget value sent by hand: refuse it, say so in words
-            raise self.error("not_text", value)
-        return value
-
-    def _enter(self, value: Any) -> None:  # type: ignore[override]
-        self.widget.value = value
-
-    def set_lang(self, lang: str) -> None:
-        super().set_lang(lang)
-        self._silent = True
-        try:
-            value = self.widget.value
-            self.widget.options = self._labels()
-            self.widget.value = value
-        finally:
-            self._silent = False
+def ChoiceBox(field: str, value: object, options: Sequence[object], lang: str, *, text_key: str,  # noqa: N802
+              buttons: bool = True) -> OptionChoice:
+    """One of a few fixed options; each option's label is the catalogue text ``<text_key><option>``."""
+    return OptionChoice(field, value, options, lang, label_of=text_labels(text_key), buttons=buttons,
+                        width="16em" if buttons else "11em")
 
 
 class InvestmentApp(App):
