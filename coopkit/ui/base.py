@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 import ipywidgets as widgets
@@ -204,10 +204,27 @@ class App(ABC):
         if figure is not None:
             self.chart.value = figure_png(figure)
 
+    def control_for(self, err: InputError) -> Control | None:
+        """The input ``err`` is about: the control of its field (apps with several boxes per
+        field, or errors about a group of boxes, point to the right one)."""
+        return self.control(err.field)
+
+    def hide_controls(self, fields: Collection[str], hidden: bool) -> list[Control]:
+        """Hide the controls of ``fields`` (or show them again); a hidden one shows no error.
+
+        Returns the controls still shown: the ones to read (``read_all(...)``).
+        """
+        for control in self.controls:
+            if control.field in fields:
+                control.box.layout.display = "none" if hidden else None
+                if hidden:
+                    control.show_error(None)
+        return [c for c in self.controls if not (hidden and c.field in fields)]
+
     def show_input_error(self, err: InputError) -> None:
         """Show ``err`` beside its input (or above the results) and mark results as stale."""
         self.error = err
-        control = self.control(err.field)
+        control = self.control_for(err)
         if control is not None:
             control.show_error(err)
             self.summary.value = i18n.tr("app.results_not_updated", self.lang)

@@ -47,6 +47,8 @@ LOAN_GRACE_MONTHS = 6
 #: Longest loan the app accepts (as `coopkit.loans`: 30 years).
 MAX_LOAN_MONTHS = 360
 LOAN_METHODS = ("equal_principal", "annuity")
+#: The loan's boxes: hidden, and not read, while "without a loan" is picked.
+LOAN_FIELDS = ("loan_amount", "loan_rate", "loan_months", "loan_grace_months", "loan_kind", "loan_month")
 #: Shares are typed with two decimals (twelve times 8,33 % is 99,96 %): a total this close to
 #: 100 % counts as 100 % and the shares are scaled to add up to exactly 100 %.
 SHARE_TOLERANCE = 0.001
@@ -62,7 +64,6 @@ def _whole_months(field: str, value: object) -> float:
 def _loan_months(field: str, value: object) -> float:
     number = _whole_months(field, value)
     return check_positive(field, number)
-
 
 @dataclass(frozen=True)
 class CashFlowResult:
@@ -366,18 +367,9 @@ class CashFlowApp(App):
         self._arrange_grid()
 
     # -- compute and show ------------------------------------------------------------------
-    def _loan_fields(self) -> tuple[str, ...]:
-        return ("loan_amount", "loan_rate", "loan_months", "loan_grace_months", "loan_kind", "loan_month")
-
     def compute(self) -> CashFlowResult:
         with_loan = self.control("with_loan").read()
-        loan_fields = self._loan_fields()
-        for control in self.controls:
-            if control.field in loan_fields:
-                control.box.layout.display = None if with_loan else "none"
-                if not with_loan:
-                    control.show_error(None)
-        v: dict[str, Any] = self.read_all(c for c in self.controls if with_loan or c.field not in loan_fields)
+        v: dict[str, Any] = self.read_all(self.hide_controls(LOAN_FIELDS, hidden=not with_loan))
         start = v["start_month"]
         if start != self._start_shown:
             self._arrange_grid()

@@ -74,23 +74,15 @@ class CropMixApp(App):
         farm = replace(self.base_farm, land_ha=values["land_ha"], working_capital=values["working_capital"])
         return cropmix.best_crop_mix(crops, farm)
 
-    def _control_for(self, err: InputError) -> Control | None:
+    def control_for(self, err: InputError) -> Control | None:
         crop = err.params.get("crop")
         return self.control(err.field) or (self.control(f"{err.field}:{crop}") if crop else None)
 
     def show_input_error(self, err: InputError) -> None:
         """Beside its box; a plan no area can meet is also explained above the results."""
-        control = self._control_for(err)
-        if control is None:
-            super().show_input_error(err)
-            return
-        self.error = err
-        control.show_error(err)
-        if isinstance(err, cropmix.InfeasiblePlan):
+        super().show_input_error(err)
+        if isinstance(err, cropmix.InfeasiblePlan) and self.control_for(err) is not None:
             self.summary.value = f"⚠ {escape(err.message(self.lang))}"
-        else:
-            self.summary.value = i18n.tr("app.results_not_updated", self.lang)
-        self.results.add_class("ck-stale")
 
     def render(self, mix: cropmix.CropMix) -> tuple[str, Any]:
         lang = self.lang

@@ -76,7 +76,7 @@ class InvestmentApp(App):
         months = "app.investment.unit_months"
         return [
             NumberBox("purchase_price", price, lang, money=True, check=check_positive),
-            NumberBox("useful_life_years", template.useful_life_years, lang, decimals=2, check=check_positive,
+            NumberBox("useful_life_years", template.useful_life_years, lang, check=check_positive,
                       unit_key="app.investment.unit_years"),
             NumberBox("salvage_value", template.salvage_value, lang, money=True),
             NumberBox("extra_revenue_per_year", template.extra_revenue_per_year, lang, money=True, unit_key=money_year),
@@ -85,9 +85,9 @@ class InvestmentApp(App):
             NumberBox("grant", template.grant, lang, money=True),
             NumberBox("loan_amount", template.loan_amount, lang, money=True),
             PercentBox("annual_rate", DEFAULT_LOAN["annual_rate"], lang, check=check_nonnegative),
-            NumberBox("months", DEFAULT_LOAN["months"], lang, decimals=2, check=check_positive, unit_key=months),
+            NumberBox("months", DEFAULT_LOAN["months"], lang, check=check_positive, unit_key=months),
             ChoiceBox("loan_method", DEFAULT_LOAN["method"], METHODS, lang, text_key="app.investment.method_"),
-            NumberBox("grace_months", DEFAULT_LOAN["grace_months"], lang, decimals=2, unit_key=months),
+            NumberBox("grace_months", DEFAULT_LOAN["grace_months"], lang, unit_key=months),
             ChoiceBox("payments_per_year", DEFAULT_LOAN["payments_per_year"], FREQUENCIES, lang,
                       text_key="app.investment.freq_", buttons=False),
         ]
@@ -100,14 +100,7 @@ class InvestmentApp(App):
             return True
 
     def compute(self) -> Appraisal:
-        has_loan = self._has_loan()
-        for control in self.controls:
-            if control.field in LOAN_FIELDS:
-                control.box.layout.display = None if has_loan else "none"
-                if not has_loan:
-                    control.show_error(None)
-        active = [c for c in self.controls if has_loan or c.field not in LOAN_FIELDS]
-        v: dict[str, Any] = self.read_all(active)
+        v: dict[str, Any] = self.read_all(self.hide_controls(LOAN_FIELDS, hidden=not self._has_loan()))
         loan = None
         if v["loan_amount"] > 0:
             loan = Loan(v["loan_amount"], v["annual_rate"], v["months"], method=v["loan_method"],

@@ -24,7 +24,7 @@ import ipywidgets as widgets
 
 from coopkit import fmt, i18n
 from coopkit.errors import InputError
-from coopkit.health import RATIOS, HealthReport, Statement, financial_health
+from coopkit.health import HealthReport, Statement, financial_health
 from coopkit.members import (
     DEFAULT_TRANSACTIONS_SHARE,
     Distribution,
@@ -342,7 +342,7 @@ class MemberIncomeApp(App):
             "operating_costs", "depreciation", "loan_payments")})
         return MemberIncomeResult(distribution, values["member"], comparison, financial_health(statement))
 
-    def _control_for(self, err: InputError) -> Control | None:
+    def control_for(self, err: InputError) -> Control | None:
         if err.field.startswith("member_") or err.field == "members":
             return self.control("members")
         if err.field == "fund_share" and "fund" in err.params:
@@ -352,15 +352,6 @@ class MemberIncomeApp(App):
             return funds[-1] if funds else None
         return self.control(err.field)
 
-    def show_input_error(self, err: InputError) -> None:
-        control = self._control_for(err)
-        if control is None:
-            super().show_input_error(err)
-            return
-        self.error = err
-        control.show_error(err)
-        self.summary.value = i18n.tr("app.results_not_updated", self.lang)
-        self.results.add_class("ck-stale")
 
     # -- results ---------------------------------------------------------------------------
     def _text(self, key: str, **params: object) -> str:
