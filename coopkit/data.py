@@ -72,6 +72,9 @@ __all__ = [
     "load_products",
     "load_channels",
     "channel_fee_table",
+    "FEE_SCHEDULE_COMPONENTS",
+    "FeeSchedule",
+    "channel_fee_schedules",
 ]
 
 #: The repository's ``datasets/`` folder, or the folder named by ``COOPKIT_DATASETS``.
@@ -595,8 +598,8 @@ def load_channels(
     ('Shopee', 0.1, 1.0)
     >>> shopee.fixed_fee_per_order + shopee.packaging_per_order
     9000.0
-    >>> load_channels(on="2025-06-30")["shopee"].commission_rate
-    0.08
+    >>> load_channels(on="2025-03-31")["shopee"].commission_rate
+    0.04
     """
     from coopkit.pricing import Channel
 
@@ -631,7 +634,7 @@ def channel_fee_table(path: str | os.PathLike[str] | None = None, on: date | str
     >>> table = channel_fee_table()
     >>> shopee = table[(table.channel == "shopee") & (table.component == "commission_rate")]
     >>> shopee[["value", "in_effect"]].values.tolist()
-    [[0.08, False], [0.1, True]]
+    [[0.04, False], [0.1, True]]
     """
     folder = _folder(path)
     _names, fees = _channels_cached(str(folder), _stamp(folder, (CHANNELS_FILE, FEES_FILE)))
@@ -648,3 +651,79 @@ def channel_fee_table(path: str | os.PathLike[str] | None = None, on: date | str
             "in_effect": [f.row in effective for f in fees],
         }
     )
+
+
+#: The components that are the channel's own charges (not the cooperative's packaging, delivery
+#: or VAT): their ``as_of`` dates are the date of the fee schedule a channel is built from.
+FEE_SCHEDULE_COMPONENTS: tuple[str, ...] = ("commission_rate", "payment_fee_rate", "fixed_fee_per_order")
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    """Which fees a channel is built from: their date and whether they were published.
+
+    Attributes
+    ----------
+    channel
+        The channel's code.
+    as_of
+        The newest ``as_of`` among the channel's rows in effect for `FEE_SCHEDULE_COMPONENTS`
+        (``None`` when the file has none).
+    status
+        ``"published"`` when at least one of those rows cites what a platform or the press
+        published (its source does not call it an assumption), ``"assumption"`` when every
+        one is an assumption, ``"no_fees"`` when the channel charges nothing.
+    """
+
+    channel: str
+    as_of: date | None
+    status: Literal["published", "assumption", "no_fees"]
+
+
+def _is_assumption(source: str) -> bool:
+    text = source.lower()
+    return "assumption" in text or "giả định" in text
+
+
+def channel_fee_schedules(
+    path: str | os.PathLike[str] | None = None, on: date | str | None = None
+) -> dict[str, FeeSchedule]:
+    """For each channel of `load_channels`, the date of the fees it uses and where they come from.
+
+    Parameters
+    ----------
+    path, on
+        As for `load_channels` (the same rows are in effect).
+
+    Returns
+    -------
+    dict
+        ``{key: FeeSchedule}`` in the order of ``channels.csv``.
+
+    Examples
+    --------
+    Which fee schedule does the Shopee channel use, and is the farm gate charged anything?
+
+    >>> schedules = channel_fee_schedules()
+    >>> schedules["shopee"].as_of, schedules["shopee"].status
+    (datetime.date(2025, 7, 1), 'published')
+    >>> schedules["farm_gate"].status
+    'no_fees'
+    >>> channel_fee_schedules(on="2025-06-30")["shopee"].as_of
+    datetime.date(2025, 4, 1)
+    """
+    folder = _folder(path)
+    names, fees = _channels_cached(str(folder), _stamp(folder, (CHANNELS_FILE, FEES_FILE)))
+    latest = _in_effect(fees, _as_date(on))
+    schedules: dict[str, FeeSchedule] = {}
+    for key in names:
+        rows = [latest[(key, comp)] for comp in FEE_SCHEDULE_COMPONENTS if (key, comp) in latest]
+        as_of = max((fee.as_of for fee in rows), default=None)
+        if all(fee.value == 0 for fee in rows):
+            status = "no_fees"
+        elif any(not _is_assumption(fee.source) for fee in rows):
+            status = "published"
+        else:
+            status = "assumption"
+        schedules[key] = FeeSchedule(key, as_of, status)
+    return schedules

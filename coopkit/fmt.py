@@ -7,12 +7,13 @@ whole đồng.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 
 from coopkit.i18n import LOCALES, normalize_language
 
-__all__ = ["money", "number", "percent", "by_kind", "parse_number", "locale_of", "month_name"]
+__all__ = ["money", "number", "percent", "by_kind", "parse_number", "locale_of", "month_name", "calendar_date"]
 
 
 def locale_of(lang: str | None) -> str:
@@ -83,6 +84,23 @@ def month_name(month: int, lang: str | None = None, *, short: bool = False, in_s
     width = "abbreviated" if short else "wide"
     context = "format" if short or in_sentence else "stand-alone"
     return str(get_month_names(width, context, locale=locale_of(lang))[int(month)])
+
+
+#: How each language writes a day in a sentence (Babel patterns; month names come from Babel).
+_DATE_PATTERNS = {"vi": "dd/MM/y", "en": "d MMMM y"}
+
+
+def calendar_date(day: datetime.date, lang: str | None = None) -> str:
+    """A calendar day as the language writes it in a sentence (``01/07/2025``, ``1 July 2025``).
+
+    >>> from datetime import date
+    >>> calendar_date(date(2025, 7, 1), "vi"), calendar_date(date(2025, 7, 1), "en")
+    ('01/07/2025', '1 July 2025')
+    """
+    from babel.dates import format_date
+
+    lang = normalize_language(lang)
+    return format_date(day, _DATE_PATTERNS[lang], locale=locale_of(lang))
 
 
 def by_kind(value: float, kind: str, lang: str | None = None) -> str:
