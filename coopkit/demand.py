@@ -44,9 +44,13 @@ __all__ = [
     "POOR_FIT_R_SQUARED",
     "BestPrice",
     "DemandCurve",
+    "EXAMPLE_ELASTICITY",
+    "PlanDemand",
     "best_price",
+    "example_sales",
     "fit_demand",
     "model_label",
+    "plan_demand",
     "price_response",
 ]
 
@@ -468,7 +472,9 @@ class _Problem:
     """Checked inputs shared by `best_price` and `price_response`."""
 
     curve: DemandCurve
-    kept_share: float  # share of the price left after commission, payment fee and VAT
+    vat_share: float  # shares of the list price taken by VAT, commission and the payment fee
+    commission_rate: float
+    payment_fee_rate: float
     per_order_per_unit: float  # fixed fee + packaging + shipping, per unit
     variable_cost_per_unit: float
     fixed_costs: float
@@ -476,10 +482,23 @@ class _Problem:
     price_low: float
     price_high: float
 
+    def sold(self, price: np.ndarray) -> np.ndarray:
+        """Units sold: demand, capped by the capacity (demand within 1e-9 of it counts as it)."""
+        demand = self.curve._quantity(price)
+        if not math.isfinite(self.capacity):
+            return demand
+        return np.where(demand >= self.capacity * (1 - 1e-9), self.capacity, demand)
+
     def table(self, price: np.ndarray) -> dict[str, np.ndarray]:
-        """Quantity sold, revenue, net revenue and profit at each price (vectorised)."""
-        sold = np.minimum(self.curve._quantity(price), self.capacity)
-        net_per_unit = price * self.kept_share - self.per_order_per_unit
+        """Quantity sold, revenue, net revenue and profit at each price (vectorised).
+
+        The arithmetic is the pricing plan's (`coopkit.pricing.channel_result` and the
+        ``pricing_plan`` what-if model), in the same order, so that where the capacity is sold
+        the profit is the plan's to the last digit.
+        """
+        sold = self.sold(price)
+        net_per_unit = (price - price * self.vat_share - price * self.commission_rate
+                        - price * self.payment_fee_rate - self.per_order_per_unit)
         return {
             "price": price,
             "quantity_sold": sold,
@@ -528,7 +547,9 @@ def _problem(
 
     return _Problem(
         curve=curve,
-        kept_share=1.0 - channel.percentage_share,
+        vat_share=channel.vat_share,
+        commission_rate=channel.commission_rate,
+        payment_fee_rate=channel.payment_fee_rate,
         per_order_per_unit=channel.per_order_costs / channel.units_per_order,
         variable_cost_per_unit=variable_cost_per_unit,
         fixed_costs=fixed_costs,
@@ -649,8 +670,14 @@ def best_price(
     profits = problem.profit(np.array(candidates))
     price = candidates[int(np.argmax(profits))]
 
+    return _best_at(problem, price)
+
+
+def _best_at(problem: _Problem, price: float) -> BestPrice:
+    """`BestPrice` for ``price`` (already chosen) in ``problem``."""
+    low, high = problem.price_low, problem.price_high
     row = {k: float(v) for k, v in problem.table(np.float64(price)).items()}
-    demand = float(curve._quantity(np.float64(price)))
+    demand = float(problem.curve._quantity(np.float64(price)))
     binding = math.isfinite(problem.capacity) and demand >= problem.capacity * (1 - 1e-9)
     edge = min(price - low, high - price) <= (high - low) * 1e-6
     return BestPrice(
@@ -712,3 +739,169 @@ def price_response(
     problem = _problem(curve, channel, variable_cost_per_unit, fixed_costs, capacity, price_low, price_high)
     prices = np.linspace(problem.price_low, problem.price_high, int(points))
     return pd.DataFrame(problem.table(prices))
+
+
+#: Elasticity of the example sales a what-if page shows until the manager types their own: a 1 %
+#: higher price sells about 1.5 % less (illustrative assumption, not a measured figure).
+EXAMPLE_ELASTICITY = 1.5
+#: The example sales sit at these shares of the plan's price.
+EXAMPLE_PRICE_SHARES = (0.8, 1.0, 1.2)
+
+
+def example_sales(list_price: float, volume: float, kind: str = "linear") -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Example (price, quantity) sales around a plan, to show until the manager enters real ones.
+
+    The plan itself is one of them (``list_price``, ``volume``); the others are 20 % cheaper and
+    20 % dearer, on a curve of ``kind`` whose elasticity at the plan's price is
+    −`EXAMPLE_ELASTICITY`. So a curve fitted to them passes through the plan: at the plan's
+    price buyers take the plan's volume, and the price–profit curve meets the plan's profit.
+
+    Parameters
+    ----------
+    list_price
+        The plan's list price, VND per unit (more than zero).
+    volume
+        The plan's volume for the period, units (more than zero).
+    kind
+        The curve shape (`DEMAND_MODELS`).
+
+    Returns
+    -------
+    tuple
+        ``(prices, quantities)``, three each, prices ascending.
+
+    Examples
+    --------
+    Lạc Thủy oranges planned at 28 000 đ/kg, 128 tonnes a season:
+
+    >>> prices, quantities = example_sales(28_000, 128_000)
+    >>> [round(p) for p in prices], [round(q) for q in quantities]
+    ([22400, 28000, 33600], [166400, 128000, 89600])
+    >>> curve = fit_demand(prices, quantities)
+    >>> round(curve.quantity(28_000)), round(curve.elasticity(28_000), 6)
+    (128000, -1.5)
+    """
+    kind = _check_kind(kind)
+    list_price = check_positive("list_price", list_price)
+    volume = check_positive("volume", volume)
+    prices, quantities = [], []
+    for share in EXAMPLE_PRICE_SHARES:
+        prices.append(list_price * share)
+        if kind == "linear":
+            quantities.append(volume * (1.0 - EXAMPLE_ELASTICITY * (share - 1.0)))
+        else:
+            quantities.append(volume * share ** (-EXAMPLE_ELASTICITY))
+    return tuple(prices), tuple(quantities)
+
+
+@dataclass(frozen=True)
+class PlanDemand:
+    """The demand answer for one pricing plan: the price–profit curve, the most profitable
+    price, and the plan's own point on that curve.
+
+    Attributes
+    ----------
+    curve
+        The demand curve.
+    response
+        `price_response`'s table over the range searched, with one row at the plan's price.
+    best
+        The most profitable price of that same curve: its profit is at least the profit of
+        every row of ``response``, the plan's row included.
+    list_price, volume
+        The plan's price (VND per unit) and volume (units), the volume being the capacity.
+    quantity_sold
+        Units the curve says buyers take at the plan's price, at most the volume.
+    profit
+        Profit at the plan's price on the curve, VND: the plan's profit exactly when buyers
+        take the whole volume (``quantity_sold == volume``).
+    """
+
+    curve: DemandCurve
+    response: pd.DataFrame
+    best: BestPrice
+    list_price: float
+    volume: float
+    quantity_sold: float
+    profit: float
+
+    @property
+    def demand_below_plan(self) -> bool:
+        """At the plan's price buyers take less than the plan's volume (the plan sells it all)."""
+        return self.quantity_sold < self.volume
+
+
+def plan_demand(
+    curve: DemandCurve,
+    channel: Channel,
+    variable_cost_per_unit: float,
+    fixed_costs: float,
+    volume: float,
+    list_price: float,
+    *,
+    points: int = 61,
+    price_low: float | None = None,
+    price_high: float | None = None,
+) -> PlanDemand:
+    """The price–profit curve and the best price for a pricing plan, the plan on that curve.
+
+    One question, one answer: the curve is computed with the plan's own arithmetic (the
+    channel's VAT, commission, payment fee and per-order costs, the plan's costs, the plan's
+    volume as the most that can be sold), so at the plan's price, where buyers take the whole
+    volume, its profit *is* the plan's profit (`coopkit.models` ``pricing_plan``); and the best
+    price is the top of that same curve.
+
+    Parameters
+    ----------
+    curve, channel, variable_cost_per_unit, fixed_costs
+        As in `best_price`.
+    volume
+        The plan's volume for the period the quantities cover (more than zero): the capacity.
+    list_price
+        The plan's list price, VND per unit (more than zero).
+    points
+        Evenly spaced prices in the table (the plan's price is added).
+    price_low, price_high
+        The range; default: from the lower of half the lowest observed price and 80 % of the
+        plan's price to the higher of 1.5 times the highest observed price and 120 % of it.
+
+    Examples
+    --------
+    Lạc Thủy oranges on a market with no fees, planned at 28 000 đ/kg, 128 tonnes, 14 000 đ/kg
+    variable cost and 300 million fixed, with the example sales around that plan:
+
+    >>> market = Channel("cho", "Chợ đầu mối", "Wholesale market")
+    >>> curve = fit_demand(*example_sales(28_000, 128_000))
+    >>> plan = plan_demand(curve, market, 14_000, 300e6, volume=128_000, list_price=28_000)
+    >>> round(plan.profit / 1e6, 1), plan.demand_below_plan
+    (1492.0, False)
+
+    Buyers would still take 112 tonnes at about 30 300 đ/kg, which earns more:
+
+    >>> round(plan.best.price, -2), round(plan.best.quantity / 1_000), round(plan.best.profit / 1e6, 1)
+    (30300.0, 112, 1529.3)
+    """
+    list_price = check_positive("list_price", list_price)
+    volume = check_positive("volume", volume)
+    if price_low is None:
+        low_seen = LOW_SHARE * min(curve.prices) if curve.prices else LOW_SHARE * list_price
+        price_low = min(low_seen, 0.8 * list_price)
+    if price_high is None:
+        high_seen = HIGH_SHARE * max(curve.prices) if curve.prices else HIGH_SHARE * list_price
+        price_high = max(high_seen, 1.2 * list_price)
+    best = best_price(curve, channel, variable_cost_per_unit, fixed_costs, capacity=volume,
+                      price_low=price_low, price_high=price_high)
+    problem = _problem(curve, channel, variable_cost_per_unit, fixed_costs, volume, price_low, price_high)
+    whole = isinstance(points, Real) and not isinstance(points, bool) and math.isfinite(points) and points == int(points)
+    if not whole or points < 2:
+        raise InputError("points", reason="too_few_points", value=points)
+    prices = np.linspace(problem.price_low, problem.price_high, int(points))
+    inside = problem.price_low <= list_price <= problem.price_high
+    if inside:
+        prices = np.union1d(prices, [list_price])
+    response = pd.DataFrame(problem.table(prices))
+    at_plan = {k: float(v) for k, v in problem.table(np.float64(list_price)).items()}
+    if inside and at_plan["profit"] > best.profit:
+        best = _best_at(problem, list_price)
+    return PlanDemand(curve=curve, response=response, best=best, list_price=list_price, volume=volume,
+                      quantity_sold=at_plan["quantity_sold"], profit=at_plan["profit"])

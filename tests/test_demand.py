@@ -20,8 +20,10 @@ from coopkit.demand import (
     BestPrice,
     DemandCurve,
     best_price,
+    example_sales,
     fit_demand,
     model_label,
+    plan_demand,
     price_response,
 )
 from coopkit.errors import InputError
@@ -492,3 +494,76 @@ def test_price_response_is_fast() -> None:
     per_call = (time.perf_counter() - start) / 50
     assert isinstance(table, pd.DataFrame)
     assert per_call < 0.02  # a few ms is the target; generous bound for a loaded CI machine
+
+
+# 6. The demand answer for a pricing plan (issue 10, section 2) --------------------------------
+
+
+def _plan_inputs(channel, price, volume, cost, fixed):
+    from coopkit.models import pricing_plan_inputs
+
+    return pricing_plan_inputs(channel, price, fixed, cost, volume)
+
+
+@pytest.mark.parametrize("kind", DEMAND_MODELS)
+@pytest.mark.parametrize("channel", CHANNELS, ids=lambda c: c.key)
+def test_plan_on_its_example_curve_earns_exactly_the_plans_profit(kind, channel) -> None:
+    """The price–profit curve at the plan's price is the what-if model's profit, to the last digit."""
+    from coopkit.whatif import evaluate
+
+    price, volume, cost, fixed = 28_000.0, 128_000.0, 14_300.0, 310e6
+    curve = fit_demand(*example_sales(price, volume, kind), kind=kind)
+    plan = plan_demand(curve, channel, cost, fixed, volume=volume, list_price=price)
+    headline = evaluate("pricing_plan", _plan_inputs(channel, price, volume, cost, fixed))["profit"]
+    assert not plan.demand_below_plan and plan.quantity_sold == volume
+    assert plan.profit == headline
+    row = plan.response.loc[plan.response["price"] == price]
+    assert len(row) == 1 and float(row["profit"].iloc[0]) == headline
+    assert plan.best.profit >= headline
+    assert plan.best.profit >= float(plan.response["profit"].max())
+
+
+@given(
+    price=st.floats(1_000, 200_000),
+    volume=st.floats(100, 5e6),
+    cost_share=st.floats(0.0, 0.9),
+    fixed=st.floats(0, 5e9),
+    kind=st.sampled_from(DEMAND_MODELS),
+)
+@settings(max_examples=60, deadline=None)
+def test_example_curve_passes_through_the_plan_and_the_best_beats_it(price, volume, cost_share, fixed, kind) -> None:
+    from coopkit.whatif import evaluate
+
+    curve = fit_demand(*example_sales(price, volume, kind), kind=kind)
+    plan = plan_demand(curve, ONLINE, cost_share * price, fixed, volume=volume, list_price=price)
+    headline = evaluate("pricing_plan", _plan_inputs(ONLINE, price, volume, cost_share * price, fixed))["profit"]
+    assert plan.profit == headline
+    assert plan.best.profit >= headline
+
+
+def test_own_sales_below_the_plan_are_told_and_the_plan_point_is_on_the_curve() -> None:
+    """Sales the manager remembers may say buyers take less than the plan: the curve says so."""
+    curve = fit_demand(PRICES, QUANTITIES)  # at 35 000 đ buyers take about 917 kg
+    plan = plan_demand(curve, MARKET, 15_000, 2_000_000, volume=1_500, list_price=35_000)
+    assert plan.demand_below_plan
+    assert plan.quantity_sold == pytest.approx(curve.quantity(35_000))
+    assert plan.profit == pytest.approx((35_000 - 15_000) * curve.quantity(35_000) - 2_000_000)
+    assert plan.best.profit >= plan.profit
+
+
+def test_plan_range_covers_the_plans_price_far_from_the_remembered_sales() -> None:
+    """Regression (issue 10): sales remembered at 16 000 đ, plan at 28 000 đ: the curve still
+    reaches the plan's price, and the best price is never worse than the plan on that curve."""
+    curve = fit_demand([12_800, 16_000, 19_200], [208_000, 160_000, 112_000])
+    plan = plan_demand(curve, ONLINE, 14_300, 310e6, volume=128_000, list_price=28_000)
+    assert plan.response["price"].min() <= 28_000 <= plan.response["price"].max()
+    assert plan.best.profit >= plan.profit
+
+
+def test_example_sales_follow_the_plan() -> None:
+    prices, quantities = example_sales(28_000, 128_000)
+    assert prices[1] == 28_000 and quantities[1] == 128_000
+    assert prices[0] < prices[1] < prices[2] and quantities[0] > quantities[1] > quantities[2]
+    with pytest.raises(InputError) as excinfo:
+        example_sales(0, 128_000)
+    assert_input_error(excinfo, "list_price", "not_positive")
