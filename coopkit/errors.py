@@ -9,7 +9,30 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["InputError"]
+__all__ = ["InputError", "COUNTED_REASONS"]
+
+#: Messages whose ``{value}`` is a count ("3 numbers are needed; you gave {value}") or a number
+#: that must be whole ("must be a whole number from 1 to 60 (you entered {value})"): the value
+#: is shown as a count, as typed ("2,5"), whatever the kind of the field it is about, never as
+#: money ("₫2") or a percentage ("200%"), never rounded ("2" for 2.5). A test checks that every
+#: message saying "whole number" or counting what was given is listed here.
+COUNTED_REASONS: frozenset[str] = frozenset({
+    # counts of what was given
+    "cash_wrong_months",
+    "data_table_inputs",
+    "range_needs_three",
+    "too_many_draws",
+    # whole numbers
+    "cash_month_out_of_range",
+    "cash_whole_months",
+    "invest_not_whole_in_range",
+    "loan_months_not_whole_periods",
+    "loan_months_out_of_range",
+    "loan_period_out_of_range",
+    "months_out_of_range",
+    "not_whole",
+    "too_few_points",
+})
 
 
 class InputError(ValueError):
@@ -38,6 +61,13 @@ class InputError(ValueError):
     Volume sold must be greater than zero (you entered 0).
     >>> print(err.message("vi"))
     Sản lượng bán phải lớn hơn 0 (bạn đã nhập 0).
+
+    A count is shown as a count, and a number that must be whole as it was typed:
+
+    >>> print(InputError("loss_rate", reason="range_needs_three", value=2).message("en"))
+    Loss rate: exactly 3 numbers are needed (lowest, most likely, highest); you gave 2.
+    >>> print(InputError("points", reason="too_few_points", value=2.5).message("en"))
+    Number of points must be a whole number of at least 2 (you entered 2.5).
     """
 
     def __init__(
@@ -67,7 +97,7 @@ class InputError(ValueError):
             f"error.{self.reason}",
             lang,
             field=label,
-            value=fields.format_value(self.field, self.value, lang),
+            value=fields.format_value("count" if self.reason in COUNTED_REASONS else self.field, self.value, lang),
             **values,
         )
 

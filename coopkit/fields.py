@@ -13,7 +13,7 @@ from typing import Literal
 
 from coopkit import fmt, i18n
 
-__all__ = ["FIELD_KINDS", "Shown", "kind", "label", "format_value", "register_fields"]
+__all__ = ["FIELD_KINDS", "Shown", "kind", "label", "format_value", "as_typed", "register_fields"]
 
 Kind = Literal["money", "rate", "number", "count", "text"]
 
@@ -109,6 +109,16 @@ FIELD_KINDS: dict[str, Kind] = {
     "text": "text",
     "expected": "text",
     "language": "text",
+    # numbers that messages count with ("3 numbers are needed; you gave {count}", "from 1 to {limit}")
+    "count": "count",
+    "limit": "count",
+    "length": "count",
+    "max_length": "count",
+    "pairs": "count",
+    "periods": "count",
+    "price_count": "count",
+    "quantity_count": "count",
+    "first_row": "count",
 }
 
 
@@ -160,4 +170,20 @@ def format_value(name: str, value: object, lang: str | None = None) -> str:
         return str(value)
     if not math.isfinite(value):
         return str(value)  # "nan", "inf": say what was entered
+    if kind(name) == "count":
+        return as_typed(value, lang)
     return fmt.by_kind(value, kind(name), lang)
+
+
+def as_typed(value: float, lang: str | None = None) -> str:
+    """A number as the manager typed it, in the language's way: whole numbers without decimals,
+    others with all their decimals (a count of 2.5 is shown ``2,5``, not rounded to ``2``).
+
+    >>> as_typed(2.5, "vi"), as_typed(2.5, "en"), as_typed(1_200, "vi"), as_typed(3.0, "en")
+    ('2,5', '2.5', '1.200', '3')
+    """
+    return fmt.number(value, lang, decimals=0 if float(value).is_integer() else _TYPED_DECIMALS)
+
+
+#: Decimals kept when a number is shown as typed (enough for anything typed in a box).
+_TYPED_DECIMALS = 9
