@@ -50,6 +50,24 @@ def test_markup_and_margin_by_hand() -> None:
     assert price_for_markup(10_000, 1.5) == 25_000.0
 
 
+def test_shopee_price_for_a_margin_with_the_fees_of_2025_by_hand() -> None:
+    """The shipped Shopee fees (datasets/channel_fees.csv): what a 25 000 ₫ jar of pickles must be
+    listed at for a 20 % margin, before and after the fee rises of 2025."""
+    from coopkit.data import load_channels
+
+    # from 1 Jul 2025: 10 % category fee + 5 % payment fee; 3 000 ₫ infrastructure fee + 6 000 ₫ box per order.
+    # price = (9 000 + 25 000) / (1 − 0.15 − 0.20) = 34 000 / 0.65 = 52 307.69 ₫
+    today = load_channels()["shopee"]
+    assert price_for_channel_margin(25_000, 0.20, today) == pytest.approx(34_000 / 0.65)
+    # early 2025: 4 % fixed fee + 5 % payment fee, no per-order fee, the 6 000 ₫ box.
+    # price = (6 000 + 25 000) / (1 − 0.09 − 0.20) = 31 000 / 0.71 = 43 661.97 ₫
+    before = load_channels(on="2025-03-31")["shopee"]
+    assert price_for_channel_margin(25_000, 0.20, before) == pytest.approx(31_000 / 0.71)
+    # at 52 307.69 ₫ the jar keeps its 20 % margin: 52 307.69 × 0.85 − 9 000 − 25 000 = 10 461.54 = 20 %
+    r = channel_result(34_000 / 0.65, today, cost_per_unit=25_000)
+    assert r.profit_per_unit == pytest.approx(0.2 * 34_000 / 0.65)
+
+
 def test_online_oranges_by_hand() -> None:
     # 35 000 đ/kg: commission 3 500, payment 1 750, box 20 000 / 5 kg = 4 000 per kg.
     # Net 35 000 − 3 500 − 1 750 − 4 000 = 25 750 đ/kg; × 5 = 128 750 per order.
