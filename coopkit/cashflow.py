@@ -27,15 +27,16 @@ not a payment, so it is not in the cash plan; a loan's principal is a payment bu
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from coopkit.errors import InputError
-from coopkit.fields import register_fields
+from coopkit.fields import Shown, register_fields
 from coopkit.validate import check_finite, check_nonnegative, check_positive
 from coopkit.yields import HARVEST_CALENDARS, check_calendar
 
@@ -115,21 +116,38 @@ def _check_months(months: object) -> int:
     return int(number)
 
 
+def _check_list(field: str, values: object) -> list:
+    """``values`` as a list; bad input when it is text, a single number or nothing."""
+    if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__len__") or not hasattr(values, "__iter__"):
+        raise InputError(field, reason="cash_not_a_list", text=str(values))
+    return list(values)
+
+
+def _check_amount(field: str, value: object, month: int) -> float:
+    """One month's amount, a finite number; a blank month (None, NaN: an empty cell) or text
+    names its month, so a manager finds the cell."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, Real) and math.isnan(value)):
+        raise InputError(field, reason="cash_month_empty", cash_month=month)
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise InputError(field, reason="cash_cell_not_a_number", text=str(value), cash_month=month)
+    number = float(value)
+    if not math.isfinite(number):
+        raise InputError(field, reason="cash_month_not_finite", value=number, cash_month=month)
+    return number
+
+
 def _check_series(field: str, values: Sequence[float] | None, months: int, start_month: int) -> np.ndarray:
     """``months`` amounts, each a finite number zero or more; none given: all zero."""
     if values is None:
         return np.zeros(months)
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
-        raise InputError(field, reason="not_a_number", text=str(values))
-    values = list(values)
+    values = _check_list(field, values)
     if len(values) != months:
         raise InputError(field, reason="cash_wrong_months", value=len(values), cash_months=months)
     checked = np.empty(months)
-    for index, value in enumerate(values):
-        number = check_finite(field, value)
+    for index, (value, month) in enumerate(zip(values, season_months(start_month, months))):
+        number = _check_amount(field, value, month)
         if number < 0:
-            raise InputError(field, reason="cash_negative_amount", value=number,
-                             cash_month=season_months(start_month, months)[index])
+            raise InputError(field, reason="cash_negative_amount", value=number, cash_month=month)
         checked[index] = number
     return checked
 
@@ -261,17 +279,22 @@ def month_name(month: int, lang: str | None = None, *, short: bool = False, in_s
     return name(_check_month("cash_month", month), lang, short=short, in_sentence=in_sentence)
 
 
-def in_season_order(values_jan_first: Sequence[float], start_month: int = 1) -> tuple[float, ...]:
+def in_season_order(values_jan_first: Sequence[float], start_month: int = 1, *,
+                    field: str = "cash_months") -> tuple[float, ...]:
     """Twelve monthly values written January first, put in the order of a plan from ``start_month``.
+
+    Each value must be a finite number; a bad one is reported as ``field`` in its calendar month.
 
     Examples
     --------
     >>> in_season_order([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], start_month=10)
     (10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)
     """
-    values = tuple(values_jan_first)
+    values = tuple(_check_list(field, values_jan_first))
     if len(values) != MONTHS_IN_YEAR:
-        raise InputError("cash_months", reason="cash_wrong_months", value=len(values), cash_months=MONTHS_IN_YEAR)
+        raise InputError(field, reason="cash_wrong_months", value=len(values), cash_months=MONTHS_IN_YEAR)
+    for month, value in enumerate(values, start=1):
+        _check_amount(field, value, month)
     return tuple(values[month - 1] for month in season_months(start_month))
 
 
@@ -483,10 +506,11 @@ def loan_cash_flows(
     Parameters
     ----------
     principal
-        VND received (more than zero).
+        VND received (more than zero): the loan the schedule repays (its first period's
+        principal part plus the balance left after it).
     schedule
         A repayment schedule with columns ``period``, ``payment``, ``interest`` and
-        ``balance``, such as `coopkit.loans.loan_schedule` makes.
+        ``balance``, such as `coopkit.loans.loan_schedule` makes for ``principal``.
     loan_month
         Month of the plan (1 = its first month) in which the loan is received.
     months
@@ -510,30 +534,53 @@ def loan_cash_flows(
     principal = check_positive("loan_disbursements", principal)
     months = _check_months(months)
     start = _check_month("loan_month", loan_month, months)
-    if period_months not in (1, 3, 12):
-        raise InputError("period_months", reason="cash_month_out_of_range", value=period_months, cash_months=12)
+    every = check_finite("period_months", period_months)
+    if every not in (1, 3, 12):
+        raise InputError("period_months", reason="cash_period_months", value=every)
+    every = int(every)
+    if not isinstance(schedule, pd.DataFrame):
+        raise InputError("loan_schedule", reason="cash_bad_schedule", value="period, payment, interest, balance")
     missing = [name for name in ("period", "payment", "interest", "balance") if name not in schedule.columns]
     if missing:
         raise InputError("loan_schedule", reason="cash_bad_schedule", value=", ".join(missing))
+    rows = [
+        (_check_period(period), check_nonnegative("loan_instalments", payment),
+         check_nonnegative("loan_schedule", part_interest), check_nonnegative("loan_schedule", balance))
+        for period, payment, part_interest, balance in schedule[["period", "payment", "interest", "balance"]]
+        .itertuples(index=False)
+    ]
+    if rows:
+        _, payment, part_interest, balance = rows[0]
+        repays = balance + payment - part_interest  # what the schedule lends: owed after period 1 + principal repaid
+        if not math.isclose(repays, principal, rel_tol=1e-9, abs_tol=1.0):
+            raise InputError("loan_disbursements", reason="cash_loan_not_schedule", value=principal,
+                             schedule_principal=Shown(repays, "loan_disbursements"))
     received = np.zeros(months)
     paid = np.zeros(months)
     interest = np.zeros(months)
     received[start - 1] = principal
     owed = principal
-    for period, payment, part_interest, balance in schedule[["period", "payment", "interest", "balance"]].itertuples(
-            index=False):
-        month = start + int(period) * period_months  # plan month (1-based) of this instalment
+    for period, payment, part_interest, balance in rows:
+        month = start + period * every  # plan month (1-based) of this instalment
         if month > months:
             break
-        paid[month - 1] += check_nonnegative("loan_instalments", payment)
-        interest[month - 1] += float(part_interest)
-        owed = float(balance)
+        paid[month - 1] += payment
+        interest[month - 1] += part_interest
+        owed = balance
     return LoanCashFlows(
         loan_disbursements=tuple(float(v) for v in received),
         loan_instalments=tuple(float(v) for v in paid),
         interest=tuple(float(v) for v in interest),
         owed_at_end=max(owed, 0.0),
     )
+
+
+def _check_period(period: object) -> int:
+    """A schedule's period number: a whole number from 1."""
+    number = check_finite("loan_schedule", period)
+    if number != int(number) or number < 1:
+        raise InputError("loan_schedule", reason="not_whole", value=number)
+    return int(number)
 
 
 # -- the cash plan ------------------------------------------------------------------------------
@@ -545,6 +592,10 @@ def credit_line_needed(month_end_cash: Sequence[float], minimum_cash: float = 0.
     ``max(0, minimum_cash − lowest month-end cash)``: drawn in the worst month, repaid when
     the sales come in (its interest is not counted).
 
+    Every month must hold a finite amount (negative when the cash is overdrawn): a blank month
+    (None or NaN, an empty cell) is refused, naming the month (1 = the first of the list),
+    rather than read as "no credit needed".
+
     Examples
     --------
     Month-end cash of 120, −350 and 80 million đồng, and 50 million to keep in the till:
@@ -555,9 +606,10 @@ def credit_line_needed(month_end_cash: Sequence[float], minimum_cash: float = 0.
     0.0
     """
     minimum = check_nonnegative("minimum_cash", minimum_cash)
-    cash = np.asarray(list(month_end_cash), dtype=float)
-    if cash.size == 0:
+    values = _check_list("month_end_cash", month_end_cash)
+    if not values:
         raise InputError("month_end_cash", reason="cash_wrong_months", value=0, cash_months=1)
+    cash = np.array([_check_amount("month_end_cash", value, month) for month, value in enumerate(values, start=1)])
     return float(max(0.0, minimum - float(cash.min())))
 
 
@@ -648,7 +700,8 @@ def cash_flow_plan(
     input_payments, wage_payments, member_payments, loan_instalments, other_payments
         Money out each month (VND, zero or more), in the plan's order.
     opening_cash
-        Cash at the start of the first month (zero or more).
+        Cash at the start of the first month; negative when the cooperative starts the year
+        overdrawn (the credit line then covers it).
     minimum_cash
         Cash to keep at every month end (zero or more): a safety margin for payments that
         come before receipts within a month.
@@ -666,7 +719,8 @@ def cash_flow_plan(
     ------
     InputError
         A negative amount (naming its kind and month), a list with the wrong number of
-        months, a start month outside 1–12, a negative opening or minimum cash.
+        months, a start month outside 1–12, a negative minimum cash, a blank or non-finite
+        amount (naming its month).
 
     Examples
     --------
@@ -700,7 +754,7 @@ def cash_flow_plan(
                              cash_months=1)
     months = _check_months(months)
     series = {name: _check_series(name, values, months, start) for name, values in given.items()}
-    opening = check_nonnegative("opening_cash", opening_cash)
+    opening = check_finite("opening_cash", opening_cash)
     minimum = check_nonnegative("minimum_cash", minimum_cash)
 
     inflow = sum(series[name] for name in INFLOWS)

@@ -277,10 +277,14 @@ def test_monthly_sales_add_up_to_the_revenue(shares, revenue):
     [
         ({"input_payments": [10.0] * 11 + [-5.0]}, "input_payments", "cash_negative_amount"),
         ({"input_payments": [1.0] * 11}, "input_payments", "cash_wrong_months"),
-        ({"member_payments": [float("nan")] * 12}, "member_payments", "not_finite"),
-        ({"wage_payments": ["ba triệu"] * 12}, "wage_payments", "not_a_number"),
-        ({"other_payments": "1000"}, "other_payments", "not_a_number"),
-        ({"opening_cash": -1.0}, "opening_cash", "negative"),
+        ({"member_payments": [float("nan")] * 12}, "member_payments", "cash_month_empty"),
+        ({"member_payments": [0.0] * 5 + [None] + [0.0] * 6}, "member_payments", "cash_month_empty"),
+        ({"member_payments": [0.0] * 5 + [float("inf")] + [0.0] * 6}, "member_payments", "cash_month_not_finite"),
+        ({"wage_payments": ["ba triệu"] * 12}, "wage_payments", "cash_cell_not_a_number"),
+        ({"wage_payments": [True] * 12}, "wage_payments", "cash_cell_not_a_number"),
+        ({"other_payments": "1000"}, "other_payments", "cash_not_a_list"),
+        ({"other_payments": 1000}, "other_payments", "cash_not_a_list"),
+        ({"opening_cash": float("nan")}, "opening_cash", "not_finite"),
         ({"minimum_cash": -1.0}, "minimum_cash", "negative"),
         ({"start_month": 13}, "start_month", "cash_month_out_of_range"),
         ({"start_month": 2.5}, "start_month", "cash_month_out_of_range"),
@@ -292,6 +296,88 @@ def test_bad_cash_plan_is_explained(changes, field, reason):
     with pytest.raises(InputError) as excinfo:
         cash_flow_plan(**arguments)
     assert_input_error(excinfo, field, reason)
+
+
+def test_a_blank_month_names_its_month():
+    with pytest.raises(InputError) as excinfo:
+        cash_flow_plan(input_payments=[0.0, None] + [0.0] * 10, start_month=11)
+    assert "tháng 12" in excinfo.value.message("vi") and "month 12" in excinfo.value.message("en")
+
+
+def test_a_cooperative_may_start_the_year_overdrawn():
+    # 200 million overdrawn on 1 May; the example's worst month (−1 110 million from a start
+    # of +100) is 300 million lower, so the credit line grows by as much.
+    plan = coffee_example(opening_cash=-200 * M)
+    assert plan.opening_cash == -200 * M
+    assert plan.table["cash_at_start"].iloc[0] == -200 * M
+    assert plan.lowest_cash == pytest.approx(-1_410 * M)
+    assert plan.credit_line == pytest.approx(1_460 * M)
+    assert plan.closing_cash == pytest.approx(240 * M)
+
+
+def test_a_quiet_year_that_starts_overdrawn_needs_credit_for_the_overdraft():
+    plan = cash_flow_plan(opening_cash=-30 * M)
+    assert plan.credit_line == pytest.approx(30 * M) and plan.months_short == 12
+
+
+@pytest.mark.parametrize("blank", [None, float("nan"), np.nan, pd.NA])
+def test_credit_line_refuses_a_blank_month_among_negative_ones(blank):
+    # Before: a blank month made min() NaN and the answer "no credit needed" in a year whose
+    # worst month is −350 million.
+    with pytest.raises(InputError) as excinfo:
+        credit_line_needed([120 * M, blank, -350 * M, 80 * M], minimum_cash=50 * M)
+    assert_input_error(excinfo, "month_end_cash", "cash_month_empty")
+    assert "tháng 2" in excinfo.value.message("vi") and "month 2" in excinfo.value.message("en")
+
+
+@pytest.mark.parametrize(("value", "reason"), [("ba triệu", "cash_cell_not_a_number"), (True, "cash_cell_not_a_number"),
+                                                (-math.inf, "cash_month_not_finite")])
+def test_credit_line_refuses_text_and_infinite_months(value, reason):
+    with pytest.raises(InputError) as excinfo:
+        credit_line_needed([120 * M, -350 * M, value])
+    assert_input_error(excinfo, "month_end_cash", reason)
+    assert "3" in excinfo.value.message("en")
+
+
+@pytest.mark.parametrize("cash", ["120000000", 120 * M, None])
+def test_credit_line_needs_a_list_of_months(cash):
+    with pytest.raises(InputError) as excinfo:
+        credit_line_needed(cash)
+    assert_input_error(excinfo, "month_end_cash", "cash_not_a_list")
+
+
+def test_loan_placed_in_the_plan_must_be_the_loan_of_its_schedule():
+    from coopkit.loans import loan_schedule
+
+    schedule = loan_schedule(300 * M, 0.12, 12)
+    assert loan_cash_flows(300 * M, schedule, months=13).owed_at_end == pytest.approx(0, abs=1)
+    with pytest.raises(InputError) as excinfo:
+        loan_cash_flows(500 * M, schedule)
+    assert_input_error(excinfo, "loan_disbursements", "cash_loan_not_schedule")
+    assert "₫300,000,000" in excinfo.value.message("en") and "500.000.000" in excinfo.value.message("vi")
+
+
+@pytest.mark.parametrize(("column", "value", "field"), [
+    ("payment", float("nan"), "loan_instalments"), ("interest", None, "loan_schedule"),
+    ("balance", "abc", "loan_schedule"), ("period", 1.5, "loan_schedule"),
+])
+def test_a_broken_schedule_is_refused(column, value, field):
+    from coopkit.loans import loan_schedule
+
+    schedule = loan_schedule(300 * M, 0.12, 3).astype(object)
+    schedule.loc[1, column] = value
+    with pytest.raises(InputError) as excinfo:
+        loan_cash_flows(300 * M, schedule)
+    assert excinfo.value.field == field
+
+
+@pytest.mark.parametrize("every", [True, 2, 5.5, "3", None])
+def test_instalments_fall_every_1_3_or_12_months(every):
+    from coopkit.loans import loan_schedule
+
+    with pytest.raises(InputError) as excinfo:
+        loan_cash_flows(300 * M, loan_schedule(300 * M, 0.12, 3), period_months=every)
+    assert excinfo.value.field == "period_months"
 
 
 def test_a_negative_amount_names_its_month():
@@ -318,6 +404,8 @@ def test_a_bad_sales_calendar_is_explained(calendar, reason):
         (lambda: loan_cash_flows(1e8, pd.DataFrame(), 13), "loan_month", "cash_month_out_of_range"),
         (lambda: monthly_sales(-1, [1 / 12] * 12), "sales_receipts", "negative"),
         (lambda: in_season_order([1] * 11), "cash_months", "cash_wrong_months"),
+        (lambda: in_season_order([1] * 11 + [None]), "cash_months", "cash_month_empty"),
+        (lambda: in_season_order([1] * 11 + ["x"], field="sales_receipts"), "sales_receipts", "cash_cell_not_a_number"),
         (lambda: month_name(0, "vi"), "cash_month", "cash_month_out_of_range"),
     ],
 )
