@@ -122,7 +122,7 @@ def test_tornado_bars_are_in_the_table_order_largest_on_top(lang):
     figure, texts = _rendered("tornado", lang)
     ax = figure.axes[0]
     lower, higher = ax.containers
-    labels = [t.get_text() for t in ax.get_yticklabels()]
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]  # long names on two lines
     ticks = list(ax.get_yticks())
     # the tick labels from top to bottom are the table's inputs, largest effect first
     top_down = [label for _, label in sorted(zip(ticks, labels), reverse=True)]
@@ -278,5 +278,5 @@ def test_scenario_chart_single_output_has_its_label_on_the_axis():
     _png(figure)
     assert figure.axes[0].get_xlabel() == i18n.tr("chart.axis_unit", "vi", label="Lợi nhuận",
                                                   unit=i18n.tr("chart.million_vnd", "vi"))
-    assert figure.get_figwidth() == 8
+    assert figure.get_figwidth() == plots.FIGURE_WIDTH
 

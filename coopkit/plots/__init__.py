@@ -8,11 +8,13 @@ Vietnamese diacritics and ₫.
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
 
+import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -45,6 +47,84 @@ BASE_COLOUR = "#212121"
 #: one colour per line or bar series (Okabe–Ito, readable by colour-blind readers)
 SERIES_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
 
+# Size and type: one place for every chart ----------------------------------------------------
+# Managers read the charts on cheap phones (a column of about 380 CSS px at a 412 px screen) as
+# well as on a projector. A chart image is shrunk to the column, so what counts is the text size
+# relative to the figure's width: FONT_SIZE / 72 × (shown width in px) / FIGURE_WIDTH px. At
+# 5.5 in and 10 pt, text stays above 9 CSS px down to a 360 px wide image (tests/browser/test_phone.py
+# measures it); on a desktop the image is shown at its natural size (FIGURE_WIDTH × DPI px).
+
+#: Width of every chart, in inches (panels are stacked, never side by side, to keep it).
+FIGURE_WIDTH = 5.5
+#: Resolution of the PNG the apps show (`coopkit.ui.base.figure_png`): 96 dpi, so 1 pt is 4/3 px.
+DPI = 96
+#: The smallest text a chart draws (points): tick labels, legends, notes on bars and lines.
+FONT_SIZE = 10.0
+#: Chart titles (points).
+TITLE_SIZE = 11.5
+#: The matplotlib settings every chart is drawn with (see `styled`).
+STYLE = {
+    "font.size": FONT_SIZE,
+    "axes.titlesize": TITLE_SIZE,
+    "axes.labelsize": FONT_SIZE,
+    "xtick.labelsize": FONT_SIZE,
+    "ytick.labelsize": FONT_SIZE,
+    "legend.fontsize": FONT_SIZE,
+    "legend.title_fontsize": FONT_SIZE,
+    "figure.titlesize": TITLE_SIZE,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+}
+
+_Chart = TypeVar("_Chart", bound=Callable[..., Figure])
+
+
+def styled(chart: _Chart) -> _Chart:
+    """Draw ``chart`` with `STYLE` (text sizes are read when each text is made, so the whole
+    function runs inside the settings); every public chart function is decorated with it."""
+
+    @functools.wraps(chart)
+    def draw(*args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            return chart(*args, **kwargs)
+
+    return draw  # type: ignore[return-value]
+
+
+def _wrap(label: object, width: int = 22) -> str:
+    """A long bar label on a few short lines, so that it does not take half of a narrow chart."""
+    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+
+
+def _title(ax, text: str, width: int = 48) -> None:
+    """``ax``'s title, on two lines or more when it would not fit a narrow chart."""
+    ax.set_title("\n".join(textwrap.wrap(text, width)) or text)
+
+
+def _legend_below(figure: Figure, handles: list | None = None, labels: list[str] | None = None) -> None:
+    """The figure's legend under the chart (the PNG is cropped to its content, so it grows to
+    hold it), in as many columns as fit the figure's width at `FONT_SIZE`."""
+    if handles is None:
+        handles, labels = [], []
+        for ax in figure.axes:
+            more = ax.get_legend_handles_labels()
+            handles, labels = handles + more[0], labels + more[1]
+    elif labels is None:
+        labels = [h.get_label() for h in handles]
+    if not handles:
+        return
+    figure.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=_columns(figure, labels),
+                  frameon=False, handlelength=1.6, columnspacing=1.0)
+
+
+def _columns(figure: Figure, labels: Iterable[str]) -> int:
+    """How many legend entries of ``labels`` fit side by side in the figure's width (at least 1)."""
+    labels = [str(label) for label in labels]
+    if not labels:
+        return 1
+    widest = max(len(label) for label in labels) * FONT_SIZE * 0.55 + 3.2 * FONT_SIZE  # text + line sample
+    return max(1, min(len(labels), int(figure.get_figwidth() * 72 * 0.95 // widest)))
+
 
 def _bars(ax, x: Iterable[float], heights: Iterable[float], *, bottom: Iterable[float] | None = None,
           width: float = 0.8, color: str, label: str | None = None):
@@ -74,9 +154,10 @@ def _frame(figure: Figure, *, left: float = 0.1, bottom: float = 0.16) -> None:
     figure.subplots_adjust(left=left, right=0.95, top=0.92, bottom=bottom)
 
 
-def _label_margin(figure: Figure, labels, fontsize: float = 10.0) -> float:
-    """Left margin (fraction of the width) that fits the longest bar label, estimated from its length."""
-    longest = max((len(str(label)) for label in labels), default=0)
+def _label_margin(figure: Figure, labels, fontsize: float = FONT_SIZE) -> float:
+    """Left margin (fraction of the width) that fits the longest bar label (longest line of it),
+    estimated from its length."""
+    longest = max((len(line) for label in labels for line in str(label).split("\n")), default=0)
     width_pt = figure.get_figwidth() * 72  # figure width in points, as font sizes are
     return min(0.55, (longest * fontsize * 0.55 + 14) / width_pt)
 
@@ -86,44 +167,42 @@ def _money_axis(axis, lang: str, scale: float = 1.0) -> None:
     axis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x / scale, lang, decimals=decimals)))
 
 
+@styled
 def cost_chart(breakdown: pd.DataFrame, unit_cost: float, lang: str, unit_label: str) -> Figure:
     """What one unit costs, item by item (₫ per unit), fixed and variable items coloured apart.
 
     ``breakdown`` is `coopkit.cost_breakdown`'s table.
     """
     rows = breakdown.sort_values("per_unit")
-    height = 0.4 * len(rows) + 1.6
-    figure = Figure(figsize=(8, height))
-    _frame(figure, left=_label_margin(figure, rows["name"]), bottom=1.0 / height)
+    names = [_wrap(name) for name in rows["name"]]
+    height = 0.45 * len(rows) + 1.3
+    figure = Figure(figsize=(FIGURE_WIDTH, height))
+    _frame(figure, left=_label_margin(figure, names), bottom=0.65 / height)
+    figure.subplots_adjust(top=1 - 0.5 / height)
     ax = figure.add_subplot()
     colours = [FIXED_COLOUR if kind == "fixed" else VARIABLE_COLOUR for kind in rows["kind"]]
-    ax.barh(rows["name"], rows["per_unit"], color=colours)
+    ax.barh(range(len(rows)), rows["per_unit"], color=colours)
+    ax.set_yticks(range(len(rows)), names)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     _money_axis(ax.xaxis, lang)
     ax.set_xlabel(i18n.tr("chart.vnd_per_unit", lang, unit=unit_label))
-    ax.set_title(i18n.tr("chart.cost.title", lang, unit=unit_label, cost=fmt.money(unit_cost, lang)))
+    _title(ax, i18n.tr("chart.cost.title", lang, unit=unit_label, cost=fmt.money(unit_cost, lang)))
     from matplotlib.patches import Patch
 
-    figure.legend(
-        handles=[
-            Patch(color=FIXED_COLOUR, label=i18n.tr("cost.kind.fixed", lang)),
-            Patch(color=VARIABLE_COLOUR, label=i18n.tr("cost.kind.variable", lang)),
-        ],
-        loc="lower center",
-        ncol=2,
-        fontsize=8,
-        frameon=False,
-    )
+    _legend_below(figure, [Patch(color=FIXED_COLOUR, label=i18n.tr("cost.kind.fixed", lang)),
+                           Patch(color=VARIABLE_COLOUR, label=i18n.tr("cost.kind.variable", lang))])
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
 
+@styled
 def cvp_chart(table: pd.DataFrame, result: BreakEven, lang: str, unit_label: str) -> Figure:
     """Cost-volume-profit chart: revenue and total costs against volume, break-even marked.
 
     ``table`` is `coopkit.cvp_table`'s output and ``result`` the `coopkit.break_even` result.
     """
-    figure = Figure(figsize=(8, 4.2))
-    _frame(figure, left=0.1, bottom=0.13)
+    figure = Figure(figsize=(FIGURE_WIDTH, 4.2))
+    _frame(figure, left=0.14, bottom=0.16)
     ax = figure.add_subplot()
     volume = table["volume"]
     ax.plot(volume, table["revenue"], color=REVENUE_COLOUR, lw=2, label=i18n.tr("chart.cvp.revenue", lang))
@@ -138,20 +217,22 @@ def cvp_chart(table: pd.DataFrame, result: BreakEven, lang: str, unit_label: str
     if bev <= float(volume.max()):
         ax.axvline(bev, color="#444", lw=1, ls=":")
         ax.annotate(i18n.tr("chart.cvp.break_even", lang, volume=fmt.number(bev, lang), unit=unit_label),
-                    (bev, result.break_even_revenue), xytext=(6, -14), textcoords="offset points", fontsize=8)
+                    (bev, result.break_even_revenue), xytext=(6, -14), textcoords="offset points")
     ax.axvline(result.volume, color=REVENUE_COLOUR, lw=1)
-    ax.annotate(i18n.tr("chart.cvp.planned", lang), (result.volume, 0), xytext=(4, 6), textcoords="offset points",
-                fontsize=8, color=REVENUE_COLOUR)
+    ax.annotate(i18n.tr("chart.cvp.planned", lang), (result.volume, 0), xytext=(4, 6), textcoords="offset points", color=REVENUE_COLOUR)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     _money_axis(ax.yaxis, lang, scale=1e6)
     _money_axis(ax.xaxis, lang)
     ax.set_ylabel(i18n.tr("chart.million_vnd", lang))
     ax.set_xlabel(i18n.tr("chart.volume", lang, unit=unit_label))
-    ax.set_title(i18n.tr("chart.cvp.title", lang))
-    ax.legend(fontsize=8, loc="upper left")
+    _title(ax, i18n.tr("chart.cvp.title", lang))
+    _legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
 
+@styled
 def channel_chart(comparison: pd.DataFrame, cost_per_unit: float, lang: str, unit_label: str) -> Figure:
     """Per channel, what the cooperative keeps of the list price and what goes to fees.
 
@@ -159,20 +240,25 @@ def channel_chart(comparison: pd.DataFrame, cost_per_unit: float, lang: str, uni
     a channel whose green bar stops left of it loses money on every unit.
     """
     rows = comparison.iloc[::-1]
-    height = 0.42 * len(rows) + 1.6
-    figure = Figure(figsize=(8, height))
-    _frame(figure, left=_label_margin(figure, rows["channel"]), bottom=1.0 / height)
+    names = [_wrap(name) for name in rows["channel"]]
+    height = 0.45 * len(rows) + 1.3
+    figure = Figure(figsize=(FIGURE_WIDTH, height))
+    _frame(figure, left=_label_margin(figure, names), bottom=0.65 / height)
+    figure.subplots_adjust(top=1 - 0.5 / height)
     ax = figure.add_subplot()
     net = rows["net_per_unit"]
-    ax.barh(rows["channel"], net, color=VARIABLE_COLOUR, label=i18n.tr("chart.channel.net", lang))
-    ax.barh(rows["channel"], rows["fees_per_unit"], left=net.clip(lower=0), color="#bdbdbd",
+    y = range(len(rows))
+    ax.barh(y, net, color=VARIABLE_COLOUR, label=i18n.tr("chart.channel.net", lang))
+    ax.barh(y, rows["fees_per_unit"], left=net.clip(lower=0), color="#bdbdbd",
             label=i18n.tr("chart.channel.fees", lang))
+    ax.set_yticks(y, names)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.axvline(cost_per_unit, color=COST_COLOUR, lw=1.5, label=i18n.tr("chart.channel.cost", lang))
     ax.axvline(0, color="#444", lw=0.8)
     _money_axis(ax.xaxis, lang)
     ax.set_xlabel(i18n.tr("chart.vnd_per_unit", lang, unit=unit_label))
-    ax.set_title(i18n.tr("chart.channel.title", lang, unit=unit_label))
-    figure.legend(fontsize=8, loc="lower center", ncol=3, frameon=False)
+    _title(ax, i18n.tr("chart.channel.title", lang, unit=unit_label))
+    _legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -234,6 +320,7 @@ def _contour_text(output: str, contour: float, lang: str) -> str:
                    value=_value_text(contour, fields.kind(output), lang))
 
 
+@styled
 def tornado_chart(table: pd.DataFrame, base_value: float, output: str, lang: str) -> Figure:
     """Which input moves ``output`` most: for each input, a bar from today's result to the
     result with the input lower and one to the result with the input higher.
@@ -245,9 +332,9 @@ def tornado_chart(table: pd.DataFrame, base_value: float, output: str, lang: str
     rows = table.reset_index(drop=True)
     count = len(rows)
     height = 0.45 * count + 1.5
-    labels = [fields.label(name, lang) for name in rows["input"]]
-    figure = Figure(figsize=(8, height))
-    _frame(figure, left=_label_margin(figure, labels), bottom=0.9 / height)
+    labels = [_wrap(fields.label(name, lang)) for name in rows["input"]]
+    figure = Figure(figsize=(FIGURE_WIDTH, height))
+    _frame(figure, left=_label_margin(figure, labels), bottom=0.65 / height)
     figure.subplots_adjust(top=1 - 0.4 / height)
     ax = figure.add_subplot()
     kind = fields.kind(output)
@@ -262,10 +349,10 @@ def tornado_chart(table: pd.DataFrame, base_value: float, output: str, lang: str
                 continue
             right = end >= base_value
             ax.annotate(_value_text(float(tried), fields.kind(name), lang), (end, yi), xytext=(4 if right else -4, 0),
-                        textcoords="offset points", ha="left" if right else "right", va="center", fontsize=8)
+                        textcoords="offset points", ha="left" if right else "right", va="center")
     for yi, low, high in zip(y, rows["output_low"], rows["output_high"]):
         if not (math.isfinite(low) or math.isfinite(high)):
-            ax.annotate("—", (base_value, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+            ax.annotate("—", (base_value, yi), xytext=(4, 0), textcoords="offset points", va="center")
     ax.axvline(base_value, color=BASE_COLOUR, lw=1,
                label=i18n.tr("chart.base_value", lang, value=_value_text(base_value, kind, lang)))
     ax.set_yticks(y, labels)
@@ -273,12 +360,13 @@ def tornado_chart(table: pd.DataFrame, base_value: float, output: str, lang: str
     ax.margins(x=0.18)
     unit = _kind_axis(ax.xaxis, kind, lang, [base_value, *rows["output_low"], *rows["output_high"]])
     ax.set_xlabel(_axis_label(fields.label(output, lang), unit, lang))
-    ax.set_title(i18n.tr("chart.tornado.title", lang, output=fields.label(output, lang)), fontsize=11)
-    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    _title(ax, i18n.tr("chart.tornado.title", lang, output=fields.label(output, lang)))
+    _legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
 
+@styled
 def spider_chart(table: pd.DataFrame, output: str, lang: str) -> Figure:
     """``output`` as each input changes by the same percentages: the steeper the line, the
     more the result depends on that input.
@@ -293,11 +381,8 @@ def spider_chart(table: pd.DataFrame, output: str, lang: str) -> Figure:
     base = [v for v in today.iloc[0].astype(float) if math.isfinite(v)] if len(today) else []
     labels = [fields.label(name, lang) for name in rows.columns]
     base_label = i18n.tr("chart.base_value", lang, value=_value_text(base[0], kind, lang)) if base else ""
-    figure = Figure(figsize=(8, 4.4))
-    _frame(figure, left=0.13, bottom=0.13)
-    # the legend sits right of the plot: leave room for its longest label (8 pt text and a line sample)
-    legend_width = (max(len(t) for t in [*labels, base_label]) * 8 * 0.6 + 40) / (figure.get_figwidth() * 72)
-    figure.subplots_adjust(right=min(0.85, max(0.45, 0.98 - legend_width)))
+    figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
+    _frame(figure, left=0.17, bottom=0.16)
     ax = figure.add_subplot()
     for i, (name, label) in enumerate(zip(rows.columns, labels)):
         ax.plot(changes, rows[name].astype(float), color=SERIES_COLOURS[i % len(SERIES_COLOURS)], lw=1.8,
@@ -313,12 +398,13 @@ def spider_chart(table: pd.DataFrame, output: str, lang: str) -> Figure:
     unit = _kind_axis(ax.yaxis, kind, lang, rows.to_numpy().ravel())
     ax.set_xlabel(i18n.tr("chart.spider.change", lang))
     ax.set_ylabel(_axis_label(fields.label(output, lang), unit, lang))
-    ax.set_title(i18n.tr("chart.spider.title", lang, output=fields.label(output, lang)), fontsize=11)
-    ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8, frameon=False)
+    _title(ax, i18n.tr("chart.spider.title", lang, output=fields.label(output, lang)))
+    _legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
 
+@styled
 def heatmap_chart(grid: pd.DataFrame, output: str, lang: str, contour: float = 0.0) -> Figure:
     """``output`` over two inputs at once, as coloured cells, with the line where it equals
     ``contour`` (for profit and 0: the break-even line, labelled so).
@@ -336,9 +422,9 @@ def heatmap_chart(grid: pd.DataFrame, output: str, lang: str, contour: float = 0
     ys = grid.index.to_numpy(dtype=float)
     x_name, y_name = str(grid.columns.name or ""), str(grid.index.name or "")
     kind = fields.kind(output)
-    figure = Figure(figsize=(8, 4.8))
-    ax = figure.add_axes((0.15, 0.13, 0.62, 0.77))
-    bar_ax = figure.add_axes((0.8, 0.13, 0.025, 0.77))
+    figure = Figure(figsize=(FIGURE_WIDTH, 4.6))
+    ax = figure.add_axes((0.2, 0.15, 0.5, 0.74))
+    bar_ax = figure.add_axes((0.74, 0.15, 0.03, 0.74))
     finite = z.compressed()
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     crosses = low < contour < high
@@ -354,15 +440,16 @@ def heatmap_chart(grid: pd.DataFrame, output: str, lang: str, contour: float = 0
     if crosses and not np.ma.is_masked(z) and len(xs) > 1 and len(ys) > 1:
         lines = ax.contour(xs, ys, z, levels=[contour], colors=BASE_COLOUR, linewidths=1.6)
         lines.set_label(_contour_text(output, contour, lang))
-        ax.clabel(lines, fmt={contour: _contour_text(output, contour, lang)}, fontsize=8, inline_spacing=4)
+        ax.clabel(lines, fmt={contour: _contour_text(output, contour, lang)}, fontsize=FONT_SIZE, inline_spacing=4)
     x_unit = _kind_axis(ax.xaxis, fields.kind(x_name), lang, xs)
     y_unit = _kind_axis(ax.yaxis, fields.kind(y_name), lang, ys)
     ax.set_xlabel(_axis_label(fields.label(x_name, lang), x_unit, lang))
     ax.set_ylabel(_axis_label(fields.label(y_name, lang), y_unit, lang))
-    ax.set_title(i18n.tr("chart.heatmap.title", lang, output=fields.label(output, lang)), fontsize=11)
+    _title(ax, i18n.tr("chart.heatmap.title", lang, output=fields.label(output, lang)), width=40)
     return figure
 
 
+@styled
 def price_response_chart(
     curve: pd.DataFrame,
     lang: str,
@@ -381,8 +468,8 @@ def price_response_chart(
     money, and belongs on a demand chart.
     """
     del data  # see the docstring: not drawn on this chart
-    figure = Figure(figsize=(8, 4.4))
-    _frame(figure, left=0.12, bottom=0.2)
+    figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
+    _frame(figure, left=0.14, bottom=0.16)
     ax = figure.add_subplot()
     prices = curve["price"].astype(float)
     ax.plot(prices, curve["revenue"], color=REVENUE_COLOUR, lw=2, label=fields.label("revenue", lang))
@@ -402,15 +489,15 @@ def price_response_chart(
                 i18n.tr("chart.price.best", lang, price=fmt.money(best_price, lang),
                         profit=_value_text(best_profit, "money", lang)),
                 (best_price, best_profit), xytext=(8 if right else -8, 8), textcoords="offset points",
-                ha="left" if right else "right", va="bottom", fontsize=8, color=PROFIT_COLOUR,
+                ha="left" if right else "right", va="bottom", color=PROFIT_COLOUR,
             )
     _kind_axis(ax.xaxis, "money", lang, [])
     unit = _kind_axis(ax.yaxis, "money", lang, [*curve["revenue"], *curve["profit"]])
     ax.set_xlabel(fields.label("price_per_unit", lang))
     if unit:
         ax.set_ylabel(unit)
-    ax.set_title(i18n.tr("chart.price.title", lang), fontsize=11)
-    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    _title(ax, i18n.tr("chart.price.title", lang))
+    _legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -420,16 +507,17 @@ def scenario_chart(table: pd.DataFrame, outputs: Iterable[str], lang: str) -> Fi
 
     ``table`` is `coopkit.whatif.evaluate_scenarios`' table (index: scenario names, first on
     top); ``outputs`` names its columns to show, all of the same kind (the axis is formatted
+@styled
     by the first one's). A scenario whose outputs could not be computed shows "—".
     """
     outputs = list(outputs)
     kind = fields.kind(outputs[0])
-    names = ["\n".join(textwrap.wrap(str(name), 32)) or "—" for name in table.index]
+    names = ["\n".join(textwrap.wrap(str(name), 24)) or "—" for name in table.index]
     lines = [line for name in names for line in name.split("\n")]
     count, series = len(names), len(outputs)
-    height = max(0.2 * len(lines) + 0.3 * count * series, 0.5 * count) + (1.4 if series > 1 else 1.1)
-    figure = Figure(figsize=(8, height))
-    _frame(figure, left=_label_margin(figure, lines), bottom=(0.9 if series > 1 else 0.6) / height)
+    height = max(0.22 * len(lines) + 0.3 * count * series, 0.5 * count) + 1.2
+    figure = Figure(figsize=(FIGURE_WIDTH, height))
+    _frame(figure, left=_label_margin(figure, lines), bottom=0.65 / height)
     figure.subplots_adjust(top=1 - 0.4 / height)
     ax = figure.add_subplot()
     bar = 0.8 / series
@@ -444,7 +532,7 @@ def scenario_chart(table: pd.DataFrame, outputs: Iterable[str], lang: str) -> Fi
             # beyond the end of a positive bar; right of zero for a negative one (clear of the names)
             at = v if math.isfinite(v) and v > 0 else 0.0
             ax.annotate(_value_text(v, kind, lang), (at, y), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=8)
+                        va="center")
     ax.axvline(0, color="#444", lw=0.8)
     ax.set_yticks([count - 1 - i for i in range(count)], names)
     ax.set_ylim(-0.6, count - 0.4)
@@ -452,8 +540,8 @@ def scenario_chart(table: pd.DataFrame, outputs: Iterable[str], lang: str) -> Fi
     unit = _kind_axis(ax.xaxis, kind, lang, values.to_numpy().ravel())
     x_label = fields.label(outputs[0], lang) if series == 1 else ""
     ax.set_xlabel(_axis_label(x_label, unit, lang) if x_label else unit)
-    ax.set_title(i18n.tr("chart.scenario.title", lang), fontsize=11)
+    _title(ax, i18n.tr("chart.scenario.title", lang))
     if series > 1:
-        figure.legend(loc="lower center", ncol=min(series, 4), fontsize=8, frameon=False)
+        _legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure

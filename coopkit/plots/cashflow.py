@@ -13,7 +13,17 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from coopkit import fmt, i18n
 from coopkit.cashflow import month_name
-from coopkit.plots import COST_COLOUR, HIGHER_COLOUR, LOWER_COLOUR, VARIABLE_COLOUR, _frame
+from coopkit.plots import (
+    COST_COLOUR,
+    FIGURE_WIDTH,
+    HIGHER_COLOUR,
+    LOWER_COLOUR,
+    VARIABLE_COLOUR,
+    _frame,
+    _legend_below,
+    _title,
+    styled,
+)
 
 if TYPE_CHECKING:
     from coopkit.cashflow import CashFlowPlan
@@ -24,6 +34,7 @@ __all__ = ["cash_flow_chart"]
 MILLION = 1_000_000
 
 
+@styled
 def cash_flow_chart(plan: CashFlowPlan, lang: str) -> Figure:
     """Money in (green bars) and out (red bars) each month, and the cash at each month end
     (blue line), with the minimum cash to keep as a dashed line and the worst month marked.
@@ -31,8 +42,8 @@ def cash_flow_chart(plan: CashFlowPlan, lang: str) -> Figure:
     Months are labelled by their names, in the order of the plan; amounts in millions of đồng.
     """
     table = plan.table
-    figure = Figure(figsize=(8, 4.2))
-    _frame(figure, left=0.1, bottom=0.24)
+    figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
+    _frame(figure, left=0.13, bottom=0.16)
     ax = figure.add_subplot()
     x = np.arange(len(table))
     width = 0.38
@@ -48,16 +59,17 @@ def cash_flow_chart(plan: CashFlowPlan, lang: str) -> Figure:
     worst = plan.worst_month - 1
     ax.annotate(i18n.tr("chart.cash_flow.worst", lang, cash=fmt.money(plan.lowest_cash, lang)),
                 xy=(worst, plan.lowest_cash / MILLION), xytext=(0, -16 if plan.lowest_cash < 0 else 12),
-                textcoords="offset points", ha="center", va="top" if plan.lowest_cash < 0 else "bottom",
-                fontsize=8, color=HIGHER_COLOUR)
+                textcoords="offset points", ha="center", va="top" if plan.lowest_cash < 0 else "bottom", color=HIGHER_COLOUR)
     ax.set_xticks(x)
-    ax.set_xticklabels([month_name(m, lang, short=True) for m in table["calendar_month"]], fontsize=8)
+    # every month named; on a narrow chart the names stand upright so that they never touch
+    ax.set_xticklabels([month_name(m, lang, short=True) for m in table["calendar_month"]],
+                       rotation=90 if len(table) > 6 else 0)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v, lang)))
     ax.set_ylabel(i18n.tr("chart.cash_flow.million", lang))
     low = min(0.0, float(table["month_end_cash"].min()) / MILLION)
     ax.set_ylim(bottom=low * 1.25 if low < 0 else 0)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(i18n.tr("chart.cash_flow.title", lang), fontsize=11)
-    figure.legend(loc="lower center", ncol=4, fontsize=8, frameon=False)
+    _title(ax, i18n.tr("chart.cash_flow.title", lang))
+    _legend_below(figure)
     return figure

@@ -10,9 +10,21 @@ from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.transforms import ScaledTranslation
 
 from coopkit import fmt, i18n
-from coopkit.plots import BASE_COLOUR, COST_COLOUR, SERIES_COLOURS, VARIABLE_COLOUR, _frame, _label_margin
+from coopkit.plots import (
+    BASE_COLOUR,
+    COST_COLOUR,
+    FIGURE_WIDTH,
+    SERIES_COLOURS,
+    VARIABLE_COLOUR,
+    _frame,
+    _label_margin,
+    _title,
+    _wrap,
+    styled,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -40,17 +52,20 @@ def _draw_land(ax: Axes, mix: CropMix, lang: str) -> None:
     if caps:
         ax.scatter([c for _y, c in caps], [yi for yi, _c in caps], marker="|", s=260, color=BASE_COLOUR, zorder=4,
                    label=i18n.tr("chart.cropmix.max_area", lang))
-        ax.legend(fontsize=8, loc="upper right", bbox_to_anchor=(1.0, -0.08), frameon=False, handletextpad=0.2)
+        # under the axis label (0.45 in below the axes), right-aligned
+        below = ax.transAxes + ScaledTranslation(0, -0.45, ax.figure.dpi_scale_trans)
+        ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.0), bbox_transform=below, frameon=False,
+                  handletextpad=0.2)
     for yi, area in zip(y, frame["area_ha"], strict=True):
         ax.annotate(fmt.number(area, lang, decimals=1), (area, yi), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=8)
-    ax.set_yticks(y, frame["crop"])
+                    va="center")
+    ax.set_yticks(y, [_wrap(name) for name in frame["crop"]])
     ax.set_ylim(-0.6, len(frame) - 0.4)
     ax.margins(x=0.12)
     _number_axis(ax.xaxis, lang)
     ax.set_xlabel(i18n.tr("chart.cropmix.area_axis", lang))
-    ax.set_title(i18n.tr("chart.cropmix.land_title", lang, used=fmt.number(mix.land_used_ha, lang, decimals=1),
-                         land=fmt.number(mix.farm.land_ha, lang, decimals=1)), fontsize=11)
+    _title(ax, i18n.tr("chart.cropmix.land_title", lang, used=fmt.number(mix.land_used_ha, lang, decimals=1),
+                       land=fmt.number(mix.farm.land_ha, lang, decimals=1)))
     ax.spines[["top", "right"]].set_visible(False)
 
 
@@ -66,37 +81,40 @@ def _draw_labour(ax: Axes, mix: CropMix, lang: str) -> None:
     _number_axis(ax.yaxis, lang)
     ax.set_xlabel(i18n.tr("chart.cropmix.month_axis", lang))
     ax.set_ylabel(i18n.tr("chart.cropmix.days_axis", lang))
-    ax.set_title(i18n.tr("chart.cropmix.labour_title", lang), fontsize=11)
-    ax.legend(fontsize=8, loc="upper left", ncol=2, frameon=False)
+    _title(ax, i18n.tr("chart.cropmix.labour_title", lang))
+    ax.legend(loc="upper left", ncol=2, frameon=False)
     ax.margins(y=0.18)
     ax.spines[["top", "right"]].set_visible(False)
 
 
+@styled
 def land_chart(mix: CropMix, lang: str) -> Figure:
     """Hectares of each crop in the best plan (horizontal bars), each crop's largest area marked."""
-    height = 0.42 * len(mix.crops) + 1.5
-    figure = Figure(figsize=(8, height))
-    _frame(figure, left=_label_margin(figure, [c.name(lang) for c in mix.crops]) + 0.03, bottom=0.8 / height)
+    height = 0.45 * len(mix.crops) + 1.7
+    figure = Figure(figsize=(FIGURE_WIDTH, height))
+    _frame(figure, left=_label_margin(figure, [_wrap(c.name(lang)) for c in mix.crops]) + 0.03, bottom=1.0 / height)
     _draw_land(figure.add_subplot(), mix, lang)
     return figure
 
 
+@styled
 def labour_chart(mix: CropMix, lang: str) -> Figure:
     """Labour-days the plan needs in each month against what the members have; full months in red."""
-    figure = Figure(figsize=(8, 3.4))
-    _frame(figure, left=0.11, bottom=0.16)
+    figure = Figure(figsize=(FIGURE_WIDTH, 3.4))
+    _frame(figure, left=0.14, bottom=0.18)
     _draw_labour(figure.add_subplot(), mix, lang)
     return figure
 
 
+@styled
 def crop_mix_chart(mix: CropMix, lang: str) -> Figure:
     """Both charts in one figure (the app's): the land split on top, labour by month below."""
-    land_height = 0.42 * len(mix.crops) + 1.2
-    height = land_height + 3.2
-    figure = Figure(figsize=(8, height))
-    left = _label_margin(figure, [c.name(lang) for c in mix.crops]) + 0.03
+    land_height = 0.45 * len(mix.crops) + 1.2
+    height = land_height + 3.6
+    figure = Figure(figsize=(FIGURE_WIDTH, height))
+    left = _label_margin(figure, [_wrap(c.name(lang)) for c in mix.crops]) + 0.03
     top_ax = figure.add_axes((left, 1 - (land_height - 0.3) / height, 0.95 - left, (land_height - 1.0) / height))
     _draw_land(top_ax, mix, lang)
-    bottom_ax = figure.add_axes((0.11, 0.55 / height, 0.84, 2.0 / height))
+    bottom_ax = figure.add_axes((0.14, 0.55 / height, 0.81, 2.0 / height))
     _draw_labour(bottom_ax, mix, lang)
     return figure

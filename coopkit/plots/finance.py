@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import ScaledTranslation
 
 from coopkit import fmt, i18n
 from coopkit.plots import (
@@ -20,10 +21,15 @@ from coopkit.plots import (
     PROFIT_COLOUR,
     REVENUE_COLOUR,
     VARIABLE_COLOUR,
+    FIGURE_WIDTH,
     _axis_label,
     _bars,
+    _columns,
     _frame,
     _kind_axis,
+    _legend_below,
+    _title,
+    styled,
 )
 
 if TYPE_CHECKING:
@@ -37,7 +43,7 @@ __all__ = ["investment_chart", "loan_chart", "payback_chart"]
 
 def _loan_panel(ax: Axes, schedule: pd.DataFrame | None, lang: str) -> Axes | None:
     """Stacked bars (interest, principal) per payment and the balance line on a right axis."""
-    ax.set_title(i18n.tr("chart.invest.loan_title", lang), fontsize=11)
+    _title(ax, i18n.tr("chart.invest.loan_title", lang))
     ax.spines[["top"]].set_visible(False)
     if schedule is None or schedule.empty:
         ax.text(0.5, 0.5, i18n.tr("chart.invest.no_loan", lang), ha="center", va="center", transform=ax.transAxes)
@@ -52,7 +58,8 @@ def _loan_panel(ax: Axes, schedule: pd.DataFrame | None, lang: str) -> Axes | No
     unit = _kind_axis(ax.yaxis, "money", lang, schedule["payment"])
     ax.set_ylabel(_axis_label(i18n.tr("app.investment.payment", lang), unit, lang))
     ax.set_xlabel(i18n.tr("chart.invest.period", lang))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     balance_ax = ax.twinx()
     balance_ax.plot(periods, schedule["balance"], color=BASE_COLOUR, lw=1.8, label=i18n.tr("chart.invest.balance", lang))
     balance_ax.set_ylim(bottom=0)
@@ -78,52 +85,60 @@ def _payback_panel(ax: Axes, appraisal: Appraisal, lang: str) -> None:
     unit = _kind_axis(ax.yaxis, "money", lang, [*table["cumulative_project"], *table["cumulative_own"]])
     ax.set_ylabel(unit)
     ax.set_xlabel(i18n.tr("chart.invest.year", lang))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
-    ax.set_title(i18n.tr("chart.invest.cash_title", lang), fontsize=11)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+    _title(ax, i18n.tr("chart.invest.cash_title", lang))
     ax.spines[["top", "right"]].set_visible(False)
 
 
+@styled
 def loan_chart(schedule: pd.DataFrame, lang: str) -> Figure:
     """Each payment of a loan as a bar split into interest (red, below) and principal (blue),
     with the balance still owed as a black line on the right axis.
 
     ``schedule`` is `coopkit.loans.loan_schedule`'s table.
     """
-    figure = Figure(figsize=(8, 3.8))
-    _frame(figure, left=0.1, bottom=0.24)
-    figure.subplots_adjust(right=0.88)
+    figure = Figure(figsize=(FIGURE_WIDTH, 3.6))
+    _frame(figure, left=0.16, bottom=0.18)
+    figure.subplots_adjust(right=0.84)
     _loan_panel(figure.add_subplot(), schedule, lang)
-    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    _legend_below(figure)
     return figure
 
 
+@styled
 def payback_chart(appraisal: Appraisal, lang: str) -> Figure:
     """The running total of cash, year by year, for the project (green) and for the
     cooperative's own funds (purple, dashed): money is back where a line crosses zero.
 
     ``appraisal`` is `coopkit.investment.appraise`'s result.
     """
-    figure = Figure(figsize=(8, 3.8))
-    _frame(figure, left=0.12, bottom=0.24)
+    figure = Figure(figsize=(FIGURE_WIDTH, 3.6))
+    _frame(figure, left=0.16, bottom=0.18)
     _payback_panel(figure.add_subplot(), appraisal, lang)
-    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    _legend_below(figure)
     return figure
 
 
+@styled
 def investment_chart(appraisal: Appraisal, lang: str) -> Figure:
     """Both charts in one figure (one image for the app): the loan's payments on top, the
     cumulative cash flow below. Without a loan, only the cumulative cash flow."""
     if appraisal.loan is None:
         return payback_chart(appraisal, lang)
-    figure = Figure(figsize=(8, 7.6))
-    figure.subplots_adjust(left=0.12, right=0.88, top=0.95, bottom=0.1, hspace=0.62)
+    figure = Figure(figsize=(FIGURE_WIDTH, 8.0))
+    figure.subplots_adjust(left=0.16, right=0.84, top=0.94, bottom=0.14, hspace=0.75)
     top, bottom = figure.subplots(2, 1)
     balance_ax = _loan_panel(top, appraisal.loan.schedule, lang)
     handles, labels = top.get_legend_handles_labels()
     if balance_ax is not None:
         more = balance_ax.get_legend_handles_labels()
         handles, labels = handles + more[0], labels + more[1]
-    top.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.19), ncol=3, fontsize=8, frameon=False)
+    # each panel's legend under its axis label (0.5 in below the axes)
+    below = ScaledTranslation(0, -0.5, figure.dpi_scale_trans)
+    top.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=top.transAxes + below,
+               ncol=_columns(figure, labels), frameon=False)
     _payback_panel(bottom, appraisal, lang)
-    bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.19), ncol=3, fontsize=8, frameon=False)
+    labels = bottom.get_legend_handles_labels()[1]
+    bottom.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=bottom.transAxes + below,
+                  ncol=_columns(figure, labels), frameon=False)
     return figure

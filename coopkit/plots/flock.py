@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from coopkit import fmt, i18n
-from coopkit.plots import COST_COLOUR, REVENUE_COLOUR, VARIABLE_COLOUR, _frame
+from coopkit.plots import COST_COLOUR, FIGURE_WIDTH, REVENUE_COLOUR, VARIABLE_COLOUR, _frame, _legend_below, _title, styled
 
 if TYPE_CHECKING:
     from coopkit.flock import FlockPlan
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["flock_chart"]
 
 
+@styled
 def flock_chart(plan: FlockPlan, lang: str) -> Figure:
     """Eggs laid each month (green bars, in thousands) and the cost per egg each month (red
     line, right axis), with the selling price as a dashed line: months where the red line is
@@ -27,9 +28,9 @@ def flock_chart(plan: FlockPlan, lang: str) -> Figure:
     ``plan`` is `coopkit.flock.flock_plan`'s result. A month with no eggs has no cost point.
     """
     table = plan.table
-    figure = Figure(figsize=(8, 4.0))
-    _frame(figure, left=0.09, bottom=0.2)
-    figure.subplots_adjust(right=0.88)
+    figure = Figure(figsize=(FIGURE_WIDTH, 3.8))
+    _frame(figure, left=0.14, bottom=0.17)
+    figure.subplots_adjust(right=0.85)
     ax = figure.add_subplot()
     months = table["month"]
     ax.bar(months, table["eggs"], color=VARIABLE_COLOUR, width=0.7, label=i18n.tr("chart.flock.eggs", lang))
@@ -55,6 +56,6 @@ def flock_chart(plan: FlockPlan, lang: str) -> Figure:
     cost_ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, lang)))
     cost_ax.set_ylabel(i18n.tr("chart.flock.cost_per_egg", lang))
     cost_ax.spines[["top"]].set_visible(False)
-    ax.set_title(i18n.tr("chart.flock.title", lang), fontsize=11)
-    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    _title(ax, i18n.tr("chart.flock.title", lang))
+    _legend_below(figure)
     return figure

@@ -11,7 +11,17 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from coopkit import fmt, i18n
-from coopkit.plots import BASE_COLOUR, COST_COLOUR, SERIES_COLOURS
+from coopkit.plots import (
+    BASE_COLOUR,
+    COST_COLOUR,
+    FIGURE_WIDTH,
+    SERIES_COLOURS,
+    _label_margin,
+    _legend_below,
+    _title,
+    _wrap,
+    styled,
+)
 
 if TYPE_CHECKING:
     from coopkit.members import Distribution
@@ -30,11 +40,12 @@ def _millions(lang: str):
 
 def member_income_chart(distribution: Distribution, lang: str, highlight: str | None = None) -> Figure:
     """Two panels, in millions of đồng. Left: where the surplus goes (tax, each fund, the members'
+@styled
     pools by transactions and by capital), one bar each. Right: what each member receives, a bar
     split into the part paid by transactions and the part paid by capital; ``highlight`` (a
     member's name) is drawn with a dark edge.
 
-    For a loss (or a zero surplus) the left panel says that nothing is distributed.
+    For a loss (or a zero surplus) the top panel says that nothing is distributed.
     """
     d = distribution
     shares = d.shares()
@@ -50,31 +61,34 @@ def member_income_chart(distribution: Distribution, lang: str, highlight: str | 
         colours[key] = FUND_COLOURS[i % len(FUND_COLOURS)]
 
     members = d.statement
-    rows = max(len(shares), len(members))
-    height = max(3.6, 0.32 * rows + 1.8)
-    figure = Figure(figsize=(9, height))
-    figure.subplots_adjust(left=0.22, right=0.97, top=1 - 0.45 / height, bottom=1.05 / height, wspace=0.75)
-    where, per_member = figure.subplots(1, 2)
+    # the two panels one above the other (a phone's column is narrow), heights in inches
+    where_height, member_height = max(1.0, 0.4 * len(shares) + 0.2), max(1.0, 0.4 * len(members) + 0.2)
+    gap, bottom = 1.3, 0.65  # the first panel's axis label and the second's title; the axis label
+    height = 0.6 + where_height + gap + member_height + bottom
+    figure = Figure(figsize=(FIGURE_WIDTH, height))
+    left = _label_margin(figure, [*(_wrap(name) for name in names.values()), *members["member"]]) + 0.02
+    where = figure.add_axes((left, (bottom + member_height + gap) / height, 0.95 - left, where_height / height))
+    per_member = figure.add_axes((left, bottom / height, 0.95 - left, member_height / height))
 
     y = list(range(len(shares)))[::-1]
     if d.surplus > 0:
         where.barh(y, shares["amount"], color=[colours[k] for k in shares["key"]], height=0.65)
         for yi, amount, share in zip(y, shares["amount"], shares["share"], strict=True):
             where.annotate(fmt.percent(share, lang, decimals=0), (amount, yi), xytext=(3, 0), textcoords="offset points",
-                           va="center", fontsize=8)
+                           va="center")
         where.margins(x=0.22)
     else:
         key = "chart.members.loss" if d.is_loss else "chart.members.nothing"
         where.text(0.5, 0.5, i18n.tr(key, lang, loss=fmt.money(d.loss, lang)), transform=where.transAxes,
-                   ha="center", va="center", fontsize=9, color=COST_COLOUR, wrap=True)
+                   ha="center", va="center", color=COST_COLOUR, wrap=True)
         where.set_xlim(0, 1)
         where.set_xticks([])
-    where.set_yticks(y, [names[k] for k in shares["key"]], fontsize=8)
-    where.set_title(i18n.tr("chart.members.where_title", lang), fontsize=10)
+    where.set_yticks(y, [_wrap(names[k]) for k in shares["key"]])
+    _title(where, i18n.tr("chart.members.where_title", lang))
     if d.surplus > 0:
         where.xaxis.set_major_locator(MaxNLocator(nbins=4))
         where.xaxis.set_major_formatter(_millions(lang))
-    where.set_xlabel(i18n.tr("chart.million_vnd", lang), fontsize=8)
+    where.set_xlabel(i18n.tr("chart.million_vnd", lang))
 
     ym = list(range(len(members)))[::-1]
     edges = [BASE_COLOUR if name == highlight else "none" for name in members["member"]]
@@ -82,13 +96,12 @@ def member_income_chart(distribution: Distribution, lang: str, highlight: str | 
                     label=i18n.tr("chart.members.by_transactions", lang))
     per_member.barh(ym, members["by_capital"], left=members["by_transactions"], color=CAPITAL_COLOUR, height=0.65,
                     edgecolor=edges, label=i18n.tr("chart.members.by_capital", lang))
-    per_member.set_yticks(ym, list(members["member"]), fontsize=8)
-    per_member.set_title(i18n.tr("chart.members.member_title", lang), fontsize=10)
+    per_member.set_yticks(ym, list(members["member"]))
+    _title(per_member, i18n.tr("chart.members.member_title", lang))
     per_member.xaxis.set_major_locator(MaxNLocator(nbins=4))
     per_member.xaxis.set_major_formatter(_millions(lang))
-    per_member.set_xlabel(i18n.tr("chart.million_vnd", lang), fontsize=8)
-    figure.legend(handles=per_member.get_legend_handles_labels()[0], loc="lower right", ncol=2, fontsize=7,
-                  frameon=False)
+    per_member.set_xlabel(i18n.tr("chart.million_vnd", lang))
+    _legend_below(figure, per_member.get_legend_handles_labels()[0])
     if not members["total"].gt(0).any():  # nothing shared: no scale to read
         per_member.set_xlim(0, 1)
         per_member.set_xticks([])

@@ -18,10 +18,14 @@ from coopkit.plots import (
     BASE_COLOUR,
     COST_COLOUR,
     REVENUE_COLOUR,
+    FIGURE_WIDTH,
     SERIES_COLOURS,
     _frame,
     _kind_axis,
+    _legend_below,
+    _title,
     _value_text,
+    styled,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +44,7 @@ def _plan_label(labels: tuple[str, str] | None, index: int, lang: str) -> str:
     return i18n.tr("chart.risk.plan_a" if index == 0 else "chart.risk.plan_b", lang)
 
 
+@styled
 def profit_histogram(
     simulation: ProfitSimulation,
     lang: str,
@@ -63,8 +68,8 @@ def profit_histogram(
     share = counts / profit.size
     centres = (edges[:-1] + edges[1:]) / 2
 
-    figure = Figure(figsize=(8, 4.2))
-    _frame(figure, left=0.1, bottom=0.24)
+    figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
+    _frame(figure, left=0.14, bottom=0.16)
     ax = figure.add_subplot()
     # Two filled step outlines (losing bins, earning bins) draw like 50 bars at a fraction of the cost.
     losing = centres < 0
@@ -79,15 +84,14 @@ def profit_histogram(
     for key, value in (("p10", summary.p10_profit), ("p50", summary.p50_profit), ("p90", summary.p90_profit)):
         ax.axvline(value, color="#424242", lw=1, ls="--")
         ax.annotate(i18n.tr(f"chart.risk.{key}", lang, value=_value_text(value, "money", lang)), (value, top),
-                    xytext=(3, 0), textcoords="offset points", rotation=90, va="top", fontsize=8,
+                    xytext=(3, 0), textcoords="offset points", rotation=90, va="top",
                     bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
     unit = _kind_axis(ax.xaxis, "money", lang, [low, high])
     ax.set_xlabel(i18n.tr("chart.risk.profit_axis", lang, unit=unit) if unit else i18n.tr("chart.risk.profit", lang))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.percent(y, lang, decimals=1)))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.set_ylabel(i18n.tr("chart.risk.share_of_seasons", lang))
-    ax.set_title(i18n.tr("chart.risk.histogram_title", lang,
-                         probability=fmt.percent(summary.probability_of_loss, lang)), fontsize=11)
+    _title(ax, i18n.tr("chart.risk.histogram_title", lang, probability=fmt.percent(summary.probability_of_loss, lang)))
     from matplotlib.patches import Patch
 
     handles = [Patch(color=COST_COLOUR, alpha=0.75, label=i18n.tr("chart.risk.loss", lang)),
@@ -97,11 +101,12 @@ def profit_histogram(
 
         handles = [Patch(color="#9e9e9e", label=_plan_label(labels, 0, lang)),
                    Line2D([], [], color=SERIES_COLOURS[0], lw=1.8, label=_plan_label(labels, 1, lang)), *handles]
-    figure.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
+    _legend_below(figure, handles)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
 
+@styled
 def profit_s_curve(
     first: ProfitSimulation,
     second: ProfitSimulation,
@@ -114,8 +119,8 @@ def profit_s_curve(
     right is the plan that earns more in that share of seasons; a steeper curve is a safer plan.
     """
     levels = np.linspace(0, 1, _CURVE_POINTS)
-    figure = Figure(figsize=(8, 4.2))
-    _frame(figure, left=0.1, bottom=0.24)
+    figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
+    _frame(figure, left=0.14, bottom=0.16)
     ax = figure.add_subplot()
     ends = []
     for index, simulation in enumerate((first, second)):
@@ -132,42 +137,43 @@ def profit_s_curve(
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.percent(y, lang, decimals=0)))
     ax.set_ylabel(i18n.tr("chart.risk.share_below", lang))
-    ax.set_title(i18n.tr("chart.risk.s_curve_title", lang), fontsize=11)
-    figure.legend(loc="lower center", ncol=2, fontsize=8, frameon=False)
+    _title(ax, i18n.tr("chart.risk.s_curve_title", lang))
+    _legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
 
+@styled
 def yield_trend_chart(trend: YieldTrend, lang: str) -> Figure:
     """Viet Nam's coffee yield by year (t/ha, dots) and its straight-line trend."""
     table = trend.table
     years = table["year"].to_numpy()
-    figure = Figure(figsize=(8, 3.8))
-    _frame(figure, left=0.1, bottom=0.24)
+    figure = Figure(figsize=(FIGURE_WIDTH, 3.6))
+    _frame(figure, left=0.14, bottom=0.12)
     ax = figure.add_subplot()
     ax.plot(years, table["yield_kg_per_ha"] / 1000, "o-", color=SERIES_COLOURS[2], ms=4, lw=1,
             label=i18n.tr("chart.risk.yield", lang))
     ax.plot(years, table["trend_kg_per_ha"] / 1000, color=BASE_COLOUR, lw=1.5, ls="--",
             label=i18n.tr("chart.risk.trend", lang,
                           slope=fmt.number(trend.slope_kg_per_ha_per_year, lang, decimals=0)))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(int(x))))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.number(y, lang, decimals=1)))
     ax.set_ylabel(i18n.tr("chart.risk.t_per_ha", lang))
-    ax.set_title(i18n.tr("chart.risk.yield_title", lang, start=str(trend.start_year), end=str(trend.end_year)),
-                 fontsize=11)
-    figure.legend(loc="lower center", ncol=2, fontsize=8, frameon=False)
+    _title(ax, i18n.tr("chart.risk.yield_title", lang, start=str(trend.start_year), end=str(trend.end_year)))
+    _legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
 
+@styled
 def price_history_chart(swings: PriceSwings, lang: str, other: PriceSwings | None = None) -> Figure:
     """Monthly world price (USD/kg) over the period of ``swings``, lowest and highest months
     marked, the average dashed; ``other`` (e.g. arabica) as a second, thinner line."""
     monthly = swings.monthly
     x = np.arange(len(monthly))
-    figure = Figure(figsize=(8, 3.8))
-    _frame(figure, left=0.1, bottom=0.24)
+    figure = Figure(figsize=(FIGURE_WIDTH, 3.6))
+    _frame(figure, left=0.14, bottom=0.12)
     ax = figure.add_subplot()
     name = i18n.tr(f"chart.risk.series.{swings.commodity}", lang)
     ax.plot(x, monthly["usd_per_kg"], color=SERIES_COLOURS[1], lw=2, label=name)
@@ -183,16 +189,15 @@ def price_history_chart(swings: PriceSwings, lang: str, other: PriceSwings | Non
         right = at < len(months) / 2  # write the label towards the middle of the chart
         ax.plot([at], [value], "o", color=BASE_COLOUR, ms=5)
         ax.annotate(i18n.tr(key, lang, month=month, value=fmt.number(value, lang, decimals=2)), (at, value),
-                    xytext=(8 if right else -8, 0), textcoords="offset points", fontsize=8,
+                    xytext=(8 if right else -8, 0), textcoords="offset points",
                     ha="left" if right else "right", va="center")
     ax.margins(y=0.1)
     starts = [i for i, m in enumerate(months) if m.endswith("-01")]
-    step = max(1, len(starts) // 8)
+    step = max(1, -(-len(starts) // 6))  # at most six years written
     ax.set_xticks(starts[::step], [months[i][:4] for i in starts[::step]])
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.number(y, lang, decimals=1)))
     ax.set_ylabel(i18n.tr("chart.risk.usd_per_kg", lang))
-    ax.set_title(i18n.tr("chart.risk.price_title", lang, series=name, start=swings.start_month, end=swings.end_month),
-                 fontsize=11)
-    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    _title(ax, i18n.tr("chart.risk.price_title", lang, series=name, start=swings.start_month, end=swings.end_month))
+    _legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure

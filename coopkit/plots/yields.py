@@ -18,10 +18,15 @@ from coopkit.plots import (
     REVENUE_COLOUR,
     SERIES_COLOURS,
     VARIABLE_COLOUR,
+    FIGURE_WIDTH,
     _frame,
     _kind_axis,
     _label_margin,
+    _legend_below,
+    _title,
     _value_text,
+    _wrap,
+    styled,
 )
 
 if TYPE_CHECKING:
@@ -36,15 +41,16 @@ def _month_names(lang: str) -> list[str]:
     return [fmt.month_name(m, lang, short=True) for m in range(1, 13)]
 
 
+@styled
 def harvest_chart(monthly: pd.DataFrame, lang: str, product: str = "") -> Figure:
     """Kilograms to sell each month (bars), with each month's sales in đồng written above.
 
     ``monthly`` is `coopkit.yields.OutputPlan.monthly_table` (columns ``month, kg, revenue``).
     Bars are in tonnes when the largest month reaches 10 tonnes.
     """
-    figure = Figure(figsize=(8, 3.8))
-    _frame(figure, left=0.1, bottom=0.12)
-    figure.subplots_adjust(top=0.88)
+    figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
+    _frame(figure, left=0.13, bottom=0.14)
+    figure.subplots_adjust(top=0.86)
     ax = figure.add_subplot()
     kg = [float(v) for v in monthly["kg"]]
     tonnes = max(kg, default=0.0) >= _TONNES
@@ -54,20 +60,22 @@ def harvest_chart(monthly: pd.DataFrame, lang: str, product: str = "") -> Figure
     for bar, value, revenue in zip(bars, kg, monthly["revenue"], strict=True):
         if value > 0 and math.isfinite(float(revenue)):
             ax.annotate(_value_text(float(revenue), "money", lang), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                        xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=7,
+                        xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                         rotation=90, color=REVENUE_COLOUR)
     names = _month_names(lang)
-    ax.set_xticks(range(1, 13), [names[m - 1] for m in range(1, 13)], fontsize=8)
+    # every month named; upright so that twelve names never touch on a narrow chart
+    ax.set_xticks(range(1, 13), [names[m - 1] for m in range(1, 13)], rotation=90)
     ax.set_xlim(0.4, 12.6)
     ax.margins(y=0.45)  # room for the upright sales labels
     _kind_axis(ax.yaxis, "number", lang, [v / scale for v in kg])
     ax.set_ylabel(i18n.tr("chart.yields.tonnes" if tonnes else "chart.yields.kg", lang))
     title = i18n.tr("chart.yields.harvest_title", lang)
-    ax.set_title(f"{title}: {product}" if product else title, fontsize=11)
+    _title(ax, f"{title}: {product}" if product else title)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
 
+@styled
 def chain_cost_chart(table: pd.DataFrame, raw_price_per_kg: float, lang: str, raw_material: str = "") -> Figure:
     """How the cost of one kg builds up along a processing chain.
 
@@ -75,14 +83,15 @@ def chain_cost_chart(table: pd.DataFrame, raw_price_per_kg: float, lang: str, ra
     cumulative cost per kg of its output, split into the input it used and the step's own
     cost. ``table`` is `coopkit.processing.ChainPlan.table`.
     """
-    labels = [raw_material or i18n.tr("chart.yields.raw_material", lang)] + [str(n) for n in table["name"]]
+    labels = [_wrap(label) for label in [raw_material or i18n.tr("chart.yields.raw_material", lang),
+                                          *(str(n) for n in table["name"])]]
     inputs = [0.0] + [float(v) for v in table["input_cost_per_kg"]]
     own = [float(raw_price_per_kg)] + [float(v) for v in table["step_cost_per_kg"]]
     totals = [a + b for a, b in zip(inputs, own, strict=True)]
     count = len(labels)
     height = 0.45 * count + 1.5
-    figure = Figure(figsize=(8, height))
-    _frame(figure, left=_label_margin(figure, labels), bottom=1.05 / height)
+    figure = Figure(figsize=(FIGURE_WIDTH, height))
+    _frame(figure, left=_label_margin(figure, labels), bottom=0.65 / height)
     figure.subplots_adjust(top=1 - 0.4 / height)
     ax = figure.add_subplot()
     y = [count - 1 - i for i in range(count)]  # raw material on top, final product at the bottom
@@ -92,13 +101,13 @@ def chain_cost_chart(table: pd.DataFrame, raw_price_per_kg: float, lang: str, ra
             label=i18n.tr("chart.yields.step_cost", lang))
     for yi, total in zip(y, totals, strict=True):
         ax.annotate(_value_text(total, "money", lang), (total, yi), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=8)
+                    va="center")
     ax.set_yticks(y, labels)
     ax.set_ylim(-0.6, count - 0.4)
     ax.margins(x=0.2)
     _kind_axis(ax.xaxis, "money", lang, totals)
     ax.set_xlabel(i18n.tr("chart.yields.vnd_per_kg", lang))
-    ax.set_title(i18n.tr("chart.yields.chain_title", lang), fontsize=11)
-    figure.legend(loc="lower center", ncol=3, fontsize=8, frameon=False)
+    _title(ax, i18n.tr("chart.yields.chain_title", lang))
+    _legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure

@@ -42,12 +42,16 @@ def safe(app: "App", callback: Callable[..., Any]) -> Callable[..., None]:
 
 
 def figure_png(figure: Any) -> bytes:
-    """A matplotlib Figure as PNG bytes (rendered with Agg, no pyplot state)."""
+    """A matplotlib Figure as PNG bytes (rendered with Agg, no pyplot state) at `coopkit.plots.DPI`,
+    cropped to what is drawn: a legend or a long title outside the figure's box is kept, not cut."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from coopkit.plots import DPI
 
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80, pil_kwargs={"compress_level": 3})
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.08,
+                   pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
 
 
@@ -86,7 +90,8 @@ class App(ABC):
         self.summary.add_class("ck-error-summary")
         self.results = widgets.HTML()
         self.results.add_class("ck-results")
-        self.chart = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="720px"))
+        # natural size on a desktop, shrunk to the column on a phone (never stretched: blurry text)
+        self.chart = widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))
         self.chart_box = widgets.Box([self.chart])
         self.chart_box.add_class("ck-chart")
 
