@@ -2,12 +2,13 @@
 
 Domain functions work in hectares and kilograms; inputs convert from the unit the manager
 chose. Sào and công differ by region: a sào Bắc Bộ is 360 m², a sào Trung Bộ 500 m², and a
-công (used in the South) 1 000 m².
+công (used in the South) 1 000 m². An area or a weight is never negative: a negative one is
+bad input (`InputError` naming ``area`` or ``weight``), not a negative number of hectares.
 """
 
 from __future__ import annotations
 
-from coopkit.validate import check_finite
+from coopkit.validate import check_nonnegative
 
 __all__ = ["AREA_UNITS_M2", "WEIGHT_UNITS_KG", "area_to_ha", "ha_to_area", "weight_to_kg", "kg_to_weight"]
 
@@ -27,10 +28,9 @@ WEIGHT_UNITS_KG: dict[str, float] = {"kg": 1.0, "yen": 10.0, "ta": 100.0, "tan":
 def _factor(table: dict[str, float], unit: str, field: str) -> float:
     from coopkit.errors import InputError
 
-    try:
-        return table[unit]
-    except KeyError:
-        raise InputError(field, reason="unknown_unit", value=unit) from None
+    if not isinstance(unit, str) or unit not in table:
+        raise InputError(field, reason="unknown_unit", value=str(unit))
+    return table[unit]
 
 
 def area_to_ha(value: float, unit: str = "ha") -> float:
@@ -42,8 +42,17 @@ def area_to_ha(value: float, unit: str = "ha") -> float:
     0.36
     >>> area_to_ha(5, "cong")
     0.5
+
+    A negative area is bad input, not −0.3 ha:
+
+    >>> from coopkit.errors import InputError
+    >>> try:
+    ...     area_to_ha(-3, "cong")
+    ... except InputError as err:
+    ...     print(err.field, err.reason)
+    area negative
     """
-    return check_finite("area", value) * _factor(AREA_UNITS_M2, unit, "area_unit") / AREA_UNITS_M2["ha"]
+    return check_nonnegative("area", value) * _factor(AREA_UNITS_M2, unit, "area_unit") / AREA_UNITS_M2["ha"]
 
 
 def ha_to_area(area_ha: float, unit: str = "ha") -> float:
@@ -52,7 +61,7 @@ def ha_to_area(area_ha: float, unit: str = "ha") -> float:
     >>> ha_to_area(1, "sao_trung_bo")
     20.0
     """
-    return check_finite("area", area_ha) * AREA_UNITS_M2["ha"] / _factor(AREA_UNITS_M2, unit, "area_unit")
+    return check_nonnegative("area", area_ha) * AREA_UNITS_M2["ha"] / _factor(AREA_UNITS_M2, unit, "area_unit")
 
 
 def weight_to_kg(value: float, unit: str = "kg") -> float:
@@ -63,7 +72,7 @@ def weight_to_kg(value: float, unit: str = "kg") -> float:
     >>> weight_to_kg(3, "ta"), weight_to_kg(40, "tan")
     (300.0, 40000.0)
     """
-    return check_finite("weight", value) * _factor(WEIGHT_UNITS_KG, unit, "weight_unit")
+    return check_nonnegative("weight", value) * _factor(WEIGHT_UNITS_KG, unit, "weight_unit")
 
 
 def kg_to_weight(kg: float, unit: str = "kg") -> float:
@@ -72,4 +81,4 @@ def kg_to_weight(kg: float, unit: str = "kg") -> float:
     >>> kg_to_weight(2_500, "yen")
     250.0
     """
-    return check_finite("weight", kg) / _factor(WEIGHT_UNITS_KG, unit, "weight_unit")
+    return check_nonnegative("weight", kg) / _factor(WEIGHT_UNITS_KG, unit, "weight_unit")

@@ -74,6 +74,34 @@ def test_unknown_unit_is_bad_input():
     assert info.value.field == "area_unit" and "mau" in info.value.message("en")
 
 
+@pytest.mark.parametrize(("convert", "field"), [
+    (lambda v: units.area_to_ha(v, "cong"), "area"),
+    (lambda v: units.ha_to_area(v, "sao_bac_bo"), "area"),
+    (lambda v: units.weight_to_kg(v, "ta"), "weight"),
+    (lambda v: units.kg_to_weight(v, "tan"), "weight"),
+])
+def test_a_negative_area_or_weight_is_bad_input_not_a_negative_quantity(convert, field):
+    # Before: area_to_ha(-3, "cong") returned -0.3 ha.
+    with pytest.raises(InputError) as info:
+        convert(-3)
+    assert (info.value.field, info.value.reason) == (field, "negative")
+    assert "-3" in info.value.message("en") or "−3" in info.value.message("en")
+
+
+@pytest.mark.parametrize("unit", [None, ["ha"], 1, {"cong": 1}])
+def test_a_unit_that_is_not_a_name_is_bad_input(unit):
+    with pytest.raises(InputError) as info:
+        units.area_to_ha(1, unit)
+    assert info.value.field == "area_unit"
+    with pytest.raises(InputError) as info:
+        units.kg_to_weight(1, unit)
+    assert info.value.field == "weight_unit"
+
+
+def test_zero_area_and_weight_are_allowed():
+    assert units.area_to_ha(0, "cong") == 0 and units.weight_to_kg(0, "tan") == 0
+
+
 @given(st.floats(min_value=0, max_value=1e7, allow_nan=False), st.sampled_from(sorted(units.AREA_UNITS_M2)))
 def test_area_round_trip(value, unit):
     assert units.ha_to_area(units.area_to_ha(value, unit), unit) == pytest.approx(value, rel=1e-12, abs=1e-9)
