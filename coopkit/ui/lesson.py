@@ -27,7 +27,7 @@ from coopkit.ui.base import safe
 from coopkit.ui.controls import language_toggle
 from coopkit.ui.tables import format_kind
 
-__all__ = ["Lesson", "page_language", "WORKBOOKS"]
+__all__ = ["Lesson", "page_language", "page_title", "WORKBOOKS"]
 
 #: The workbooks the start page lists, in teaching order: (notebook, lesson name).
 WORKBOOKS: tuple[tuple[str, str], ...] = (
@@ -57,6 +57,21 @@ def page_language(environ: dict[str, str] | None = None) -> str:
 
         wait_for_request()
     return i18n.language_from_environ(environ)
+
+
+def page_title(title: str) -> str:
+    """The browser tab's title for a page titled ``title``: ``"2. Hòa vốn: … — coopkit"``."""
+    return title if "coopkit" in title else f"{title} — coopkit"
+
+
+def _page_meta(title: str, lang: str) -> str:
+    """A hidden element carrying the page's language and tab title.
+
+    The ``coopkit`` Voila template watches it and sets ``<html lang>`` and ``document.title``,
+    so that both follow the language switch (screen readers, browser translation, the tab).
+    """
+    return (f"<span class='ck-page-meta' hidden data-ck-lang='{escape(lang)}' "
+            f"data-ck-title='{escape(page_title(title))}'></span>")
 
 
 def _lines(text: str) -> str:
@@ -95,8 +110,9 @@ class Lesson:
                 teaching=i18n.tr(self._key("teaching_minutes"), lang),
                 exercises=i18n.tr(self._key("exercise_minutes"), lang),
             )
+            title = i18n.tr(self._key("title"), lang)
             return (
-                f"<h1>{escape(i18n.tr(self._key('title'), lang))}</h1>"
+                f"{_page_meta(title, lang)}<h1>{escape(title)}</h1>"
                 f"<p class='ck-meta'>{escape(meta)}</p>"
                 f"<h3>{escape(i18n.tr('lesson.questions', lang))}</h3>{_lines(i18n.tr(self._key('questions'), lang))}"
                 f"<h3>{escape(i18n.tr('lesson.objectives', lang))}</h3>{_lines(i18n.tr(self._key('objectives'), lang))}"
@@ -110,7 +126,8 @@ class Lesson:
         """The language switch, the page title and an introduction (for the start page)."""
 
         def render(lang: str) -> str:
-            return f"<h1>{escape(i18n.tr(self._key('title'), lang))}</h1>{i18n.tr(self._key(section), lang)}"
+            title = i18n.tr(self._key("title"), lang)
+            return f"{_page_meta(title, lang)}<h1>{escape(title)}</h1>{i18n.tr(self._key(section), lang)}"
 
         box = widgets.VBox([self.toggle, self._html(render, "ck-lesson-header")])
         box.add_class("ck-header")
