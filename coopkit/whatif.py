@@ -16,8 +16,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from coopkit.errors import InputError
-from coopkit.fields import Shown
-from coopkit.validate import check_finite
+from coopkit.fields import Shown, register_fields
+from coopkit.validate import check_finite, check_positive
+
+register_fields({"goal_low": "number", "goal_high": "number", "goal_tolerance": "number"})
+
+
+def _values_list(field: str, values: object) -> list:
+    """``values`` (numbers to try) as a list; text, a single number or a table is bad input."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise InputError(field, reason="values_not_a_list", text=str(values))
+    return list(values)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -268,8 +277,8 @@ def goal_seek(
 ) -> float:
     """The value of input ``vary`` that makes ``output`` equal ``target`` (spreadsheet: Goal Seek).
 
-    The input is searched within its valid range (the model's bounds, or ``low``/``high``):
-    the range is sampled to find where the output crosses the target, then scipy's Brent
+    The input is searched within its valid range (the model's bounds, or ``low``/``high``,
+    finite numbers with ``low`` below ``high``): the range is sampled to find where the output crosses the target, then scipy's Brent
     method finds the crossing nearest to the current value. When no value in the range reaches
     the target, `InputError` says so and names the closest output that can be reached.
 
@@ -290,8 +299,12 @@ def goal_seek(
         raise InputError("vary", reason="unknown_input", value=vary)
     output = _output_of(model, output)
     target = check_finite("target", target)
+    tolerance = check_positive("goal_tolerance", tolerance)
     lo, hi = model.range_of(vary, base[vary])
-    lo, hi = (lo if low is None else low), (hi if high is None else high)
+    lo = lo if low is None else check_finite("goal_low", low)
+    hi = hi if high is None else check_finite("goal_high", high)
+    if not lo < hi:
+        raise InputError("goal_low", reason="goal_range", value=lo, low=Shown(lo, vary), high=Shown(hi, vary))
 
     def gap(x: float) -> float:
         try:
@@ -379,13 +392,15 @@ def data_table(
 
     model = get_model(model)
     base = _check_inputs(model, inputs)
+    if not isinstance(vary, Mapping):
+        raise InputError("vary", reason="unknown_input", value=str(vary))
     names = list(vary)
     if not 1 <= len(names) <= 2:
         raise InputError("vary", reason="data_table_inputs", value=len(names))
     for name in names:
         if name not in model.inputs:
             raise InputError("vary", reason="unknown_input", value=name)
-    axes = [[check_finite(name, v) for v in vary[name]] for name in names]
+    axes = [[check_finite(name, v) for v in _values_list(name, vary[name])] for name in names]
     for name, values in zip(names, axes):
         if not values:
             raise InputError(name, reason="no_values")
@@ -428,7 +443,8 @@ def tornado(
         Low and high are the current value × (1 − change) and × (1 + change), kept within
         the input's valid range.
     values
-        Explicit ``{input: (low, high)}`` for some inputs instead of the percentage.
+        Explicit ``{input: (low, high)}`` for some inputs instead of the percentage: two
+        finite numbers for an input of the model.
 
     Returns
     -------
@@ -453,11 +469,21 @@ def tornado(
     change = check_finite("change", change)
     if not 0 < change < 1:
         raise InputError("change", reason="not_a_fraction", value=change)
+    if values is not None and not isinstance(values, Mapping):
+        raise InputError("vary", reason="unknown_input", value=str(values))
     values = dict(values or {})
+    for name, pair in values.items():
+        if name not in model.inputs:
+            raise InputError("vary", reason="unknown_input", value=name)
+        if isinstance(pair, (str, bytes, Mapping)) or not isinstance(pair, Iterable):
+            raise InputError(name, reason="tornado_pair", value=1)
+        values[name] = [check_finite(name, v) for v in pair]
+        if len(values[name]) != 2:
+            raise InputError(name, reason="tornado_pair", value=len(values[name]))
     rows = []
     for name in model.inputs:
         if name in values:
-            low, high = (check_finite(name, v) for v in values[name])
+            low, high = values[name]
         else:
             lo, hi = model.range_of(name, base[name])
             low = min(max(base[name] * (1 - change), lo), hi)
@@ -520,13 +546,13 @@ def spider(
     model = get_model(model)
     base = _check_inputs(model, inputs)
     output = _output_of(model, output)
-    steps = [check_finite("change", c) for c in changes]
+    steps = [check_finite("change", c) for c in _values_list("change", changes)]
     if not steps:
         raise InputError("change", reason="no_values")
     for step in steps:
         if step <= -1:
             raise InputError("change", reason="change_not_above_minus_one", value=step)
-    columns = list(model.inputs if names is None else names)
+    columns = list(model.inputs if names is None else [names] if isinstance(names, str) else names)
     if not columns:
         raise InputError("vary", reason="no_values")
     for name in columns:

@@ -74,8 +74,8 @@ def test_goal_seek_says_in_words_when_the_target_is_out_of_reach():
         ck.goal_seek("channel_pricing", ORANGES_ONLINE, vary="list_price", output="margin", target=0.9)
     assert_input_error(info, "list_price", "goal_unreachable")
     message = info.value.message("en")
-    assert "Margin" in message and "90%" in message and "closest" in message
-    assert "Tỷ suất lợi nhuận" in info.value.message("vi")
+    assert ck.fields.label("margin", "en") in message and "90%" in message and "closest" in message
+    assert ck.fields.label("margin", "vi") in info.value.message("vi")
 
 
 def test_goal_seek_rejects_unknown_names():
@@ -238,3 +238,59 @@ def test_the_fast_pricing_grid_agrees_with_evaluating_each_cell(prices, volumes_
                 alone = math.nan
             cell = grid.iat[i, j]
             assert (math.isnan(cell) and math.isnan(alone)) or cell == pytest.approx(alone, rel=1e-12, abs=1e-6)
+
+
+# -- bad search ranges and tool inputs (issue 10) ---------------------------------------------
+
+
+@pytest.mark.parametrize(("bounds", "field", "reason"), [
+    ({"low": math.nan}, "goal_low", "not_finite"),
+    ({"high": math.inf}, "goal_high", "not_finite"),
+    ({"low": "2000"}, "goal_low", "not_a_number"),
+    ({"high": True}, "goal_high", "not_a_number"),
+    ({"low": 5_000.0, "high": 2_000.0}, "goal_low", "goal_range"),
+    ({"low": 3_000.0, "high": 3_000.0}, "goal_low", "goal_range"),
+    ({"tolerance": 0.0}, "goal_tolerance", "not_positive"),
+])
+def test_goal_seek_checks_its_search_range(bounds, field, reason):
+    # Before: low=nan searched "from nan to …" and said no price reaches the target.
+    with pytest.raises(InputError) as excinfo:
+        ck.goal_seek("break_even", EGGS, vary="price_per_unit", output="profit", target=300e6, **bounds)
+    assert_input_error(excinfo, field, reason)
+    assert "nan to" not in excinfo.value.message("en")
+
+
+def test_goal_seek_range_message_shows_the_bounds_as_the_input_kind():
+    with pytest.raises(InputError) as excinfo:
+        ck.goal_seek("break_even", EGGS, vary="price_per_unit", output="profit", target=0, low=5_000, high=2_000)
+    assert "₫5,000" in excinfo.value.message("en") and "₫2,000" in excinfo.value.message("en")
+
+
+@pytest.mark.parametrize(("pair", "count"), [((1,), "1"), ((1, 2, 3), "3"), (5, "1"), ("ab", "1")])
+def test_tornado_needs_a_low_and_a_high_for_each_explicit_input(pair, count):
+    # Before: values={"volume": (1,)} raised a bare ValueError.
+    with pytest.raises(InputError) as excinfo:
+        ck.tornado("break_even", EGGS, "profit", values={"volume": pair})
+    assert_input_error(excinfo, "volume", "tornado_pair")
+    assert f"({count})" in excinfo.value.message("en").replace("gave ", "(").replace("(( ", "(")
+
+
+def test_tornado_refuses_values_for_an_input_the_model_does_not_have():
+    with pytest.raises(InputError) as excinfo:
+        ck.tornado("break_even", EGGS, "profit", values={"volumes": (1, 2)})
+    assert_input_error(excinfo, "vary", "unknown_input")
+
+
+@pytest.mark.parametrize("values", [5, "2800", None, 2.5])
+def test_data_table_values_must_be_a_list(values):
+    with pytest.raises(InputError) as excinfo:
+        ck.data_table("break_even", EGGS, {"price_per_unit": values}, output="profit")
+    assert_input_error(excinfo, "price_per_unit", "values_not_a_list")
+
+
+def test_spider_changes_must_be_a_list_and_a_single_name_is_one_input():
+    with pytest.raises(InputError) as excinfo:
+        ck.spider("break_even", EGGS, "profit", changes=0.1)
+    assert_input_error(excinfo, "change", "values_not_a_list")
+    table = ck.spider("break_even", EGGS, "profit", changes=[0.0, 0.1], names="volume")
+    assert list(table.columns) == ["volume"]
