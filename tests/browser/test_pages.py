@@ -123,3 +123,14 @@ def test_title_and_language_follow_the_lesson_header_element(make_page):
     }""")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page).to_have_title("2. Hòa vốn — coopkit")
+
+
+def test_server_pages_without_a_lesson_declare_vietnamese_first(voila_server):
+    """The front door and error pages (template page.html) are bilingual, Vietnamese first."""
+    from .conftest import http_get
+
+    status, body = http_get(voila_server.url + "voila/render/no_such_workbook.ipynb")
+    assert status == 404
+    assert b'<html lang="vi">' in body
+    status, body = http_get(voila_server.url)
+    assert b'<html lang="vi">' in body and b"<title>coopkit</title>" in body
