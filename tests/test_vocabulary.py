@@ -236,6 +236,8 @@ def test_vietnamese_dataset_names_use_the_agreed_words():
             for row in csv.DictReader(f):
                 found += [f"{path.name} {column}: {value}" for column, value in row.items()
                           if column.endswith("_vi") and value and pattern.search(value)]
+                found += [f"{path.name} {column}: {value}" for column, value in row.items()
+                          if column.endswith(("_vi", "_en")) and value and BARE_DONG.search(value)]
     assert found == []
 
 
