@@ -136,6 +136,33 @@ def test_channel_app_compares_every_channel(products):
     assert f'data-key="net_per_unit:shopee" data-value="{shopee!r}"' in app.results.value
 
 
+def test_channel_app_shows_the_date_of_the_fees_each_channel_uses():
+    """Issue 10: the fees' date is on the page, per channel, in the manager's language."""
+    app = ChannelPricingApp(product="cam_lac_thuy", lang="vi")
+    html = app.results.value
+    assert ">Phí theo biểu ngày</th>" in html
+    assert 'data-key="fees_as_of:shopee">01/07/2025</td>' in html  # Shopee's infrastructure fee
+    assert 'data-key="fees_as_of:tiktok_shop">27/10/2025</td>' in html  # TikTok Shop's order-processing fee
+    assert 'data-key="fees_as_of:supermarket">giả định minh họa</td>' in html
+    assert 'data-key="fees_as_of:farm_gate">không thu phí</td>' in html
+    app.set_lang("en")
+    assert ">Fees as published on</th>" in app.results.value
+    assert 'data-key="fees_as_of:shopee">1 July 2025</td>' in app.results.value
+
+
+def test_what_if_app_shows_the_date_of_the_channels_fees(tmp_path):
+    from coopkit.ui.whatif_app import WhatIfApp
+
+    what_if = WhatIfApp(product="cam_lac_thuy", channel="shopee", store_root=str(tmp_path))
+    assert "Phí theo biểu ngày 01/07/2025" in what_if.channel_note.value
+    what_if.set_channel("tiktok_shop")
+    assert "Phí theo biểu ngày 27/10/2025" in what_if.channel_note.value
+    what_if.set_lang("en")
+    assert "Fees as published on 27 October 2025" in what_if.channel_note.value
+    what_if.set_channel("farm_gate")
+    assert "This channel charges no fees." in what_if.channel_note.value
+
+
 def test_language_switch_relabels_and_reformats():
     app = ChannelPricingApp(product="cam_lac_thuy", lang="vi")
     app.control("list_price").value = 1_250_000

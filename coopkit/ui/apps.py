@@ -13,13 +13,13 @@ from typing import Any
 import pandas as pd
 
 import coopkit as ck
-from coopkit import i18n, plots
+from coopkit import fmt, i18n, plots
 from coopkit.ui.base import App
 from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_positive
 
-__all__ = ["UnitCostApp", "BreakEvenApp", "ChannelPricingApp", "UnitCostResult"]
+__all__ = ["UnitCostApp", "BreakEvenApp", "ChannelPricingApp", "UnitCostResult", "fee_schedule_text", "channel_fees_line"]
 
 
 def _volume_control(product: Any, lang: str, value: float | None = None) -> Control:
@@ -28,6 +28,25 @@ def _volume_control(product: Any, lang: str, value: float | None = None) -> Cont
         return QuantityBox("volume", volume, lang, dimension="weight", unit="tan" if volume >= 10_000 else "kg",
                            check=check_positive)
     return NumberBox("volume", volume, lang, unit_key=f"unit.{product.unit}", check=check_positive, decimals=0)
+
+
+def fee_schedule_text(schedule: Any, lang: str, *, short: bool = False) -> str:
+    """What a manager reads about a channel's fees (a `coopkit.data.FeeSchedule`): the date they
+    were published ("Phí theo biểu ngày 01/07/2025"), or that they are assumed, or that there are none.
+    ``short`` gives the table cell (the date alone under a "Fees as published on" header)."""
+    if schedule.status == "published" and schedule.as_of is not None:
+        day = fmt.calendar_date(schedule.as_of, lang)
+        return day if short else i18n.tr("app.channel_fees.published", lang, date=day)
+    if schedule.status == "no_fees":
+        return i18n.tr("app.channel_fees.none_short" if short else "app.channel_fees.none", lang)
+    return i18n.tr("app.channel_fees.assumed_short" if short else "app.channel_fees.assumed", lang)
+
+
+def channel_fees_line(channel: str, lang: str) -> str:
+    """`fee_schedule_text` for the shipped channel ``channel``, with the fees in effect today."""
+    from coopkit import data
+
+    return fee_schedule_text(data.channel_fee_schedules()[channel], lang)
 
 
 @dataclass(frozen=True)
@@ -171,6 +190,7 @@ class ChannelPricingApp(App):
         from coopkit import data
 
         self.channels = data.load_channels()
+        self.fee_schedules = data.channel_fee_schedules()
         super().__init__(product, lang, standalone=standalone)
 
     def build_controls(self) -> list[Control]:
@@ -191,7 +211,9 @@ class ChannelPricingApp(App):
 
     def render(self, table: pd.DataFrame) -> tuple[str, Any]:
         lang, unit = self.lang, self.product.unit_label(self.lang)
-        units = table.assign(units_per_order=[self.channels[key].units_per_order for key in table["key"]])
+        units = table.assign(units_per_order=[self.channels[key].units_per_order for key in table["key"]],
+                             fees_as_of=[fee_schedule_text(self.fee_schedules[key], lang, short=True)
+                                         for key in table["key"]])
         columns = [
             Column("channel", i18n.tr("field.channel", lang), "text"),
             Column("units_per_order", i18n.tr("field.units_per_order", lang), "count"),
@@ -200,6 +222,7 @@ class ChannelPricingApp(App):
             Column("profit_per_unit", i18n.tr("result.profit_per_unit", lang, unit=unit)),
             Column("margin", i18n.tr("field.margin", lang), "rate"),
             Column("price_for_target", i18n.tr("result.price_for_target", lang, unit=unit)),
+            Column("fees_as_of", i18n.tr("app.channel_fees.column", lang), "text"),
         ]
         cost = self.control("cost_per_unit").read()
         note = f"<p class='ck-note'>{i18n.tr('app.channel_pricing.note', lang)}</p>"

@@ -25,7 +25,7 @@ from coopkit import demand, exchange, fields, fmt, i18n, plots, pricing, whatif
 from coopkit.errors import InputError
 from coopkit.models import CHANNEL_INPUTS
 from coopkit.store import ScenarioStore, default_root
-from coopkit.ui.apps import _volume_control
+from coopkit.ui.apps import _volume_control, channel_fees_line
 from coopkit.ui.base import App, figure_png, safe
 from coopkit.ui.controls import Control, NumberBox, PercentSlider
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
@@ -454,6 +454,7 @@ class WhatIfApp(App):
         lang = self.lang
         parts = [f"{fields.label(name, lang)}: {fields.format_value(name, self.channel_extra[name], lang)}"
                  for name in HIDDEN_INPUTS if name in self.channel_extra]
+        parts.insert(0, channel_fees_line(self.channel_key, lang))  # "Phí theo biểu ngày 01/07/2025"
         self.channel_note.value = f"<p class='ck-note'>{escape(' · '.join(parts))}</p>" if parts else ""
 
     # -- channel -------------------------------------------------------------------------
