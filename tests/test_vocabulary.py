@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from coopkit import i18n, processing, yields
+from coopkit import cropmix, i18n, processing, yields
 
 LOCALE_DIR = Path(i18n.__file__).with_name("locale")
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
@@ -219,6 +219,8 @@ def _english_dataset_names() -> list[tuple[str, str]]:
         names.append((f"chain {key}", chain.name("en")))
         names.append((f"chain {key} raw", chain.raw_material("en")))
         names += [(f"chain {key} step", step.name("en")) for step in chain.steps]
+    crops, _farm = cropmix.son_la_example()
+    names += [(f"crop {crop.key}", crop.name("en")) for crop in crops]
     return names
 
 
