@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,10 @@ def test_channel_app_shows_what_each_channel_leaves(voila_server, page):
     _type(app, "list_price", "45.000")
     shopee = ck.channel_result(45_000, channels["shopee"], cost)
     expect(_cell(app, "net_per_unit:shopee")).to_have_text(fmt.money(shopee.net_per_unit, "vi"))
+    # the date of the fees each channel uses (issue 10): Shopee's infrastructure fee of 1 July 2025
+    assert data.channel_fee_schedules()["shopee"].as_of == date(2025, 7, 1)
+    expect(app.locator("th", has_text="Phí theo biểu ngày")).to_have_count(1)
+    expect(_cell(app, "fees_as_of:shopee")).to_have_text("01/07/2025")
     for key in channels:
         expect(_cell(app, f"net_per_unit:{key}")).to_have_count(1)
     _type(app, "list_price", "")
