@@ -32,16 +32,19 @@ TRANSACTIONS_COLOUR = SERIES_COLOURS[0]
 CAPITAL_COLOUR = SERIES_COLOURS[1]
 FUND_COLOURS = (SERIES_COLOURS[2], SERIES_COLOURS[4], SERIES_COLOURS[3], SERIES_COLOURS[6])
 TAX_COLOUR = "#9e9e9e"
+INDIVISIBLE_COLOUR = SERIES_COLOURS[5]
+OBLIGATIONS_COLOUR = "#bdbdbd"
 
 
 def _millions(lang: str):
     return FuncFormatter(lambda x, _pos: fmt.number(x / 1e6, lang, decimals=1))
 
 
-def member_income_chart(distribution: Distribution, lang: str, highlight: str | None = None) -> Figure:
-    """Two panels, in millions of đồng. Left: where the surplus goes (tax, each fund, the members'
 @styled
-    pools by transactions and by capital), one bar each. Right: what each member receives, a bar
+def member_income_chart(distribution: Distribution, lang: str, highlight: str | None = None) -> Figure:
+    """Two panels, one above the other, in millions of đồng. Top: where the surplus goes in the order of the Law on
+    Cooperatives 2023 (indivisible common fund, tax, obligations and past losses, each other fund,
+    the members' pools by use and by capital), one bar each. Below: what each member receives, a bar
     split into the part paid by transactions and the part paid by capital; ``highlight`` (a
     member's name) is drawn with a dark edge.
 
@@ -50,13 +53,16 @@ def member_income_chart(distribution: Distribution, lang: str, highlight: str | 
     d = distribution
     shares = d.shares()
     names = {
+        "indivisible_fund": i18n.tr("chart.members.indivisible", lang),
         "income_tax": i18n.tr("chart.members.tax", lang),
+        "obligations": i18n.tr("chart.members.obligations", lang),
         "by_transactions": i18n.tr("chart.members.by_transactions", lang),
         "by_capital": i18n.tr("chart.members.by_capital", lang),
     }
     for key, vi, en in zip(d.funds["key"], d.funds["name_vi"], d.funds["name_en"], strict=True):
         names[key] = en if lang == "en" else vi
-    colours = {"income_tax": TAX_COLOUR, "by_transactions": TRANSACTIONS_COLOUR, "by_capital": CAPITAL_COLOUR}
+    colours = {"indivisible_fund": INDIVISIBLE_COLOUR, "income_tax": TAX_COLOUR, "obligations": OBLIGATIONS_COLOUR,
+               "by_transactions": TRANSACTIONS_COLOUR, "by_capital": CAPITAL_COLOUR}
     for i, key in enumerate(d.funds["key"]):
         colours[key] = FUND_COLOURS[i % len(FUND_COLOURS)]
 
