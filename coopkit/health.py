@@ -1,4 +1,4 @@
-"""Is the cooperative financially healthy? Four farm-finance ratios with comfort / caution / danger bands.
+"""Is the cooperative financially healthy? Four farm-finance ratios, shown against a US farm reference.
 
 From a small balance sheet and the year's income statement (`Statement`), `financial_health`
 computes:
@@ -13,14 +13,21 @@ computes:
   year (principal and interest): how many times the year's cash from operations covers them
   (higher is better; no payments due: infinite).
 
-Each ratio gets a band (`Band`): *comfort*, *caution* or *danger*, with its limits, and a
-sentence in words (Vietnamese and English).
+Each ratio is placed against the limits of a **US farm scorecard** (`Band`): above its "strong"
+limit, between the limits, or beyond its "vulnerable" limit (``band`` is ``"comfort"``,
+``"caution"`` or ``"danger"`` inside the code). The page shows this as a *reference*, labelled as
+US farm limits, **not as a verdict** on a Vietnamese cooperative: no published limits for
+Vietnamese agricultural cooperatives were found when this module was written (the Law on
+Cooperatives 17/2023/QH15 and the cooperative accounting regime of Circular 71/2024/TT-BTC set
+the accounts, not comfort limits for these ratios). A cooperative that buys its members' produce
+and resells it has a large revenue and a thin margin by nature, so its operating profit margin
+sits beyond the farm limit even when it is sound: compare each ratio with the cooperative's own
+past years and with cooperatives like it.
 
-Sources of the bands (farm benchmarks from the United States; a cooperative is not a family
-farm, so read them as a first guide, not a verdict):
+Sources of the US reference limits:
 
-- current ratio (comfort above 2.0, danger below 1.3) and debt-to-assets (comfort below 30 %,
-  danger above 60 %): Cornell Small Farms Program, "Financial Scorecard"
+- current ratio (strong above 2.0, vulnerable below 1.3) and debt-to-assets (strong below 30 %,
+  vulnerable above 60 %): Cornell Small Farms Program, "Financial Scorecard"
   (https://smallfarms.cornell.edu/recursos/financial-scorecard/), which follows the Farm Financial
   Scorecard of the Center for Farm Financial Management (CFFM), University of Minnesota, built on
   the Farm Financial Standards Council's ratios;
@@ -29,10 +36,6 @@ farm, so read them as a first guide, not a verdict):
 - debt-service coverage (strong above 1.5, vulnerable below 1.2): the term-debt coverage ratio of
   the older CFFM scorecard edition as read from a copy (yumpu.com); **not fully confirmed**: the
   newer edition's limits could not be read unambiguously.
-
-A cooperative that buys its members' produce and resells it has a large revenue and a thin
-margin by nature: its operating profit margin looks "in danger" against farm bands that assume
-the farm grew what it sold. Compare it with its own past years too.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ BAND_NAMES: tuple[str, ...] = ("comfort", "caution", "danger")
 
 @dataclass(frozen=True)
 class Band:
-    """The comfort / caution / danger limits of one ratio.
+    """The reference limits of one ratio (a US farm scorecard's "strong" and "vulnerable" limits).
 
     ``higher_is_better``: comfort above ``comfort``, danger below ``danger`` (``danger <
     comfort``); otherwise comfort below ``comfort`` and danger above ``danger``. A value equal to
@@ -218,7 +221,7 @@ class RatioResult:
 
         >>> r = financial_health(Statement()).ratio("current_ratio")
         >>> print(r.sentence("en"))
-        Current ratio 1.7: caution. Each 1 ₫ due within a year is covered by 1.7 ₫ of current assets; a thin cushion (comfort above 2, danger below 1.3).
+        Current ratio 1.7: between the US farm limits. Each 1 ₫ due within a year is covered by 1.7 ₫ of current assets (US farm reference: strong above 2, vulnerable below 1.3).
         """
         from coopkit import fields, i18n
 
@@ -268,14 +271,14 @@ class HealthReport:
 
 
 def financial_health(statement: Statement, bands: dict[str, Band] | None = None) -> HealthReport:
-    """The four ratios of ``statement`` with their comfort / caution / danger bands.
+    """The four ratios of ``statement``, each placed against the US farm reference limits.
 
     Parameters
     ----------
     statement
         The balance sheet and the year's income (`Statement`).
     bands
-        Limits per ratio; default `BANDS` (sources in the module).
+        Limits per ratio; default `BANDS` (a US farm reference, sources in the module).
 
     Examples
     --------

@@ -63,11 +63,27 @@ def test_sentences_in_both_languages_name_value_band_and_limits():
     frame = financial_health(Statement()).to_frame("vi")
     assert frame["ratio"].tolist() == list(RATIOS)
     vi = frame.set_index("ratio")["sentence"]
-    assert vi["current_ratio"].startswith("Hệ số thanh toán ngắn hạn 1,7: cần chú ý.")
-    assert "an toàn khi trên 2" in vi["current_ratio"]
-    assert "nguy hiểm khi trên 60%" in vi["debt_to_assets"]
+    assert vi["current_ratio"].startswith("Hệ số thanh toán ngắn hạn 1,7: giữa hai ngưỡng nông trại Mỹ.")
+    assert "tham chiếu nông trại Mỹ: mạnh khi trên 2" in vi["current_ratio"]
+    assert "yếu khi trên 60%" in vi["debt_to_assets"]
     en = financial_health(Statement()).ratio("operating_profit_margin").sentence("en")
-    assert en.startswith("Operating profit margin 9%: danger.") and "comfort above 25%" in en
+    assert en.startswith("Operating profit margin 9%: beyond the US farm limits.")
+    assert "US farm reference: strong above 25%" in en
+
+
+def test_the_us_bands_are_a_labelled_reference_not_a_verdict():
+    # Issue 10: the US farm scorecard's bands marked the shipped example cooperative "danger". The
+    # limits stay (a reference with its source), but no sentence gives a verdict on the cooperative.
+    report = financial_health(Statement())
+    assert report.ratio("operating_profit_margin").band == "danger"  # beyond the farm limit, as before
+    for lang, reference, verdicts in (("vi", "nông trại Mỹ", ("nguy hiểm", "an toàn")),
+                                      ("en", "US farm", ("danger", "comfort"))):
+        for result in report.ratios:
+            text = result.sentence(lang)
+            assert reference in text, text
+            assert not any(word in text.lower() for word in verdicts), text
+    margin = report.ratio("operating_profit_margin").sentence("en")
+    assert "buys and resells" in margin and "own past years" in margin
 
 
 # -- invariants -----------------------------------------------------------------------------
