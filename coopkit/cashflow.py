@@ -191,7 +191,7 @@ class CashCalendar:
 
     def __post_init__(self) -> None:
         for name in ("sales", "harvest", "inputs", "work"):
-            object.__setattr__(self, name, check_calendar(tuple(getattr(self, name)), "sales_calendar"))
+            object.__setattr__(self, name, check_calendar(getattr(self, name), "sales_calendar"))
 
 
 _ALL_YEAR = _even(range(1, 13))

@@ -19,6 +19,7 @@ fractions (0.6 = 60 %). The hens of a month are the average of its first and las
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -60,6 +61,7 @@ register_fields(
         "price_per_egg": "money",
         "plan_months": "number",
         "egg_count": "number",
+        "laying_curve": "text",
     }
 )
 
@@ -123,16 +125,36 @@ def laying_curve(age_weeks, curve: tuple[tuple[float, float], ...] = BROWN_LAYER
     >>> laying_curve(28), laying_curve(72), laying_curve(16)
     (0.92, 0.7, 0.0)
     """
-    weeks = np.array([point[0] for point in curve], dtype=float)
-    rates = np.array([point[1] for point in curve], dtype=float)
-    if np.ndim(age_weeks) == 0:
-        check_nonnegative("age_weeks", age_weeks)
-        return float(np.interp(float(age_weeks), weeks, rates))
-    ages = np.asarray(age_weeks, dtype=float)
-    if not np.all(np.isfinite(ages)) or np.any(ages < 0):
-        bad = next(float(a) for a in ages.ravel() if not (math.isfinite(a) and a >= 0))
-        check_nonnegative("age_weeks", bad)
+    weeks, rates = _check_curve(curve)
+    if np.ndim(age_weeks) == 0 or isinstance(age_weeks, (str, bytes)):
+        return float(np.interp(check_nonnegative("age_weeks", age_weeks), weeks, rates))
+    if isinstance(age_weeks, np.ndarray) and age_weeks.dtype.kind in "iuf":
+        ages = age_weeks.astype(float)
+        for age in ages.ravel():
+            if not (math.isfinite(age) and age >= 0):
+                check_nonnegative("age_weeks", float(age))
+    else:
+        ages = np.array([check_nonnegative("age_weeks", age) for age in np.asarray(age_weeks, dtype=object).ravel()])
+        ages = ages.reshape(np.shape(age_weeks))
     return np.interp(ages, weeks, rates)
+
+
+def _check_curve(curve: object) -> tuple[np.ndarray, np.ndarray]:
+    """A laying curve's weeks (increasing, zero or more) and rates (0 to 1), each point a pair."""
+    if isinstance(curve, (str, bytes, Mapping)) or not isinstance(curve, Iterable):
+        raise InputError("laying_curve", reason="laying_curve_points", value=str(curve))
+    weeks, rates = [], []
+    for point in curve:
+        if isinstance(point, (str, bytes, Mapping)) or not isinstance(point, Iterable) or len(point := tuple(point)) != 2:
+            raise InputError("laying_curve", reason="laying_curve_points", value=str(point))
+        week = check_nonnegative("age_weeks", point[0])
+        if weeks and week <= weeks[-1]:
+            raise InputError("laying_curve", reason="laying_curve_order", value=week)
+        weeks.append(week)
+        rates.append(check_fraction("laying_rate", point[1], allow_one=True))
+    if not weeks:
+        raise InputError("laying_curve", reason="laying_curve_points", value="")
+    return np.array(weeks), np.array(rates)
 
 
 def eggs_per_day(hens: float, laying_rate: float) -> float:

@@ -110,6 +110,20 @@ def _field_label(name: str, lang: str) -> str:
     return fields.label(name, lang)
 
 
+def _check_steps(steps: Iterable[Step]) -> tuple[Step, ...]:
+    if isinstance(steps, Step):
+        steps = (steps,)
+    if isinstance(steps, (str, bytes)) or not isinstance(steps, Iterable):
+        raise InputError("steps", reason="not_a_step", value=str(steps))
+    checked = tuple(steps)
+    if not checked:
+        raise InputError("steps", reason="no_steps")
+    for step in checked:
+        if not isinstance(step, Step):
+            raise InputError("steps", reason="not_a_step", value=str(step))
+    return checked
+
+
 @dataclass(frozen=True)
 class Chain:
     """A named chain of steps from a raw material to a final product.
@@ -125,7 +139,7 @@ class Chain:
     steps
         The steps, first to last.
     raw_price_per_kg
-        A typical price of the raw material, VND per kg.
+        A typical price of the raw material, VND per kg (zero or more).
     source
         Where the price comes from.
     """
@@ -138,6 +152,10 @@ class Chain:
     steps: tuple[Step, ...]
     raw_price_per_kg: float
     source: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "steps", _check_steps(self.steps))
+        object.__setattr__(self, "raw_price_per_kg", check_nonnegative("raw_price_per_kg", self.raw_price_per_kg))
 
     def name(self, lang: str | None = None) -> str:
         return self.name_en if normalize_language(lang) == "en" and self.name_en.strip() else self.name_vi
@@ -190,16 +208,6 @@ CHAINS: dict[str, Chain] = {
         "raw price: illustrative assumption, as the Phú Thọ template (datasets/products.csv)",
     ),
 }
-
-
-def _check_steps(steps: Iterable[Step]) -> tuple[Step, ...]:
-    checked = tuple(steps)
-    if not checked:
-        raise InputError("steps", reason="no_steps")
-    for step in checked:
-        if not isinstance(step, Step):
-            raise TypeError(f"steps must be Step objects, not {type(step).__name__}")
-    return checked
 
 
 def raw_material_needed(steps: Iterable[Step], sales_target_kg: float) -> float:

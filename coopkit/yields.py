@@ -14,7 +14,7 @@ in kg, money in VND, rates and shares are fractions (``0.05`` for 5 %).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,6 +56,7 @@ register_fields(
         "share_total": "rate",
         "calendar_months": "count",
         "harvest_month": "count",
+        "season_months": "count",
         "marketable_kg": "number",
         "average_price_per_kg": "money",
         "cost_per_sellable_kg": "money",
@@ -165,13 +166,15 @@ def check_shares(field: str, shares: Sequence[float]) -> tuple[float, ...]:
 
 
 def _check_grades(grades: Iterable[Grade]) -> tuple[Grade, ...]:
+    if isinstance(grades, (str, bytes, Grade)) or not isinstance(grades, Iterable):
+        raise InputError("grades", reason="not_a_grade", value=str(grades))
     checked = tuple(grades)
     if not checked:
         raise InputError("grades", reason="no_grades")
     seen: set[str] = set()
     for grade in checked:
         if not isinstance(grade, Grade):
-            raise TypeError(f"grades must be Grade objects, not {type(grade).__name__}")
+            raise InputError("grades", reason="not_a_grade", value=str(grade))
         if grade.key in seen:
             raise InputError("grades", reason="duplicate_key", value=grade.key)
         seen.add(grade.key)
@@ -183,6 +186,8 @@ def _check_grades(grades: Iterable[Grade]) -> tuple[Grade, ...]:
 
 def check_calendar(calendar: Iterable[float], field: str = "harvest_calendar") -> tuple[float, ...]:
     """Twelve monthly shares (January first), none negative, adding up to 1 (100 %)."""
+    if isinstance(calendar, (str, bytes, Mapping)) or not isinstance(calendar, Iterable):
+        raise InputError(field, reason="calendar_not_12_months", calendar_months=1)
     shares = tuple(calendar)
     if len(shares) != MONTHS:
         raise InputError(field, reason="calendar_not_12_months", calendar_months=len(shares))
@@ -427,7 +432,7 @@ def harvest_calendar(product: str, season_months: int = MONTHS) -> tuple[float, 
     """
     if product in HARVEST_CALENDARS:
         return HARVEST_CALENDARS[product]
-    months = min(max(int(season_months), 1), MONTHS)
+    months = min(max(int(check_finite("season_months", season_months)), 1), MONTHS)
     return tuple(1.0 / months if month < months else 0.0 for month in range(MONTHS))
 
 
