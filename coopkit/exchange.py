@@ -52,13 +52,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KEY_ROW",
+    "MAX_IMPORT_BYTES",
     "META_KEYS",
+    "check_upload",
     "scenarios_from_xlsx",
     "scenarios_to_csv",
     "scenarios_to_xlsx",
     "write_csv",
     "write_xlsx",
 ]
+
+#: Largest Excel file an app imports, in bytes (5 MB). An exported file of scenarios weighs a few
+#: kilobytes; a file sent through the page travels in one websocket message, and Voila's server
+#: drops the connection, silently, above its message limit (10 MiB by default).
+MAX_IMPORT_BYTES = 5_000_000
+_XLSX_START = b"PK\x03\x04"  # an .xlsx file is a zip archive
+
+fields.register_fields({"size_mb": "number", "limit_mb": "number"})
 
 #: Row of the column keys on the Inputs and Results sheets (row 1 holds the titles).
 KEY_ROW = 2
@@ -329,6 +339,40 @@ class _CellError(InputError):
     def message(self, lang: str | None = None) -> str:
         where = i18n.tr("exchange.at_cell", lang, sheet=self.sheet, cell=self.cell)
         return f"{where} {self.inner.message(lang)}"
+
+
+def check_upload(name: str, size: int, content: bytes | None = None) -> None:
+    """Refuse a file given to an app's import before reading it: too large, or not an .xlsx.
+
+    Parameters
+    ----------
+    name
+        The file's name as the manager's computer gives it.
+    size
+        Its size in bytes (the upload says it before the content is read).
+    content
+        Its first bytes, when at hand: an .xlsx file is a zip archive.
+
+    Raises
+    ------
+    InputError
+        ``file_too_large`` (more than `MAX_IMPORT_BYTES`; the message gives both sizes in MB),
+        ``not_xlsx_file`` (another kind of file).
+
+    Examples
+    --------
+    >>> check_upload("kich-ban-gia.xlsx", 12_000)
+    >>> check_upload("anh-cam.jpg", 12_000)
+    Traceback (most recent call last):
+    ...
+    coopkit.errors.InputError: Tệp “anh-cam.jpg” không phải là tệp Excel (.xlsx). Hãy chọn tệp .xlsx đã tải về từ trang này.
+    """
+    size = int(size)
+    if size > MAX_IMPORT_BYTES:
+        raise InputError("file", reason="file_too_large", value=name,
+                         size_mb=math.ceil(size / 100_000) / 10, limit_mb=MAX_IMPORT_BYTES / 1_000_000)
+    if not str(name).lower().endswith(".xlsx") or (content is not None and not bytes(content[:4]) == _XLSX_START):
+        raise InputError("file", reason="not_xlsx_file", value=name)
 
 
 def _open_workbook(source: str | os.PathLike[str] | bytes) -> Any:

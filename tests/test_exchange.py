@@ -541,3 +541,31 @@ def test_characters_a_workbook_cannot_hold_are_left_out_not_a_broken_file():
     scenario = Scenario("a\x01b\ufffe", "unit_cost", COST.inputs, note="x\x0by")
     back = scenarios_from_xlsx(scenarios_to_xlsx([scenario]))[0]
     assert (back.name, back.note) == ("ab", "xy")
+
+
+# Import size and kind, checked before reading (issue 10) ---------------------------------------
+
+
+def test_check_upload_refuses_a_file_over_the_limit_saying_both_sizes():
+    from coopkit.exchange import MAX_IMPORT_BYTES, check_upload
+
+    check_upload("kich-ban-gia.xlsx", MAX_IMPORT_BYTES, b"PK\x03\x04")  # at the limit: accepted
+    with pytest.raises(InputError) as excinfo:
+        check_upload("kich-ban-gia.xlsx", 20_000_000)
+    assert excinfo.value.field == "file" and excinfo.value.reason == "file_too_large"
+    assert "20 MB" in excinfo.value.message("vi") and "5 MB" in excinfo.value.message("vi")
+    assert "20 MB (megabytes), more than the 5 MB" in excinfo.value.message("en")
+    with pytest.raises(InputError) as excinfo:
+        check_upload("big.xlsx", 12_345_678)
+    assert "12,4 MB" in excinfo.value.message("vi") and "12.4 MB" in excinfo.value.message("en")
+
+
+@pytest.mark.parametrize("name, head", [("anh-cam.jpg", b"\xff\xd8\xff\xe0"), ("kich-ban.csv", b"name"),
+                                        ("renamed.xlsx", b"name,model")])
+def test_check_upload_refuses_a_file_that_is_not_an_xlsx(name, head):
+    from coopkit.exchange import check_upload
+
+    with pytest.raises(InputError) as excinfo:
+        check_upload(name, len(head), head)
+    assert excinfo.value.reason == "not_xlsx_file"
+    assert name in excinfo.value.message("en") and ".xlsx" in excinfo.value.message("vi")

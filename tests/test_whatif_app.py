@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from html import escape
+
 import pytest
 
 import coopkit as ck
-from coopkit import data, exchange, fmt
+from coopkit import data, exchange, fmt, i18n
 from coopkit.store import ScenarioStore
 from coopkit.ui import Lesson, WhatIfApp
 from coopkit.ui.whatif_app import MODEL
@@ -180,11 +183,11 @@ def test_exported_file_imports_back(app):
 def test_language_switch_relabels_everything(app):
     app.pin("Plan")
     app.set_lang("en")
-    assert app.sections.get_title(0) == "Scenarios"
+    assert app.section_title(0) == "Scenarios"
     assert fmt.money(app.result.profit, "en") in app.results.value
     assert "Profit change" in app.pinned_table.value
     app.set_lang("vi")
-    assert app.sections.get_title(0) == "Kịch bản"
+    assert app.section_title(0) == "Kịch bản"
 
 
 def test_lesson_page_holds_the_workbench():
@@ -193,3 +196,128 @@ def test_lesson_page_holds_the_workbench():
     page.set_lang("vi")
     assert app.lang == "vi" and app.error is None
 
+
+
+# Issue 10, section 2: one question, one answer ------------------------------------------------
+
+
+def _shopee_28000_128_tonnes(app):
+    """The issue's steps: Shopee, 28.000 ₫, 128 tấn."""
+    app.channel_choice.value = "shopee"
+    app.control("list_price").value = 28_000
+    volume = app.control("volume")
+    assert volume.unit_choice.value == "tan"
+    volume.text.value = "128"
+
+
+def test_headline_curve_and_best_price_agree_for_the_plan_on_screen(tmp_path):
+    """Regression (issue 10): the headline said +62,6 million at 28.000 ₫ while the price–profit
+    curve said about −480 million there and the best price earned −483 million."""
+    app = WhatIfApp(product="cam_lac_thuy", channel="trader", store_root=str(tmp_path))
+    _shopee_28000_128_tonnes(app)
+    result = app.result
+    assert result.inputs["list_price"] == 28_000 and result.inputs["volume"] == 128_000
+    headline = result.outputs["profit"]
+    assert result.best.profit >= headline
+    curve = result.response.set_index("price")["profit"]
+    assert curve.index.min() <= 28_000 <= curve.index.max()
+    assert curve.loc[28_000] == headline  # the curve at the current price is the headline, exactly
+    assert result.best.profit >= curve.max()
+    # The example sales follow the plan on screen: the middle one is 28.000 ₫ and 128 tấn.
+    (_, _), (p2, q2), (_, _) = app.demand_controls
+    assert p2.read() == 28_000 and q2.read() == 128_000
+
+
+def test_example_sales_are_said_to_be_examples_next_to_the_best_price(app):
+    price, volume = app.result.inputs["list_price"], app.result.inputs["volume"]
+    for lang, tonnes in (("vi", "tấn"), ("en", "tonnes")):
+        app.set_lang(lang)
+        html = app.results.value
+        note = i18n.tr("demand.example_note", lang, price=fmt.money(price, lang),
+                       volume=f"{fmt.number(volume / 1_000, lang, decimals=3)} {tonnes}",
+                       elasticity=fmt.number(-1.5, lang, decimals=1))
+        assert escape(note) in html
+        assert html.index('data-key="best_price"') < html.index("ck-demand-example-note")
+    # Once the manager types their own sales, they are no longer examples.
+    price_box, _ = app.demand_controls[0]
+    price_box.value = 13_000
+    assert not app.result.examples
+    assert "ck-demand-example-note" not in app.results.value
+    assert app.result.curve.prices[0] == 13_000
+    app.use_example_sales()
+    assert app.result.examples and "ck-demand-example-note" in app.results.value
+
+
+# Issue 10, section 6: units, names, tabs, import ------------------------------------------------
+
+
+def test_results_and_pinned_table_follow_the_unit_of_the_volume_box(app):
+    """Regression (issue 10): the pinned table showed "160.000" beside a "160 tấn" box."""
+    volume = app.control("volume")
+    assert volume.unit_choice.value == "tan" and volume.text.value == "160"
+    app.control("list_price").value = 28_000  # a price that breaks even on Shopee
+    app.pin("Kế hoạch")
+    table = app.pinned_table.value
+    assert "Sản lượng (tấn)" in table
+    assert 'data-key="volume:Kế hoạch" data-value="160.0">160<' in table
+    break_even_kg = app.result.outputs["break_even_volume"]
+    assert f'data-key="break_even_volume" data-value="{break_even_kg / 1_000!r}"' in app.results.value
+    (_, q1), _, _ = app.demand_controls
+    assert q1.text.value == fmt.number(1.3 * 160, "vi", decimals=3)  # example sales in tấn too
+    assert q1.text.value == "208"
+    volume.unit_choice.value = "kg"
+    assert 'data-key="volume:Kế hoạch" data-value="160000.0">160.000<' in app.pinned_table.value
+    assert "Sản lượng (kg)" in app.pinned_table.value
+    assert f'data-key="break_even_volume" data-value="{break_even_kg!r}"' in app.results.value
+    assert q1.read() == pytest.approx(1.3 * 160_000) and q1.text.value == "208.000"
+    assert app.result.inputs["volume"] == 160_000
+
+
+def test_data_table_and_goal_answer_show_the_volume_in_its_unit(app):
+    app.control("list_price").value = 28_000
+    app.sections.selected_index = 4
+    app.show_table()
+    assert "Sản lượng (tấn)" in app.grid_table.value and "&gt;160<" not in app.grid_table.value
+    assert ">160</th>" in app.grid_table.value
+    app.goal_output.value = "profit"
+    app.goal_input.value = "volume"
+    app.goal_target.value = 0
+    found = app.run_goal_seek()
+    assert f"{fmt.number(found / 1_000, 'vi', decimals=3)} tấn</b>" in app.goal_result.value
+
+
+def test_a_pinned_name_has_the_saved_names_length_limit(app):
+    from coopkit.store import MAX_NAME_LENGTH
+
+    app.scenario_name.value = "x" * (MAX_NAME_LENGTH + 1)
+    app.pin_button.click()
+    assert app.pinned == [] and "ck-status-error" in app.status.value
+    assert str(MAX_NAME_LENGTH) in app.status.value
+    assert app.error is None and "ck-stale" not in app.results._dom_classes
+    app.scenario_name.value = "x" * MAX_NAME_LENGTH
+    app.pin_button.click()
+    assert [s.name for s in app.pinned] == ["x" * MAX_NAME_LENGTH]
+
+
+def _upload(app, name, content):
+    app.upload.value = ({"name": name, "type": "", "size": len(content), "content": memoryview(content),
+                         "last_modified": datetime.now(timezone.utc)},)
+
+
+def test_a_large_or_non_excel_upload_is_refused_with_a_message_and_nothing_is_lost(app):
+    app.pin("Kế hoạch")
+    big = b"PK\x03\x04" + b"\0" * (20_000_000 - 4)
+    _upload(app, "kich-ban-gia.xlsx", big)
+    assert "ck-status-error" in app.status.value
+    assert "20 MB" in app.status.value and "5 MB" in app.status.value
+    assert [s.name for s in app.pinned] == ["Kế hoạch"]
+    assert app.upload.value == ()  # the same file can be chosen again
+    _upload(app, "anh-cam.jpg", b"\xff\xd8\xff\xe0 a photo")
+    assert "không phải là tệp Excel" in app.status.value
+    assert [s.name for s in app.pinned] == ["Kế hoạch"]
+    app.set_lang("en")
+    _upload(app, "kich-ban-gia.xlsx", big)
+    assert "more than the 5 MB this page accepts" in app.status.value
+    good = exchange.scenarios_to_xlsx([app.current_scenario("Giá mới")], lang="vi")
+    _upload(app, "kich-ban-gia.xlsx", good)
+    assert [s.name for s in app.pinned] == ["Kế hoạch", "Giá mới"]

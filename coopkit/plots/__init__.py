@@ -457,15 +457,17 @@ def price_response_chart(
     best_profit: float | None = None,
     current_price: float | None = None,
     data: pd.DataFrame | None = None,
+    current_profit: float | None = None,
 ) -> Figure:
     """Revenue and profit at each price the demand curve allows, the best price marked.
 
     ``curve`` has one row per price, columns ``price, quantity_sold, revenue, net_revenue,
     profit``. ``best_price``/``best_profit`` mark the most profitable price (a point and its
     values; without ``best_profit`` the point sits on the curve's row nearest that price);
-    ``current_price`` is a dashed line. ``data`` (observed prices and quantities) is accepted so
-    that callers can pass what they have, but is not drawn here: it is in quantities, not
-    money, and belongs on a demand chart.
+    ``current_price`` is a dashed line, and ``current_profit`` (the plan's profit there, which the
+    curve passes through when it is computed for the plan) a ring on the profit curve. ``data``
+    (observed prices and quantities) is accepted so that callers can pass what they have, but is
+    not drawn here: it is in quantities, not money, and belongs on a demand chart.
     """
     del data  # see the docstring: not drawn on this chart
     figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
@@ -478,6 +480,9 @@ def price_response_chart(
     if current_price is not None and math.isfinite(current_price):
         ax.axvline(current_price, color=BASE_COLOUR, lw=1.2, ls="--",
                    label=i18n.tr("chart.price.current", lang, price=fmt.money(current_price, lang)))
+        if current_profit is not None and math.isfinite(current_profit):
+            ax.plot([current_price], [current_profit], "o", color="white", mec=PROFIT_COLOUR, mew=2, ms=8,
+                    zorder=6, gid="current_profit")
     if best_price is not None and math.isfinite(best_price):
         if best_profit is None and len(curve):
             best_profit = float(curve["profit"].iloc[int((prices - best_price).abs().to_numpy().argmin())])

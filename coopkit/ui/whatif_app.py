@@ -21,13 +21,13 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from coopkit import demand, exchange, fields, fmt, i18n, plots, pricing, whatif
+from coopkit import demand, exchange, fields, fmt, i18n, plots, pricing, units, whatif
 from coopkit.errors import InputError
 from coopkit.models import CHANNEL_INPUTS
-from coopkit.store import ScenarioStore, default_root
+from coopkit.store import MAX_NAME_LENGTH, ScenarioStore, default_root
 from coopkit.ui.apps import _volume_control, channel_fees_line
 from coopkit.ui.base import App, figure_png, safe
-from coopkit.ui.controls import Control, NumberBox, PercentSlider
+from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_finite, check_positive
 
@@ -56,6 +56,11 @@ class WhatIfResult:
     curve: demand.DemandCurve
     best: demand.BestPrice
     response: pd.DataFrame
+    #: The demand answer for this plan: the price–profit curve meets ``outputs["profit"]`` at
+    #: the plan's price when buyers take the whole volume there.
+    plan: demand.PlanDemand
+    #: The demand comes from example sales made around the plan, not from the manager's sales.
+    examples: bool
 
     @property
     def profit(self) -> float:
@@ -74,10 +79,44 @@ def _html(css: str) -> widgets.HTML:
     return widget
 
 
+def _scrolling_html(css: str) -> widgets.HTML:
+    """An HTML table that scrolls sideways inside the page when it is wider than the screen."""
+    widget = widgets.HTML(layout=widgets.Layout(width="100%", max_width="100%", overflow="auto hidden"))
+    widget.add_class(css)
+    widget.add_class("ck-scroll-x")
+    return widget
+
+
 def _image(css: str) -> widgets.Image:
-    image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="720px"))
+    image = widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))  # as App.chart
     image.add_class(css)
     return image
+
+
+class _ScaledBox(NumberBox):
+    """A quantity box that shows the quantity in the unit the volume box uses (kg, tạ, tấn …)
+    and reads it back in the product's unit."""
+
+    def __init__(self, field: str, value: float, lang: str, *, factor: float, **kwargs: Any) -> None:
+        self.factor = factor
+        super().__init__(field, value / factor, lang, **kwargs)
+
+    def _to_shown(self, value: float) -> float:
+        return value / self.factor
+
+    def _from_shown(self, number: float) -> float:
+        return number * self.factor
+
+    def rescale(self, factor: float, unit_key: str, decimals: int) -> None:
+        """Show the same quantity in another unit."""
+        try:
+            value = self.read()
+        except InputError:
+            value = None
+        self.factor, self.unit_key, self.decimals = factor, unit_key, decimals
+        self._render_label()
+        if value is not None:
+            self.set(value)
 
 
 def _set_options(dropdown: widgets.Dropdown | widgets.ToggleButtons, options: list) -> None:
@@ -119,13 +158,15 @@ class WhatIfApp(App):
         self.pinned: list[whatif.Scenario] = []
         self.store_root = store_root
         self.demand_controls: list[tuple[NumberBox, NumberBox]] = []
+        #: True while the demand boxes hold example sales made around the plan on screen.
+        self.demand_examples = True
         self.last_goal: tuple[str, float] | None = None
         self._build_sections()
         super().__init__(product, lang, standalone=standalone)
         # The channel picker sits under the product picker; the sections under the results.
         left = self.view.children[2].children[0]
         left.children = (left.children[0], self.channel_row, *left.children[1:])
-        self.view.children = (*self.view.children, self.sections)
+        self.view.children = (*self.view.children, self.sections_box)
         self._show_pinned()
 
     # -- widgets of the sections ---------------------------------------------------------
@@ -143,7 +184,7 @@ class WhatIfApp(App):
         self.scenario_name = widgets.Text(layout=widgets.Layout(width="18em"))
         self.scenario_name.add_class("ck-scenario-name")
         self.pin_button = _button("ck-pin")
-        self.pinned_table = _html("ck-pinned")
+        self.pinned_table = _scrolling_html("ck-pinned")
         self.pinned_chart = _image("ck-pinned-chart")
         self.pinned_choice = widgets.Dropdown(layout=widgets.Layout(width="18em"))
         self.pinned_choice.add_class("ck-pinned-choice")
@@ -210,7 +251,7 @@ class WhatIfApp(App):
         self.sensitivity_output = widgets.Dropdown(layout=widgets.Layout(width="16em"))
         self.sensitivity_output.add_class("ck-sensitivity-output")
         self.sensitivity_change = PercentSlider("change", 0.2, "vi", maximum=0.5, step=0.05)
-        self.tornado_table = _html("ck-tornado")
+        self.tornado_table = _scrolling_html("ck-tornado")
         self.tornado_chart = _image("ck-tornado-chart")
         self.spider_chart = _image("ck-spider-chart")
         sensitivity = widgets.VBox([
@@ -225,14 +266,17 @@ class WhatIfApp(App):
         self.demand_box = widgets.VBox()
         self.demand_box.add_class("ck-controls")
         self.demand_result = _html("ck-demand")
-        demand_section = widgets.VBox([self.demand_help, self.demand_kind, self.demand_box, self.demand_result])
+        self.demand_source = _html("ck-demand-source")
+        self.demand_examples_button = _button("ck-demand-examples")
+        demand_section = widgets.VBox([self.demand_help, self.demand_kind, self.demand_source,
+                                       row(self.demand_examples_button), self.demand_box, self.demand_result])
 
         # Data table: price × volume → an output, as a heat map and a table.
         self.table_help = _html("ck-section-help")
         self.table_output = widgets.Dropdown(layout=widgets.Layout(width="16em"))
         self.table_output.add_class("ck-table-output")
         self.heatmap = _image("ck-heatmap")
-        self.grid_table = _html("ck-grid")
+        self.grid_table = _scrolling_html("ck-grid")
         table = widgets.VBox([self.table_help, row(self.table_output), self.heatmap, self.grid_table])
 
         # Only the first tab is filled at start; the others get their widgets when first opened,
@@ -240,11 +284,39 @@ class WhatIfApp(App):
         contents = [scenarios, goal, sensitivity, demand_section, table]
         self.section_boxes = {key: widgets.VBox() for key in SECTIONS}
         self._section_contents = dict(zip(SECTIONS, contents))
-        self.sections = widgets.Tab(children=list(self.section_boxes.values()))
-        self.sections.add_class("ck-sections")
+        # Section tabs are buttons in a row that wraps: on a phone every title shows in full
+        # (a Tab bar cuts them to "Kịch bả…").
+        self.section_buttons = []
+        for key in SECTIONS:
+            button = widgets.Button(layout=widgets.Layout(width="auto", flex="0 0 auto"))
+            button.add_class("ck-section-tab")
+            button.add_class(f"ck-section-tab-{key}")
+            self.section_buttons.append(button)
+        self.section_tabs = widgets.HBox(self.section_buttons, layout=widgets.Layout(flex_flow="row wrap"))
+        self.section_tabs.add_class("ck-section-tabs")
+        self.sections = widgets.Stack(children=list(self.section_boxes.values()), selected_index=0)
+        self.sections.add_class("ck-section-pages")
+        self.sections_box = widgets.VBox([self.section_tabs, self.sections],
+                                         layout=widgets.Layout(width="100%", max_width="100%"))
+        self.sections_box.add_class("ck-sections")
         for key, box in self.section_boxes.items():
             box.add_class(f"ck-section-{key}")
         self._open_section("scenarios")
+        self._mark_section()
+
+    def section_title(self, index: int) -> str:
+        """The title of section ``index`` as its tab shows it."""
+        return self.section_buttons[index].description
+
+    def _mark_section(self) -> None:
+        """The open section's tab is drawn pressed."""
+        chosen = self.sections.selected_index or 0
+        for index, button in enumerate(self.section_buttons):
+            button.button_style = "info" if index == chosen else ""
+            if index == chosen:
+                button.add_class("ck-section-tab-open")
+            else:
+                button.remove_class("ck-section-tab-open")
 
     def _open_section(self, key: str) -> None:
         """Put a section's widgets on the page (once)."""
@@ -256,7 +328,7 @@ class WhatIfApp(App):
         """Connect the section widgets (once, after the base class has made ``safe`` wrappers)."""
         on = lambda callback: safe(self, callback)  # noqa: E731
         self.channel_choice.observe(on(self._channel_picked), "value")
-        self.pin_button.on_click(on(lambda _b: self.pin()))
+        self.pin_button.on_click(on(lambda _b: self._guard(self.pin)))
         self.use_button.on_click(on(lambda _b: self.use_pinned(self.pinned_choice.value)))
         self.unpin_button.on_click(on(lambda _b: self.unpin(self.pinned_choice.value)))
         self.save_button.on_click(on(lambda _b: self.save_pinned()))
@@ -271,8 +343,11 @@ class WhatIfApp(App):
         self.sensitivity_output.observe(on(lambda _c: self._show_section()), "value")
         self.sensitivity_change.on_change(on(self._show_section))
         self.demand_kind.observe(on(lambda _c: self.refresh()), "value")
+        self.demand_examples_button.on_click(on(lambda _b: self.use_example_sales()))
+        for index, button in enumerate(self.section_buttons):
+            button.on_click(on(lambda _b, index=index: setattr(self.sections, "selected_index", index)))
         self.table_output.observe(on(lambda _c: self._show_section()), "value")
-        self.sections.observe(on(lambda _c: self._show_section()), "selected_index")
+        self.sections.observe(on(lambda _c: (self._mark_section(), self._show_section())), "selected_index")
 
     # -- the App contract ----------------------------------------------------------------
     def build_controls(self) -> list[Control]:
@@ -284,39 +359,80 @@ class WhatIfApp(App):
         price = product.price_per_unit
         channel = self.channels[self.channel_key]
         unit_key = f"unit.vnd_per_{product.unit}"
+        volume = _volume_control(product, lang)
+        if isinstance(volume, QuantityBox):
+            volume.unit_choice.observe(safe(self, lambda change: self._volume_unit_changed(volume, change)), "value")
         controls: list[Control] = [
             NumberBox("list_price", price, lang, money=True, unit_key=unit_key, check=check_positive,
                       slider=(0.0, round(price * 3), max(round(price / 100), 1))),
-            _volume_control(product, lang),
+            volume,
             NumberBox("variable_cost_per_unit", planned.variable_cost_per_unit, lang, money=True, unit_key=unit_key),
             NumberBox("fixed_costs", planned.fixed_costs, lang, money=True),
             PercentSlider("commission_rate", channel.commission_rate, lang, maximum=0.5),
             PercentSlider("payment_fee_rate", channel.payment_fee_rate, lang, maximum=0.2),
         ]
         self.channel_extra = {name: float(getattr(channel, name)) for name in HIDDEN_INPUTS}
-        self._build_demand(price, product.volume_per_season)
+        self._build_demand(price, product.volume_per_season, volume)
         return controls
 
-    def _build_demand(self, price: float, volume: float) -> None:
-        """Example remembered sales around the template's price (to be replaced by the manager's)."""
+    def _build_demand(self, price: float, volume: float, volume_control: Control) -> None:
+        """Example sales around the template's plan; they follow the plan on screen until the
+        manager types their own (`demand_examples`)."""
         old = [c for pair in self.demand_controls for c in pair]
-        examples = [(0.8 * price, 1.3 * volume), (price, volume), (1.2 * price, 0.7 * volume)]
-        unit_key = f"unit.{self.product.unit}"
+        self.demand_examples = True
+        prices, quantities = demand.example_sales(price, volume, self.demand_kind.value or "linear")
+        factor, unit_key, decimals = self._quantity_unit(volume_control)
         pairs = []
-        for n, (p, q) in enumerate(examples, start=1):
+        for n, (p, q) in enumerate(zip(prices, quantities), start=1):
             labels_p = {code: i18n.tr("app.what_if.demand_price", code, n=n) for code in i18n.LANGUAGES}
             labels_q = {code: i18n.tr("app.what_if.demand_quantity", code) for code in i18n.LANGUAGES}
-            price_box = NumberBox(f"demand_price.{n}", round(p, -2), self.lang, money=True, label=labels_p,
+            price_box = NumberBox(f"demand_price.{n}", p, self.lang, money=True, label=labels_p,
                                   unit_key=f"unit.vnd_per_{self.product.unit}", check=check_positive)
-            quantity_box = NumberBox(f"demand_quantity.{n}", round(q), self.lang, label=labels_q, decimals=0,
-                                     unit_key=unit_key)
+            quantity_box = _ScaledBox(f"demand_quantity.{n}", q, self.lang, factor=factor, label=labels_q,
+                                      decimals=decimals, unit_key=unit_key)
             for box in (price_box, quantity_box):
-                box.on_change(self.refresh_now)
+                box.on_change(self._demand_typed)
             pairs.append((price_box, quantity_box))
         self.demand_controls = pairs
         self.demand_box.children = [widgets.VBox([p.box, q.box]) for p, q in pairs]
         for control in old:
             control.close()
+
+    def _quantity_unit(self, volume_control: Control | None = None) -> tuple[float, str, int]:
+        """How quantities are shown: product units per shown unit, the unit's key, decimals.
+
+        They follow the volume box: "160 tấn" there means quantities in tấn everywhere.
+        """
+        control = volume_control if volume_control is not None else self.control("volume")
+        if isinstance(control, QuantityBox) and control.dimension == "weight":
+            code = control.unit_choice.value
+            return units.weight_to_kg(1.0, code), f"app.what_if.unit_short.{code}", 0 if code == "kg" else 3
+        return 1.0, f"unit.{self.product.unit}", 0
+
+    def quantity_shown(self, value: float) -> tuple[float, str]:
+        """``value`` (product units) in the unit the volume box shows, and that unit's name."""
+        factor, unit_key, _ = self._quantity_unit()
+        return value / factor, i18n.tr(unit_key, self.lang)
+
+    def _volume_unit_changed(self, volume: QuantityBox, change: dict) -> None:
+        """The manager picked another unit for the volume: every quantity on the page follows."""
+        if volume._silent or change["new"] is None or change["new"] == change["old"] or volume not in self.controls:
+            return
+        factor, unit_key, decimals = self._quantity_unit(volume)
+        for _, quantity_box in self.demand_controls:
+            quantity_box.rescale(factor, unit_key, decimals)
+        self.refresh()
+        self._show_pinned()
+
+    def _demand_typed(self) -> None:
+        """The manager typed in a sales box: from now on the sales are theirs."""
+        self.demand_examples = False
+        self.refresh_now()
+
+    def use_example_sales(self) -> None:
+        """Go back to example sales made around the plan on screen."""
+        self.demand_examples = True
+        self.refresh()
 
     def control(self, field: str) -> Control | None:
         found = super().control(field)
@@ -344,45 +460,77 @@ class WhatIfApp(App):
     def channel(self, inputs: dict[str, float]) -> pricing.Channel:
         return pricing.Channel("what_if", "Kênh", "Channel", **{k: inputs[k] for k in CHANNEL_INPUTS})
 
+    def _show_example_sales(self, prices: tuple[float, ...], quantities: tuple[float, ...]) -> None:
+        for (price_box, quantity_box), p, q in zip(self.demand_controls, prices, quantities):
+            price_box.set(p)
+            quantity_box.set(q)
+            price_box.show_error(None)
+            quantity_box.show_error(None)
+
     def compute(self) -> WhatIfResult:
         inputs = self.inputs()
-        prices, quantities = self.read_demand()
         outputs = whatif.evaluate(MODEL, inputs)
-        curve = demand.fit_demand(prices, quantities, kind=self.demand_kind.value or "linear")
-        channel = self.channel(inputs)
-        cost, fixed = inputs["variable_cost_per_unit"], inputs["fixed_costs"]
-        best = demand.best_price(curve, channel, cost, fixed, capacity=inputs["volume"])
-        price = inputs["list_price"]
-        response = demand.price_response(curve, channel, cost, fixed, capacity=inputs["volume"],
-                                         price_low=min(best.price_low, 0.8 * price),
-                                         price_high=max(best.price_high, 1.2 * price))
-        return WhatIfResult(inputs, outputs, curve, best, response)
+        kind = self.demand_kind.value or "linear"
+        price, volume = inputs["list_price"], inputs["volume"]
+        examples = self.demand_examples
+        if examples:  # made around the plan on screen, so they follow its price, channel and volume
+            prices, quantities = demand.example_sales(price, volume, kind)
+            self._show_example_sales(prices, quantities)
+        else:
+            prices, quantities = self.read_demand()
+        curve = demand.fit_demand(prices, quantities, kind=kind)
+        plan = demand.plan_demand(curve, self.channel(inputs), inputs["variable_cost_per_unit"],
+                                  inputs["fixed_costs"], volume=volume, list_price=price)
+        return WhatIfResult(inputs, outputs, curve, plan.best, plan.response, plan, examples)
 
     def render(self, result: WhatIfResult) -> tuple[str, Any]:
         lang, unit = self.lang, self.product.unit_label(self.lang)
-        out, best = result.outputs, result.best
+        out, best, plan = result.outputs, result.best, result.plan
+        break_even, shown_unit = self.quantity_shown(out["break_even_volume"])
+        best_quantity, _ = self.quantity_shown(best.quantity)
         rows = [
             Row("profit", i18n.tr("result.profit", lang), out["profit"], strong=True),
             Row("revenue", i18n.tr("result.revenue", lang), out["revenue"]),
             Row("net_per_unit", i18n.tr("result.net_per_unit", lang, unit=unit), out["net_per_unit"]),
             Row("unit_cost", i18n.tr("result.unit_cost", lang, unit=unit), out["unit_cost"]),
             Row("margin", i18n.tr("field.margin", lang), out["margin"], kind="rate"),
-            Row("break_even_volume", i18n.tr("result.break_even_volume", lang, unit=unit),
-                out["break_even_volume"], kind="number"),
+            Row("break_even_volume", i18n.tr("result.break_even_volume", lang, unit=shown_unit),
+                break_even, kind="number"),
+        ]
+        best_rows = [
             Row("best_price", i18n.tr("app.what_if.best_price", lang, unit=unit), best.price, strong=True),
-            Row("best_quantity", i18n.tr("app.what_if.best_quantity", lang, unit=unit), best.quantity, kind="number"),
+            Row("best_quantity", i18n.tr("app.what_if.best_quantity", lang, unit=shown_unit), best_quantity,
+                kind="number"),
             Row("best_profit", i18n.tr("app.what_if.best_profit", lang), best.profit),
         ]
+        # Where the best price comes from, right under it: example sales or the manager's own.
+        if result.examples:
+            source = i18n.tr("demand.example_note", lang, price=fmt.money(plan.list_price, lang),
+                             volume=self._quantity_text(plan.volume),
+                             elasticity=fmt.number(-demand.EXAMPLE_ELASTICITY, lang, decimals=1))
+            source_html = f"<p class='ck-note ck-demand-example-note'>{escape(source)}</p>"
+        else:
+            source_html = f"<p class='ck-note ck-demand-own-note'>{escape(i18n.tr('demand.own_note', lang))}</p>"
         notes = []
+        if plan.demand_below_plan:
+            notes.append(i18n.tr("demand.below_plan", lang, price=fmt.money(plan.list_price, lang),
+                                 quantity=self._quantity_text(plan.quantity_sold),
+                                 volume=self._quantity_text(plan.volume), profit=fmt.money(plan.profit, lang)))
         if best.capacity_binding:
             notes.append(i18n.tr("app.what_if.capacity_binding", lang))
         if best.at_edge:
             notes.append(i18n.tr("app.what_if.best_at_edge", lang))
         notes += result.curve.warning_messages(lang)
-        html = summary_table(rows, lang) + "".join(f"<p class='ck-note ck-warning'>⚠ {escape(n)}</p>" for n in notes)
+        html = (summary_table(rows, lang) + summary_table(best_rows, lang) + source_html
+                + "".join(f"<p class='ck-note ck-warning'>⚠ {escape(n)}</p>" for n in notes))
         figure = plots.price_response_chart(result.response, lang, best_price=best.price, best_profit=best.profit,
-                                            current_price=result.inputs["list_price"])
+                                            current_price=plan.list_price, current_profit=plan.profit)
         return html, figure
+
+    def _quantity_text(self, value: float) -> str:
+        """A quantity in the volume box's unit, with the unit: "128 tấn"."""
+        shown, unit = self.quantity_shown(value)
+        return f"{fmt.number(shown, self.lang, decimals=3)} {unit}"
 
     def refresh(self, _change: object = None) -> None:
         super().refresh()
@@ -408,8 +556,9 @@ class WhatIfApp(App):
                                             (t("demand_constant_elasticity"), "constant_elasticity")])
         finally:
             self._relabelling = False
-        for index, key in enumerate(SECTIONS):
-            self.sections.set_title(index, t(f"section.{key}"))
+        for button, key in zip(self.section_buttons, SECTIONS):
+            button.description = t(f"section.{key}")
+        self.demand_examples_button.description = i18n.tr("demand.use_examples", lang)
         self.scenarios_help.value = t("scenarios_help")
         self.scenario_name.placeholder = t("scenario_name_placeholder")
         self.pin_button.description = t("pin")
@@ -441,7 +590,7 @@ class WhatIfApp(App):
         self.lang = i18n.normalize_language(lang)
         for price_box, quantity_box in self.demand_controls:
             price_box.set_lang(self.lang)
-            quantity_box.set_lang(self.lang)
+            quantity_box.set_lang(self.lang)  # a language switch is not typing: examples stay examples
         if self.last_goal is not None:
             self.goal_result.value = ""
             self.goal_apply.layout.display = "none"
@@ -485,6 +634,9 @@ class WhatIfApp(App):
         name = (name if name is not None else self.scenario_name.value).strip()
         if not name:
             name = i18n.tr("app.what_if.default_name", self.lang, n=len(self.pinned) + 1)
+        if len(name) > MAX_NAME_LENGTH:  # the same limit as a saved scenario's name
+            raise InputError("scenario", reason="name_too_long", value=name, length=str(len(name)),
+                             max_length=str(MAX_NAME_LENGTH))
         scenario = self.current_scenario(name)
         self._pin_all([scenario])
         self.scenario_name.value = ""
@@ -546,18 +698,20 @@ class WhatIfApp(App):
             self.downloads.value = ""
             return
         table = self.comparison().reset_index()
-        unit = self.product.unit_label(lang)
+        factor, unit_key, _ = self._quantity_unit()
+        unit = i18n.tr(unit_key, lang)
+        shown = table.assign(volume=table["volume"] / factor, break_even_volume=table["break_even_volume"] / factor)
         columns = [
             Column("scenario", i18n.tr("field.scenario", lang), "text"),
             Column("list_price", i18n.tr("field.list_price", lang)),
-            Column("volume", i18n.tr("field.volume", lang), "number"),
+            Column("volume", i18n.tr("app.what_if.volume_in", lang, unit=unit), "number"),
             Column("commission_rate", i18n.tr("field.commission_rate", lang), "rate"),
             Column("profit", i18n.tr("result.profit", lang)),
             Column("profit_change", i18n.tr("app.what_if.profit_change", lang, base=names[0])),
             Column("margin", i18n.tr("field.margin", lang), "rate"),
             Column("break_even_volume", i18n.tr("result.break_even_volume", lang, unit=unit), "number"),
         ]
-        self.pinned_table.value = frame_table(table, columns, "scenario", lang)
+        self.pinned_table.value = frame_table(shown, columns, "scenario", lang)
         self.pinned_chart.value = figure_png(plots.scenario_chart(table.set_index("scenario"), ["profit"], lang))
         self.pinned_chart.layout.display = None
         self._show_downloads()
@@ -654,8 +808,18 @@ class WhatIfApp(App):
         files = change["new"]
         if not files:
             return
-        content = bytes(files[0]["content"])
-        self._guard(lambda: self.import_file(content))
+        upload = files[0]
+
+        def action():
+            size = upload.get("size")
+            exchange.check_upload(upload.get("name", ""), len(upload["content"]) if size is None else size,
+                                  bytes(upload["content"][:4]))
+            return self.import_file(bytes(upload["content"]))
+
+        try:
+            self._guard(action)
+        finally:
+            self.upload.value = ()  # nothing the manager had pinned is touched; the file is forgotten
 
     # -- goal seek -----------------------------------------------------------------------
     def _goal_unit(self) -> None:
@@ -692,9 +856,10 @@ class WhatIfApp(App):
             self.goal_result.value = f"<p class='ck-status-error'>⚠ {escape(err.message(lang))}</p>"
             return None
         self.last_goal = (vary, found)
+        answer = self._quantity_text(found) if vary == "volume" else fields.format_value(vary, found, lang)
         self.goal_result.value = (
             f"<p class='ck-goal-answer'>{escape(i18n.tr('app.what_if.goal_found', lang, input=fields.label(vary, lang), output=fields.label(output, lang), target=fields.format_value(output, target, lang)))} "
-            f"<b data-key='{vary}' data-value='{found!r}'>{escape(fields.format_value(vary, found, lang))}</b></p>"
+            f"<b data-key='{vary}' data-value='{found!r}'>{escape(answer)}</b></p>"
         )
         self.goal_apply.description = i18n.tr("app.what_if.goal_apply", lang)
         self.goal_apply.layout.display = None
@@ -746,6 +911,12 @@ class WhatIfApp(App):
 
     def show_demand(self) -> None:
         lang, curve = self.lang, self.result.curve
+        if self.result.examples:
+            self.demand_source.value = f"<p class='ck-note ck-demand-example-note'>{escape(i18n.tr('demand.examples_follow', lang))}</p>"
+            self.demand_examples_button.layout.display = "none"
+        else:
+            self.demand_source.value = f"<p class='ck-note ck-demand-own-note'>{escape(i18n.tr('demand.own_note', lang))}</p>"
+            self.demand_examples_button.layout.display = None
         price = self.result.inputs["list_price"]
         rows = [
             Row("elasticity", i18n.tr("app.what_if.elasticity_at", lang,
@@ -768,9 +939,11 @@ class WhatIfApp(App):
         grid = self.price_volume_table(output)
         self.heatmap.value = figure_png(plots.heatmap_chart(grid, output, lang, contour=0.0))
         frame = grid.copy()
-        frame.columns = [fmt.number(v, lang) for v in grid.columns]
+        factor, unit_key, decimals = self._quantity_unit()
+        frame.columns = [fmt.number(v / factor, lang, decimals=decimals) for v in grid.columns]
         frame.insert(0, "price", [fmt.money(v, lang) for v in grid.index])
-        columns = [Column("price", f"{fields.label('list_price', lang)} ↓ {fields.label('volume', lang)} →", "text")]
+        volume_header = i18n.tr("app.what_if.volume_in", lang, unit=i18n.tr(unit_key, lang))
+        columns = [Column("price", f"{fields.label('list_price', lang)} ↓ {volume_header} →", "text")]
         columns += [Column(c, c, fields.kind(output)) for c in frame.columns[1:]]
         self.grid_table.value = frame_table(frame, columns, "price", lang)
         return grid

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def _tab(page, title: str) -> None:
-    page.locator(".ck-sections .lm-TabBar-tab", has_text=title).click()
+    page.locator(".ck-sections button.ck-section-tab", has_text=title).click()
 
 
 def _value(locator) -> float:
@@ -124,3 +124,50 @@ def test_save_and_reopen_in_the_cooperative_folder(voila_server, page):
     expect(app.locator('.ck-pinned td[data-key="profit:Plan"]')).to_have_count(1)
     saved = list((voila_server.log_path.parent / "scenarios" / "test-cooperative").glob("*.json"))
     assert len(saved) == 1
+
+
+def test_section_tabs_fit_a_phone_and_the_pinned_table_scrolls_sideways(voila_server, make_page):
+    """Issue 10: on a 412 px phone the tabs read "Kịch bả…"; at 1366 px the pinned table was cut."""
+    page = make_page(viewport={"width": 412, "height": 915})
+    app = open_app(page, voila_server, "04_what_if_pricing.ipynb")
+    tabs = app.locator(".ck-section-tab")
+    expect(tabs).to_have_count(5)
+    titles = ["Kịch bản", "Tìm giá trị mục tiêu", "Độ nhạy", "Giá và lượng bán", "Bảng dữ liệu"]
+    for index, title in enumerate(titles):
+        tab = tabs.nth(index)
+        expect(tab).to_have_text(title)
+        size = tab.evaluate("e => [e.scrollWidth, e.clientWidth, e.getBoundingClientRect().right]")
+        assert size[0] <= size[1], f"{title}: label clipped ({size[0]} > {size[1]} px)"
+        assert size[2] <= 412, f"{title}: tab beyond the screen's right edge ({size[2]} px)"
+    _tab(page, "Giá và lượng bán")
+    expect(app.locator(".ck-section-tab-open")).to_have_text("Giá và lượng bán")
+    expect(app.locator(".ck-demand-source")).to_contain_text("doanh số ví dụ")
+    _tab(page, "Kịch bản")
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    for name in ("Kế hoạch", "Shopee 28.000 ₫, mất mùa 20 % — giá thử cho mùa sau"):
+        app.locator(".ck-scenario-name input").fill(name)
+        app.locator("button.ck-pin").click()
+    expect(app.locator(".ck-pinned tbody tr")).to_have_count(2)
+    for width in (1366, 412):
+        page.set_viewport_size({"width": width, "height": 900})
+        shape = app.locator(".ck-pinned table").evaluate(_SCROLL_BOX_JS)
+        assert shape is not None, f"{width} px: the pinned table is in no sideways-scrolling box"
+        assert shape["right"] <= width, f"{width} px: the table's box is cut at the right ({shape})"
+        assert shape["scroll"] >= shape["table"] - 1  # the whole table is reachable by scrolling
+        assert shape["box"] >= shape["table"] - 1 or shape["scroll"] > shape["client"]
+
+
+# The table's nearest box (up to .ck-pinned) that scrolls sideways: its edges and widths.
+_SCROLL_BOX_JS = """t => {
+    for (let e = t.parentElement; e; e = e.parentElement) {
+        const overflow = getComputedStyle(e).overflowX;
+        if (overflow === 'auto' || overflow === 'scroll') {
+            const r = e.getBoundingClientRect();
+            return {right: r.right, box: r.width, client: e.clientWidth, scroll: e.scrollWidth,
+                    table: t.getBoundingClientRect().width};
+        }
+        if (e.classList.contains('ck-pinned')) break;
+    }
+    return null;
+}"""
