@@ -160,7 +160,7 @@ def test_what_if_app_shows_the_date_of_the_channels_fees(tmp_path):
     what_if.set_lang("en")
     assert "Fees as published on 27 October 2025" in what_if.channel_note.value
     what_if.set_channel("farm_gate")
-    assert "This channel charges no fees." in what_if.channel_note.value
+    assert "This channel charges no fees" in what_if.channel_note.value
 
 
 def test_language_switch_relabels_and_reformats():
