@@ -8,10 +8,20 @@ whole đồng.
 from __future__ import annotations
 
 import datetime
+import decimal
 import math
 import re
 
 from coopkit.i18n import LOCALES, normalize_language
+
+#: Digits Babel may work with: enough for any float (10³⁰⁸), so a huge amount typed by mistake is
+#: shown in its message instead of failing to format (decimal's default is 28 digits: 10³⁰ failed).
+_DIGITS = 400
+
+
+def _digits() -> decimal.Context:
+    """A decimal context wide enough for any float (used around every Babel call)."""
+    return decimal.localcontext(prec=_DIGITS)
 
 __all__ = ["money", "number", "percent", "by_kind", "parse_number", "locale_of", "month_name", "calendar_date"]
 
@@ -30,12 +40,15 @@ def money(amount: float, lang: str | None = None) -> str:
     '₫1,250,000'
     >>> money(1850.4, "en")
     '₫1,850'
+    >>> money(1e30, "en")[:12]
+    '₫1,000,000,0'
     """
     from babel.numbers import format_currency
 
     if amount is None or not math.isfinite(amount):
         return "—"
-    return format_currency(round(amount), "VND", locale=locale_of(lang))
+    with _digits():
+        return format_currency(round(amount), "VND", locale=locale_of(lang))
 
 
 def number(value: float, lang: str | None = None, decimals: int = 0) -> str:
@@ -51,7 +64,8 @@ def number(value: float, lang: str | None = None, decimals: int = 0) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=locale_of(lang))
+    with _digits():
+        return format_decimal(value, format=pattern, locale=locale_of(lang))
 
 
 def percent(fraction: float, lang: str | None = None, decimals: int = 1) -> str:
@@ -65,7 +79,8 @@ def percent(fraction: float, lang: str | None = None, decimals: int = 1) -> str:
     if fraction is None or not math.isfinite(fraction):
         return "—"
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "") + "%"
-    return format_percent(fraction, format=pattern, locale=locale_of(lang))
+    with _digits():
+        return format_percent(fraction, format=pattern, locale=locale_of(lang))
 
 
 def month_name(month: int, lang: str | None = None, *, short: bool = False, in_sentence: bool = False) -> str:

@@ -110,3 +110,16 @@ def test_area_round_trip(value, unit):
 @given(st.floats(min_value=0, max_value=1e9, allow_nan=False), st.sampled_from(sorted(units.WEIGHT_UNITS_KG)))
 def test_weight_round_trip(value, unit):
     assert units.kg_to_weight(units.weight_to_kg(value, unit), unit) == pytest.approx(value, rel=1e-12, abs=1e-9)
+
+
+@pytest.mark.parametrize("amount", [1e30, 1e308, -1e200])
+def test_a_huge_number_is_formatted_not_an_error(amount):
+    # Before: Babel's 28-digit decimal context failed (decimal.InvalidOperation) from 10³⁰ up, so a
+    # message about a huge amount typed by mistake could not even be shown.
+    digits = lambda text: sum(c.isdigit() for c in text)  # noqa: E731
+    for lang in ("vi", "en"):
+        assert digits(fmt.money(amount, lang)) > 30
+        assert digits(fmt.number(amount, lang, decimals=2)) > 30
+        assert fmt.percent(amount, lang).endswith("%")
+    err = InputError("fixed_costs", reason="negative", value=-1e200)
+    assert digits(err.message("vi")) >= 200 and digits(err.message("en")) >= 200
