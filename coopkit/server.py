@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-__all__ = ["REPO_ROOT", "voila_command", "voila_environ", "main"]
+__all__ = ["REPO_ROOT", "voila_command", "voila_environ", "wait_until_answering", "connection_root", "main"]
 
 #: The repository: ``voila.json``, ``notebooks/`` and ``share/jupyter`` live here.
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +75,9 @@ def voila_command(
         cmd.append(f"--VoilaKernelManager.kernel_pools_config={{'default': {{'pool_size': {int(pool_size)}}}}}")
     if token:
         cmd.append(f"--Voila.token={token}")
+    root = connection_root()
+    if root is not None:
+        cmd.append(f"--Voila.connection_dir_root={root}")
     cmd.extend(extra_args)
     return cmd
 
@@ -90,6 +98,53 @@ def voila_environ(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+#: Longest path a Unix socket may have (``sun_path`` is 108 bytes on Linux, with its final NUL).
+_SOCKET_PATH_MAX = 107
+#: What Voila and jupyter_client add to the connection folder's root for a kernel's IPC
+#: sockets: ``/voila_<8>/kernel-<36-character id>-ipc-<n>``.
+_IPC_SUFFIX = len("/voila_00000000/kernel-00000000-0000-0000-0000-000000000000-ipc-99")
+
+
+def connection_root(temp: str | None = None) -> str | None:
+    """A folder for the kernels' connection files and IPC sockets, or ``None`` for Voila's own.
+
+    ``voila.json`` starts kernels over IPC (Unix sockets beside the connection files, which
+    Voila keeps under the temporary folder) so that kernels started at the same moment cannot
+    take each other's TCP ports. A socket's path may not be longer than 107 bytes: under a long
+    ``$TMPDIR`` the kernels would not start, so the server then uses ``/tmp``.
+
+    >>> connection_root("/tmp") is None, connection_root("/" + "x" * 80)
+    (True, '/tmp')
+    """
+    import tempfile
+
+    temp = os.path.abspath(temp or tempfile.gettempdir())
+    if len(os.fsencode(temp)) + _IPC_SUFFIX <= _SOCKET_PATH_MAX:
+        return None
+    return "/tmp"
+
+
+def wait_until_answering(url: str, process: subprocess.Popen, timeout: float = 300.0) -> bool:
+    """Poll ``url`` until the server answers (any HTTP status) or ``process`` ends.
+
+    Returns ``True`` when it answered, ``False`` when the process ended or ``timeout`` passed.
+    """
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with opener.open(url, timeout=5) as response:
+                response.read(0)
+            return True
+        except urllib.error.HTTPError:
+            return True  # it answered, even if with an error status (a token asked for, say)
+        except OSError:
+            time.sleep(0.25)
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the coopkit workshop apps with Voila.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -103,11 +158,32 @@ def main(argv: list[str] | None = None) -> int:
     env = voila_environ()
     if args.scenarios:
         env["COOPKIT_SCENARIO_DIR"] = str(Path(args.scenarios).expanduser().resolve())
-    print(f"coopkit: http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
-    print(f"coopkit: scenarios are saved in {env.get('COOPKIT_SCENARIO_DIR') or '~/coopkit-scenarios'}", flush=True)
-    os.chdir(REPO_ROOT)
-    os.execvpe(cmd[0], cmd, env)
-    return 0  # pragma: no cover - exec does not return
+    print(f"coopkit: starting the workshop server on port {args.port}…", flush=True)
+    # Voila runs as a child so that the address is printed when the server answers, not
+    # before (it takes seconds to load); Ctrl+C and SIGTERM reach it and end it.
+    process = subprocess.Popen(cmd, env=env, cwd=REPO_ROOT)
+
+    def forward(_signum: int, _frame: object) -> None:
+        if process.poll() is None:
+            process.terminate()  # Voila stops cleanly on SIGTERM, shutting its kernels down
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, forward)
+    probe_host = "127.0.0.1" if args.host in ("0.0.0.0", "", "*") else ("::1" if args.host == "::" else args.host)
+    probe = f"http://{'[' + probe_host + ']' if ':' in probe_host else probe_host}:{args.port}/"
+    if wait_until_answering(probe, process):
+        shown = probe if args.host in ("0.0.0.0", "::", "", "*") else f"http://{args.host}:{args.port}/"
+        print(f"coopkit: the workshop is ready at {shown}  (Ctrl+C to stop)", flush=True)
+        if args.host in ("0.0.0.0", "::", "", "*"):
+            print("coopkit: other devices use this machine's address on the room's network, same port", flush=True)
+        print(f"coopkit: scenarios are saved in {env.get('COOPKIT_SCENARIO_DIR') or '~/coopkit-scenarios'}", flush=True)
+    elif process.poll() is None:
+        print(f"coopkit: the server has not answered on {probe} yet; see its messages above", flush=True)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:  # pragma: no cover - the handler above forwards it
+            continue
 
 
 if __name__ == "__main__":

@@ -21,15 +21,49 @@ from coopkit import i18n
 from coopkit.errors import InputError
 from coopkit.ui.controls import Control, choice, language_toggle
 
-__all__ = ["App", "safe", "figure_png"]
+__all__ = ["App", "safe", "figure_png", "BUSY_CLASS", "DONE_CLASS"]
 
 log = logging.getLogger("coopkit.ui")
 
 
+#: Class on an app's root while one of its callbacks runs.
+BUSY_CLASS = "ck-busy"
+#: Prefix of the class that counts the callbacks an app has finished: ``ck-done-3``.
+DONE_CLASS = "ck-done-"
+
+
+def _mark_busy(app: Any, busy: bool) -> None:
+    """Show on the app's root whether it is computing (``ck-busy``) and, when it has finished,
+    how many times (``ck-done-<n>``), in one message to the page.
+
+    The page sees the results of a callback before it sees the count go up (widget messages
+    arrive in order), so a browser test waits for the app to settle after an input, however
+    busy the machine, instead of guessing a time.
+    """
+    view = getattr(app, "view", None)
+    if view is None:
+        return
+    classes = [c for c in view._dom_classes if c != BUSY_CLASS and not (not busy and c.startswith(DONE_CLASS))]
+    if busy:
+        classes.append(BUSY_CLASS)
+    else:
+        app._ck_done = getattr(app, "_ck_done", 0) + 1
+        classes.append(f"{DONE_CLASS}{app._ck_done}")
+    view._dom_classes = tuple(classes)
+
+
 def safe(app: "App", callback: Callable[..., Any]) -> Callable[..., None]:
-    """Wrap a widget callback so that no exception ever reaches the page."""
+    """Wrap a widget callback so that no exception ever reaches the page.
+
+    While the outermost wrapped callback of an app runs, its root carries ``ck-busy``; when it
+    ends, ``ck-done-<n>`` counts it (see `_mark_busy`).
+    """
 
     def wrapped(*args: Any, **kwargs: Any) -> None:
+        depth = getattr(app, "_ck_depth", 0)
+        app._ck_depth = depth + 1
+        if depth == 0:
+            _mark_busy(app, True)
         try:
             callback(*args, **kwargs)
         except InputError as err:
@@ -37,6 +71,10 @@ def safe(app: "App", callback: Callable[..., Any]) -> Callable[..., None]:
         except Exception:  # noqa: BLE001 - the page must survive any bug; it is logged
             log.exception("coopkit app %s failed", app.name)
             app.show_unexpected_error()
+        finally:
+            app._ck_depth = depth
+            if depth == 0:
+                _mark_busy(app, False)
 
     return wrapped
 

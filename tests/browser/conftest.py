@@ -366,6 +366,10 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.fail("playwright is missing: run `pip install playwright` (no browser download needed)", pytrace=False)
+    from playwright.sync_api import expect
+
+    # Expectations wait for the app (a busy CI machine answers late); met ones return at once.
+    expect.set_options(timeout=SETTLE_TIMEOUT_MS)
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -443,6 +447,7 @@ class PageFactory:
         )
         guard = PageGuard()
         guard.watch_context(context)
+        context.set_default_timeout(SETTLE_TIMEOUT_MS)
         page = context.new_page()
         guard.watch_page(page)
         self._made.append((context, page, guard, check))
@@ -506,11 +511,61 @@ def result_cell(app, key: str):
     return app.locator(f'.ck-results td[data-key="{key}"]')
 
 
+#: How long a browser test waits for an app to settle or an expectation to hold. Generous: a
+#: CI machine may be busy, and a condition that already holds returns at once.
+SETTLE_TIMEOUT_MS = 120_000
+
+_DONE_JS = """(el) => {
+    const m = el.className.match(/(?:^|\\s)ck-done-(\\d+)(?:\\s|$)/);
+    return m ? Number(m[1]) : 0;
+}"""
+
+_SETTLED_JS = """([el, before]) => {
+    if (el.classList.contains('ck-busy')) return false;
+    const m = el.className.match(/(?:^|\\s)ck-done-(\\d+)(?:\\s|$)/);
+    return (m ? Number(m[1]) : 0) > before;
+}"""
+
+
+def app_root(app):
+    """The app's root element (``.ck-app``) for a locator inside or of an app."""
+    return app.locator("xpath=ancestor-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' ck-app ')][1]")
+
+
+def app_done_count(app) -> int:
+    """How many callbacks the app has finished (its ``ck-done-<n>`` class; see coopkit.ui.base.safe)."""
+    return app_root(app).first.evaluate(_DONE_JS)
+
+
+def wait_settled(app, before: int, timeout: float = SETTLE_TIMEOUT_MS) -> None:
+    """Wait until the app has finished a callback after ``before`` (see `app_done_count`) and is
+    not busy: whatever the input changed is then on the page."""
+    handle = app_root(app).first.element_handle(timeout=timeout)
+    app.page.wait_for_function(_SETTLED_JS, arg=[handle, before], timeout=timeout, polling=50)
+
+
+@contextlib.contextmanager
+def settles(app, timeout: float = SETTLE_TIMEOUT_MS) -> Iterator[None]:
+    """``with settles(app): button.click()`` waits until the app has handled what the block did."""
+    before = app_done_count(app)
+    yield
+    wait_settled(app, before, timeout)
+
+
 def type_into(app, field: str, text: str) -> None:
-    """Type ``text`` into the input of field ``field`` and press Enter, as a manager would."""
+    """Type ``text`` into the input of field ``field`` and press Enter, as a manager would, then
+    wait until the app has taken the input in (it settles; no fixed time).
+
+    If the box already holds exactly ``text``, nothing is sent to the kernel and nothing is
+    waited for.
+    """
     box = app.locator(f".ck-field-{field} input").first
-    box.fill(text)
-    box.press("Enter")
+    if box.input_value(timeout=SETTLE_TIMEOUT_MS) == text:
+        box.press("Enter")
+        return
+    with settles(app):
+        box.fill(text)
+        box.press("Enter")
 
 
 def open_app(page, server: VoilaServer, notebook: str, lang: str | None = None, timeout: float = 60_000):
