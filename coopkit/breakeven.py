@@ -29,7 +29,11 @@ __all__ = [
     "BreakEven",
     "break_even",
     "cvp_table",
+    "MAX_POINTS",
 ]
+
+#: Most rows `cvp_table` makes (a chart needs a few hundred at most).
+MAX_POINTS = 10_000
 
 
 def contribution_margin(price_per_unit: float, variable_cost_per_unit: float) -> float:
@@ -349,7 +353,7 @@ def cvp_table(
     max_volume
         Largest volume in the table (more than zero).
     points
-        Number of rows, a whole number of at least 2.
+        Number of rows, a whole number from 2 to `MAX_POINTS`.
 
     Returns
     -------
@@ -379,6 +383,8 @@ def cvp_table(
         or points < 2
     ):
         raise InputError("points", reason="too_few_points", value=points)
+    if points > MAX_POINTS:
+        raise InputError("points", reason="too_many_points", value=points, limit=MAX_POINTS)
     volume = np.linspace(0.0, max_volume, int(points))
     revenue = price_per_unit * volume
     total_costs = fixed_costs + variable_cost_per_unit * volume

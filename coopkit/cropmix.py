@@ -480,6 +480,32 @@ def _check_crops(crops: Iterable[Crop]) -> tuple[Crop, ...]:
     return items
 
 
+#: The largest figure (VND, kg, ha or labour-days, per hectare or in all) a plan is computed with:
+#: far above any cooperative's, far below what the solver can no longer handle (a typing mistake).
+LARGEST_FIGURE = 1e15
+
+
+def _check_solvable(crops: Sequence[Crop], farm: Farm) -> None:
+    """Every figure the linear programme uses is finite and at most `LARGEST_FIGURE`.
+
+    Each input is checked on its own when a `Crop` or `Farm` is made; their products (a
+    margin per hectare of yield × price) can still overflow, and HiGHS fails on such numbers.
+    """
+    for crop in crops:
+        names = {"vi": str(crop.name_vi or crop.key), "en": str(crop.name_en or crop.name_vi or crop.key)}
+        figures = [("margin_per_ha", crop.margin_per_ha), ("yield_kg_per_ha", crop.yield_kg_per_ha),
+                   ("cash_per_ha", crop.cash_per_ha), ("min_output_kg", crop.min_output_kg),
+                   *(("labour_days_per_month", days) for days in crop.labour_days_per_month)]
+        for name, value in figures:
+            if not math.isfinite(value) or abs(value) > LARGEST_FIGURE:
+                raise InputError(name, reason="crop_mix_too_large", value=value, label=_crop_label(name, names),
+                                 crop=crop.key)
+    for name, value in [("land_ha", farm.land_ha), ("working_capital", farm.working_capital),
+                        *(("labour_days_per_month", days) for days in farm.labour_days_per_month)]:
+        if value > LARGEST_FIGURE:
+            raise InputError(name, reason="crop_mix_too_large", value=value)
+
+
 def best_crop_mix(crops: Iterable[Crop], farm: Farm) -> CropMix:
     """The areas of each crop that give the largest total contribution margin within the limits.
 
@@ -566,6 +592,7 @@ def best_crop_mix(crops: Iterable[Crop], farm: Farm) -> CropMix:
             conflicts.append(("max_area", None, items[i].key, float(minimum[i]), float(upper[i])))
     if conflicts:
         raise InfeasiblePlan(items, conflicts)
+    _check_solvable(items, farm)
 
     # Scaled for HiGHS: money in millions of đồng, contracts in tonnes (the shadow-price steps).
     margin = np.array([c.margin_per_ha for c in items]) / 1e6

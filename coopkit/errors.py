@@ -22,6 +22,7 @@ COUNTED_REASONS: frozenset[str] = frozenset({
     "data_table_inputs",
     "range_needs_three",
     "too_many_draws",
+    "too_many_points",
     "tornado_pair",
     # whole numbers
     "cash_month_out_of_range",
