@@ -37,7 +37,7 @@ import pandas as pd
 
 from coopkit.errors import InputError
 from coopkit.fields import Shown, register_fields
-from coopkit.validate import check_finite, check_nonnegative, check_positive
+from coopkit.validate import check_finite, check_nonnegative, check_object, check_positive
 from coopkit.yields import HARVEST_CALENDARS, check_calendar
 
 if TYPE_CHECKING:
@@ -333,6 +333,9 @@ def cash_calendar(template: ProductTemplate) -> CashCalendar:
     >>> eggs.sales == eggs.harvest == tuple([1 / 12] * 12)
     True
     """
+    from coopkit.data import ProductTemplate
+
+    check_object("product", template, ProductTemplate)
     if template.key in SEASON_CALENDARS:
         return SEASON_CALENDARS[template.key]
     months = min(max(int(template.season_months), 1), MONTHS_IN_YEAR)
@@ -423,6 +426,7 @@ def season_flows(template: ProductTemplate, calendar: CashCalendar | None = None
     (1015, 0.0)
     """
     cal = calendar if calendar is not None else cash_calendar(template)
+    check_object("sales_calendar", cal, CashCalendar)
     volume = template.volume_per_season
     revenue = volume * template.price_per_unit
     totals = {name: np.zeros(MONTHS_IN_YEAR) for name in

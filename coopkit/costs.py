@@ -20,7 +20,7 @@ import pandas as pd
 
 from coopkit.errors import InputError
 from coopkit.i18n import normalize_language
-from coopkit.validate import check_fraction, check_nonnegative, check_positive
+from coopkit.validate import check_fraction, check_nonnegative, check_object, check_positive
 
 __all__ = [
     "CostBasis",
@@ -193,13 +193,14 @@ class CostSummary:
 
 def _check_items(items: Iterable[CostItem]) -> list[CostItem]:
     """The items as a list; bad input when empty or when two share a key."""
+    if isinstance(items, (str, bytes, CostItem)) or not isinstance(items, Iterable):
+        raise InputError("cost_items", reason="not_an_object", value=str(items)[:80], expected="CostItem")
     checked = list(items)
     if not checked:
         raise InputError("cost_items", reason="no_cost_items")
     seen: set[str] = set()
     for item in checked:
-        if not isinstance(item, CostItem):
-            raise TypeError(f"cost items must be CostItem objects, not {type(item).__name__}")
+        check_object("cost_items", item, CostItem)
         if item.key in seen:
             raise InputError("cost_item", reason="duplicate_key", value=item.key)
         seen.add(item.key)

@@ -27,7 +27,7 @@ import pandas as pd
 
 from coopkit.errors import InputError
 from coopkit.fields import register_fields
-from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_positive
+from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_object, check_positive
 
 __all__ = [
     "BROWN_LAYER_CURVE",
@@ -62,6 +62,7 @@ register_fields(
         "plan_months": "number",
         "egg_count": "number",
         "laying_curve": "text",
+        "flock": "text",
     }
 )
 
@@ -400,6 +401,7 @@ def flock_plan(flock: Flock, months: int = 12) -> FlockPlan:
     >>> round(plan.feed_cost_per_egg), round(plan.break_even_price_per_egg), plan.profit > 0
     (1763, 2637, True)
     """
+    check_object("flock", flock, Flock)
     months = _check_months(months)
     month = np.arange(1, months + 1, dtype=float)
     survival = 1.0 - flock.mortality_per_month

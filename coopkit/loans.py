@@ -34,7 +34,7 @@ import pandas as pd
 
 from coopkit.errors import InputError
 from coopkit.fields import register_fields
-from coopkit.validate import check_finite, check_nonnegative, check_positive
+from coopkit.validate import check_finite, check_nonnegative, check_object, check_positive
 
 __all__ = [
     "AFTER_EXTRA",
@@ -434,7 +434,16 @@ def total_interest(schedule: pd.DataFrame) -> float:
     >>> round(total_interest(loan_schedule(100_000_000, 0.12, 12, method="equal_principal")))
     6500000
     """
-    return float(schedule["interest"].sum())
+    return float(_check_schedule(schedule, ("interest",))["interest"].sum())
+
+
+def _check_schedule(schedule: object, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A schedule table with ``columns``; bad input naming ``loan_schedule`` otherwise."""
+    check_object("loan_schedule", schedule, pd.DataFrame)
+    missing = [name for name in columns if name not in schedule.columns]
+    if missing:
+        raise InputError("loan_schedule", reason="cash_bad_schedule", value=", ".join(missing))
+    return schedule
 
 
 def yearly_loan_payments(schedule: pd.DataFrame, payments_per_year: int = 12) -> pd.DataFrame:
@@ -460,6 +469,7 @@ def yearly_loan_payments(schedule: pd.DataFrame, payments_per_year: int = 12) ->
     ([60000000.0, 60000000.0], [60000000.0, 0.0])
     """
     frequency = _check_frequency(payments_per_year)
+    _check_schedule(schedule, ("period", "payment", "interest", "principal", "balance"))
     year = (schedule["period"].to_numpy() - 1) // frequency + 1
     grouped = schedule.assign(year=year).groupby("year", sort=True)
     table = grouped[["payment", "interest", "principal"]].sum()

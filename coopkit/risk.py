@@ -41,7 +41,7 @@ import pandas as pd
 
 from coopkit.errors import InputError
 from coopkit.fields import Shown, register_fields
-from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_positive
+from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_object, check_positive
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -61,6 +61,7 @@ __all__ = [
 ]
 
 register_fields({
+    "simulation": "text",
     "yield_kg_per_ha": "number",
     "estimate": "number",
     "draws": "count",
@@ -344,7 +345,10 @@ def summarize_profit(profit: object) -> RiskSummary:
     >>> s.mean_profit / 1e6, s.probability_of_loss, s.expected_loss / 1e6
     (35.0, 0.25, 10.0)
     """
-    values = np.asarray(profit, dtype=float).ravel()
+    try:
+        values = np.asarray(profit, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise InputError("profit", reason="not_a_number", text=str(profit)[:80]) from None
     if values.size < 2:
         raise InputError("draws", reason="too_few_points", value=values.size)
     if not np.isfinite(values).all():
@@ -601,6 +605,8 @@ def compare_plans(first: ProfitSimulation, second: ProfitSimulation) -> PlanComp
     >>> c.paired, round(c.probability_second_better, 2), round(c.mean_difference / 1e6)
     (True, 0.43, -76)
     """
+    check_object("simulation", first, ProfitSimulation)
+    check_object("simulation", second, ProfitSimulation)
     paired = first.seed == second.seed and first.profit.size == second.profit.size
     if paired:
         difference = second.profit - first.profit

@@ -7,7 +7,7 @@ from numbers import Real
 
 from coopkit.errors import InputError
 
-__all__ = ["check_finite", "check_positive", "check_nonnegative", "check_fraction"]
+__all__ = ["check_finite", "check_positive", "check_nonnegative", "check_fraction", "check_object"]
 
 
 def check_finite(field: str, value: object) -> float:
@@ -55,3 +55,10 @@ def check_fraction(field: str, value: object, *, allow_one: bool = False) -> flo
         raise InputError(field, reason="not_a_fraction" if not allow_one else "not_a_fraction_incl", value=number)
     return number
 
+
+def check_object(field: str, value: object, kind: type) -> object:
+    """``value`` when it is a ``kind`` (a `Flock`, a schedule table…); bad input naming
+    ``field`` otherwise, instead of an ``AttributeError`` deep inside a calculation."""
+    if not isinstance(value, kind):
+        raise InputError(field, reason="not_an_object", value=str(value)[:80], expected=kind.__name__)
+    return value

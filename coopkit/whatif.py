@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from coopkit.errors import InputError
 from coopkit.fields import Shown, register_fields
-from coopkit.validate import check_finite, check_positive
+from coopkit.validate import check_finite, check_object, check_positive
 
 register_fields({"goal_low": "number", "goal_high": "number", "goal_tolerance": "number"})
 
@@ -181,6 +181,7 @@ def get_model(model: Model | str) -> Model:
 
 
 def _check_inputs(model: Model, inputs: Values) -> dict[str, float]:
+    check_object("model", inputs, Mapping)
     missing = [name for name in model.inputs if name not in inputs]
     if missing:
         raise InputError(missing[0], reason="missing_input", value=None)
@@ -229,7 +230,7 @@ def evaluate_scenarios(model: Model | str, scenarios: Mapping[str, Values] | Ite
 
     model = get_model(model)
     if not isinstance(scenarios, Mapping):
-        scenarios = {s.name: s.inputs for s in scenarios}
+        scenarios = {check_object("scenarios", s, Scenario).name: s.inputs for s in _values_list("scenarios", scenarios)}
     rows = []
     for name, inputs in scenarios.items():
         row: dict[str, object] = {"scenario": name, **{k: inputs.get(k, math.nan) for k in model.inputs}}

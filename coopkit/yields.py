@@ -23,7 +23,7 @@ import pandas as pd
 from coopkit.errors import InputError
 from coopkit.fields import register_fields
 from coopkit.i18n import normalize_language
-from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_positive
+from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_object, check_positive
 
 if TYPE_CHECKING:
     from coopkit.data import ProductTemplate
@@ -153,6 +153,8 @@ def _grade_label(field: str, names: dict[str, str]) -> dict[str, str]:
 
 def check_shares(field: str, shares: Sequence[float]) -> tuple[float, ...]:
     """Shares that are numbers, not negative and add up to 1 (within `SHARE_TOLERANCE`)."""
+    if isinstance(shares, (str, bytes, Mapping)) or not isinstance(shares, Iterable):
+        raise InputError(field, reason="calendar_not_12_months", calendar_months=1)
     checked = []
     for month, share in enumerate(shares, start=1):
         number = check_finite(field, share)
@@ -466,6 +468,9 @@ def plan_from_template(
     >>> plan.yield_kg_per_ha, plan.marketable_kg, plan.average_price_per_kg
     (16000.0, 152000.0, 16000.0)
     """
+    from coopkit.data import ProductTemplate
+
+    check_object("product", template, ProductTemplate)
     area = template.area_ha if area_ha is None else area_ha
     if template.area_ha <= 0 and area_ha is None:
         raise InputError("area_ha", reason="not_positive", value=template.area_ha)

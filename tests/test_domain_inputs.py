@@ -497,3 +497,28 @@ def test_a_crop_figure_too_large_to_plan_with_is_explained(changes, field):
     err = excinfo.value
     assert (err.field, err.reason) == (field, "crop_mix_too_large")
     assert "Cà phê" in err.message("vi") and "Coffee" in err.message("en")
+
+
+@pytest.mark.parametrize(("call", "field", "reason"), [
+    (lambda: ck.total_interest(pd.DataFrame()), "loan_schedule", "cash_bad_schedule"),
+    (lambda: ck.total_interest([1, 2]), "loan_schedule", "not_an_object"),
+    (lambda: ck.yearly_loan_payments(pd.DataFrame({"period": [1]})), "loan_schedule", "cash_bad_schedule"),
+    (lambda: ck.season_flows(None), "product", "not_an_object"),
+    (lambda: ck.cashflow.cash_calendar("cam_lac_thuy"), "product", "not_an_object"),
+    (lambda: ck.plan_from_template(None), "product", "not_an_object"),
+    (lambda: ck.risk.summarize_profit("abc"), "profit", "not_a_number"),
+    (lambda: ck.yields.check_shares("harvest_calendar", 5), "harvest_calendar", "calendar_not_12_months"),
+    (lambda: ck.evaluate("break_even", None), "model", "not_an_object"),
+    (lambda: ck.evaluate_scenarios("break_even", [1]), "scenarios", "not_an_object"),
+    (lambda: ck.compare_plans(None, None), "simulation", "not_an_object"),
+    (lambda: ck.cost_summary(None, 1_000), "cost_items", "not_an_object"),
+    (lambda: ck.cost_summary([1], 1_000), "cost_items", "not_an_object"),
+    (lambda: ck.flock_plan(None), "flock", "not_an_object"),
+])
+def test_a_wrong_object_is_explained_instead_of_a_bare_type_or_attribute_error(call, field, reason):
+    # Before: KeyError, TypeError, AttributeError or ValueError from deep inside the calculation.
+    with pytest.raises(InputError) as excinfo:
+        call()
+    err = excinfo.value
+    assert (err.field, err.reason) == (field, reason)
+    assert fields.label(err.field, "en") != err.field and err.message("vi") != err.message("en")
