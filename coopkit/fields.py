@@ -13,9 +13,22 @@ from typing import Literal
 
 from coopkit import fmt, i18n
 
-__all__ = ["FIELD_KINDS", "Shown", "kind", "label", "format_value", "as_typed", "register_fields"]
+__all__ = ["FIELD_KINDS", "LARGEST", "Shown", "kind", "label", "format_value", "as_typed", "register_fields"]
 
 Kind = Literal["money", "rate", "number", "count", "text"]
+
+#: The largest value a box of each kind accepts (apps may set a smaller one for a field, such as
+#: 360 months for a loan). Far above anything a cooperative plans, far below what overflows the
+#: arithmetic: money 1 000 billion đồng (10¹²), a rate 100 %, other numbers and counts a billion,
+#: a weight a million tonnes (in kg), an area a million hectares.
+LARGEST: dict[str, float] = {
+    "money": 1e12,
+    "rate": 1.0,
+    "number": 1e9,
+    "count": 1e9,
+    "weight": 1e9,
+    "area": 1e6,
+}
 
 FIELD_KINDS: dict[str, Kind] = {
     # costs
@@ -137,10 +150,12 @@ def register_fields(kinds: dict[str, Kind]) -> None:
 @dataclass(frozen=True)
 class Shown:
     """A message parameter shown as another field: ``Shown(2_898.5, "price_per_unit")`` is
-    formatted as money, ``Shown("profit", "output_label")`` as the label of ``profit``."""
+    formatted as money, ``Shown("profit", "output_label")`` as the label of ``profit``;
+    ``unit`` (a catalogue key) follows the number: ``Shown(1e6, "volume", unit="unit.tan")``."""
 
     value: object
     field: str
+    unit: str | None = None
 
 
 def kind(name: str) -> Kind:
@@ -163,7 +178,8 @@ def format_value(name: str, value: object, lang: str | None = None) -> str:
     if isinstance(value, Shown):
         if value.field == "output_label":
             return label(str(value.value), lang)
-        return format_value(value.field, value.value, lang)
+        shown = format_value(value.field, value.value, lang)
+        return f"{shown} {i18n.tr(value.unit, lang)}" if value.unit else shown
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (int, float)):

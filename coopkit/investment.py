@@ -58,6 +58,7 @@ __all__ = [
     "Investment",
     "appraise",
     "discounted_payback_years",
+    "fully_financed_text",
     "irr",
     "load_equipment",
     "npv",
@@ -432,6 +433,11 @@ class Appraisal:
     own_funds, own_npv, own_irr, own_payback_years, own_irr_error
         Of the cooperative's own money: own funds at year 0, then what the machine brings
         less the loan payments of each year (``own_irr_error`` names ``own_cash_flows``).
+        When the grant and the loan pay the whole price (`fully_financed`), no own money is
+        put in at the start: there is nothing to pay back and no rate it earns, so
+        ``own_irr``, ``own_irr_error`` and ``own_payback_years`` are ``None`` and
+        `fully_financed_text` says so in words (a payback of "0 years" while the own cash is
+        negative in later years would mislead).
     loan
         The loan's `coopkit.loans.LoanSummary` (``None`` without a loan).
     shortfall_years
@@ -467,6 +473,11 @@ class Appraisal:
     @property
     def discount_rate(self) -> float:
         return self.investment.discount_rate
+
+    @property
+    def fully_financed(self) -> bool:
+        """Whether the grant and the loan pay the whole price (own funds under half a đồng)."""
+        return self.own_funds < 0.5
 
     def to_frame(self) -> pd.DataFrame:
         """The figures as a table with columns ``key`` and ``value`` (``None`` shown as NaN).
@@ -576,6 +587,9 @@ def appraise(investment: Investment) -> Appraisal:
     own_npv = npv(rate, inv.own_funds_amount, own_flows)
     project_irr, project_error = _irr_or_error("project_cash_flows", inv.purchase_price, project_flows)
     own_irr, own_error = _irr_or_error("own_cash_flows", inv.own_funds_amount, own_flows)
+    own_payback = payback_years(inv.own_funds_amount, own_flows)
+    if inv.own_funds_amount < 0.5:  # fully financed: nothing of its own to pay back (see Appraisal)
+        own_irr, own_error, own_payback = None, None, None
     shortfall = tuple(int(y) for y in year[1:][own[1:] < 0] if payment[y] > 0)
     if project_npv >= 0:
         verdict = "worth_it_tight_cash" if shortfall else "worth_it"
@@ -595,12 +609,33 @@ def appraise(investment: Investment) -> Appraisal:
         own_npv=own_npv,
         own_irr=own_irr,
         own_irr_error=own_error,
-        own_payback_years=payback_years(inv.own_funds_amount, own_flows),
+        own_payback_years=own_payback,
         loan=summary,
         shortfall_years=shortfall,
         verdict=verdict,
         table=table,
     )
+
+
+def fully_financed_text(appraisal: Appraisal, lang: str | None = None) -> str | None:
+    """What a loan (and grant) for the whole price means for the own money, in words; ``None``
+    when the cooperative pays part of the price itself.
+
+    >>> from coopkit.loans import Loan
+    >>> result = appraise(Investment(100e6, 4, extra_revenue_per_year=30e6, loan=Loan(100e6, 0.1, 24)))
+    >>> result.own_payback_years is None, result.shortfall_years
+    (True, (1, 2))
+    >>> print(fully_financed_text(result, "en"))
+    The loan and the grant pay the whole price: the cooperative puts none of its own money in at the start, so there is no payback or return of own funds to count. In year 1, 2 its own cash is negative: the loan payments are more than the machine brings, and other money must cover them.
+    """
+    from coopkit import i18n
+
+    if not appraisal.fully_financed:
+        return None
+    if appraisal.shortfall_years:
+        return i18n.tr("invest.fully_financed_shortfall", lang,
+                       years=", ".join(str(y) for y in appraisal.shortfall_years))
+    return i18n.tr("invest.fully_financed", lang)
 
 
 def verdict_text(appraisal: Appraisal, lang: str | None = None) -> str:

@@ -480,7 +480,9 @@ def test_app_without_a_loan_hides_the_loan_terms(app):
     ("field", "text", "vi", "en"),
     [
         ("annual_rate", "-5", "không được âm", "cannot be negative"),
-        ("annual_rate", "150", "cao hơn 100%", "above 100%"),
+        ("annual_rate", "150", "từ 0% đến 100% (bạn đã nhập “150”)", "from 0% to 100% (you typed “150”)"),
+        ("purchase_price", "1e308", "từ 0\xa0₫ đến 1.000.000.000.000\xa0₫", "from ₫0 to ₫1,000,000,000,000"),
+        ("months", "99999999999999999999", "từ 0 đến 360 tháng", "from 0 to 360 months"),
         ("months", "0", "phải lớn hơn 0", "must be greater than zero"),
         ("months", "30,5", "số tháng nguyên", "whole number of months"),
         ("grace_months", "36", "phải ngắn hơn thời hạn vay", "must be shorter than the loan term"),
@@ -536,3 +538,46 @@ def test_lesson_page_drives_the_app():
     assert app.control("grant").value == 50e6
     page.set_lang("en")
     assert app.lang == "en" and "Investment and loans" in header.children[1].value
+
+
+# -- a loan for the whole price (issue 10 §6) --------------------------------------------------------------
+
+def test_a_loan_for_the_whole_price_has_no_own_payback_or_return_to_count():
+    """Nothing of the cooperative's own is put in: a payback of "0 years" while its own cash is
+    negative in years 1-2 would mislead, and an IRR of own funds has nothing to earn on."""
+    from coopkit.investment import fully_financed_text
+
+    result = appraise(Investment(100e6, 4, extra_revenue_per_year=30e6, loan=Loan(100e6, 0.1, 24)))
+    assert result.fully_financed and result.own_funds == 0
+    assert result.own_payback_years is None and result.own_irr is None and result.own_irr_error is None
+    assert result.shortfall_years == (1, 2)
+    assert (result.table["own_cash_flow"].iloc[1:3] < 0).all()
+    for lang, words in (("vi", "không bỏ vốn tự có"), ("en", "puts none of its own money in")):
+        text = fully_financed_text(result, lang)
+        assert words in text and "1, 2" in text
+    partly = appraise(Investment(100e6, 4, extra_revenue_per_year=30e6, loan=Loan(90e6, 0.1, 24)))
+    assert not partly.fully_financed and fully_financed_text(partly, "en") is None
+    assert partly.own_payback_years is not None
+
+
+def test_a_loan_repaid_from_the_first_year_was_read_as_paid_back_in_zero_years():
+    """Regression: own cash +, −, −, + … with nothing put in gave a payback of 0 years."""
+    result = appraise(Investment(300e6, 6, extra_revenue_per_year=120e6, running_cost_per_year=20e6,
+                                 loan=Loan(300e6, 0.09, 36, payments_per_year=1, method="equal_principal")))
+    own = result.table["own_cash_flow"].to_numpy()
+    assert own[1] < 0 or own[2] < 0
+    assert result.own_payback_years is None
+
+
+def test_app_explains_a_loan_for_the_whole_price_in_words_not_as_an_error(app):
+    price = app.control("purchase_price").read()
+    app.control("grant").value = 0
+    app.control("loan_amount").value = price
+    assert app.error is None
+    assert app.control("loan_amount").error_text == ""
+    assert all(c.error_text == "" for c in app.controls)
+    assert "ck-fully-financed" in app.results.value
+    assert "không bỏ vốn tự có" in app.results.value
+    assert 'data-key="own_payback_years"' in app.results.value
+    app.set_lang("en")
+    assert "puts none of its own money in" in app.results.value

@@ -22,6 +22,11 @@ from coopkit.validate import check_positive
 __all__ = ["UnitCostApp", "BreakEvenApp", "ChannelPricingApp", "UnitCostResult", "fee_schedule_text", "channel_fees_line"]
 
 
+#: Most raw material per unit of product a box accepts (dried tea takes about 4–5 kg of fresh leaf a kg,
+#: green coffee 5–6 kg of cherry; 100 leaves room for any product and refuses a typing slip of 10 000).
+MAX_CONVERSION_RATIO = 100
+
+
 def _volume_control(product: Any, lang: str, value: float | None = None) -> Control:
     volume = product.volume_per_season if value is None else value
     if product.unit == "kg":
@@ -89,7 +94,7 @@ class UnitCostApp(App):
                                  for code in i18n.LANGUAGES},
                           unit_key="unit.vnd_per_raw_unit"),
                 NumberBox("conversion_ratio", product.conversion_ratio, lang, check=check_positive, decimals=2,
-                          unit_key=f"unit.raw_per_{product.unit}"),
+                          unit_key=f"unit.raw_per_{product.unit}", maximum=MAX_CONVERSION_RATIO),
                 PercentSlider("loss_rate", product.loss_rate, lang, maximum=0.5),
             ]
         return controls
@@ -206,8 +211,10 @@ class ChannelPricingApp(App):
 
     def compute(self) -> pd.DataFrame:
         v = self.read_all()
-        return ck.compare_channels(v["list_price"], self.channels.values(), v["cost_per_unit"],
-                                   v["target_margin"], lang=self.lang)
+        table = ck.compare_channels(v["list_price"], self.channels.values(), v["cost_per_unit"],
+                                    v["target_margin"], lang=self.lang)
+        table.attrs["cost_per_unit"] = v["cost_per_unit"]  # drawn with the result, not re-read from its box
+        return table
 
     def render(self, table: pd.DataFrame) -> tuple[str, Any]:
         lang, unit = self.lang, self.product.unit_label(self.lang)
@@ -224,6 +231,6 @@ class ChannelPricingApp(App):
             Column("price_for_target", i18n.tr("result.price_for_target", lang, unit=unit)),
             Column("fees_as_of", i18n.tr("app.channel_fees.column", lang), "text"),
         ]
-        cost = self.control("cost_per_unit").read()
+        cost = table.attrs["cost_per_unit"]
         note = f"<p class='ck-note'>{i18n.tr('app.channel_pricing.note', lang)}</p>"
         return frame_table(units, columns, "key", lang) + note, plots.channel_chart(table, cost, lang, unit)

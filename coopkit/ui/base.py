@@ -292,8 +292,29 @@ class App(ABC):
         finally:
             self._relabelling = False
         for control in self.controls:
-            control.set_lang(self.lang)
-        self.refresh()
+            try:
+                control.set_lang(self.lang)
+            except Exception:  # noqa: BLE001 - one control's bug must not leave the page half translated
+                log.exception("coopkit app %s: %s did not switch language", self.name, control.field)
+        try:
+            self.refresh()
+        except Exception:  # noqa: BLE001 - as `safe`: logged, a short line on the page
+            log.exception("coopkit app %s failed", self.name)
+            self.show_unexpected_error()
+        if "ck-stale" in self.results._dom_classes and self.result is not None:
+            self._show_stale(self.result)
+
+    def _show_stale(self, result: Any) -> None:
+        """Show the last good ``result`` again in the page's language, still marked as not updated
+        (after a language switch while a box holds a bad value)."""
+        try:
+            html, figure = self.render(result)
+        except Exception:  # noqa: BLE001 - the page keeps the old text rather than failing
+            log.exception("coopkit app %s: last result not redrawn", self.name)
+            return
+        self.results.value = html
+        if figure is not None:
+            self.chart.value = figure_png(figure)
 
     def _repr_mimebundle_(self, **kwargs: Any):
         return self.view._repr_mimebundle_(**kwargs)

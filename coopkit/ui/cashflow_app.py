@@ -19,12 +19,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from coopkit import cashflow, fmt, i18n
+from coopkit import cashflow, fields, fmt, i18n
 from coopkit.errors import InputError
 from coopkit.cashflow import month_name
 from coopkit.plots.cashflow import cash_flow_chart
 from coopkit.ui.base import App
-from coopkit.ui.controls import Control, NumberBox, OptionChoice, PercentBox, QuantityBox, text_labels
+from coopkit.ui.controls import (Control, NumberBox, OptionChoice, PercentBox, QuantityBox, parse_typed, text_labels,
+                                 typed_text)
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_finite, check_nonnegative, check_positive
 
@@ -147,6 +148,8 @@ class MonthColumn(Control):
         self.percent = percent
         #: what one typed unit is worth: 1 % (0.01) for shares, a million đồng for money
         self.scale = 0.01 if percent else MILLION
+        #: largest number a cell takes, as typed: 100 % or a million million đồng (`coopkit.fields.LARGEST`)
+        self.maximum = (fields.LARGEST["rate"] if percent else fields.LARGEST["money"]) / self.scale
         self._header = widgets.HTML(layout=widgets.Layout(width="auto", min_width="0"))
         self._header.add_class("ck-column-header")
         self.cells = []
@@ -202,9 +205,14 @@ class MonthColumn(Control):
         if not str(text).strip():
             return 0.0
         try:
-            number = fmt.parse_number(text, self.lang, field=self.field)
+            number = parse_typed(text, self.lang, self.field)
         except InputError:
-            raise self.error("cash_cell_not_a_number", text=str(text).strip(), cash_month=month) from None
+            raise self.error("cash_cell_not_a_number", text=typed_text(text), cash_month=month) from None
+        if not -self.maximum <= number <= self.maximum:  # NaN too
+            shown = ((fields.Shown(0.0, "volume"), fields.Shown(1.0, "loss_rate")) if self.percent else
+                     (fields.Shown(0.0, "volume"), fields.Shown(self.maximum, "volume", unit=self.unit_key)))
+            raise self.error("cash_cell_out_of_range", text=typed_text(text), cash_month=month,
+                             minimum=shown[0], maximum=shown[1])
         number = number * self.scale
         if number < 0:
             if self.percent:
@@ -257,9 +265,11 @@ class MonthColumn(Control):
         try:
             for cell, text in zip(self.cells, texts, strict=True):
                 try:
-                    number = fmt.parse_number(text, old, field=self.field) if str(text).strip() else 0.0
+                    number = parse_typed(text, old, self.field) if str(text).strip() else 0.0
                 except InputError:
                     continue
+                if not -self.maximum <= number <= self.maximum:
+                    continue  # out of range: left as typed, its message says the range
                 cell.value = fmt.number(number, self.lang, decimals=2)
         finally:
             self._silent = False
@@ -316,9 +326,9 @@ class CashFlowApp(App):
             NumberBox("loan_amount", loan.amount, lang, money=True, check=check_positive),
             PercentBox("loan_rate", LOAN_RATE, lang),
             NumberBox("loan_months", LOAN_MONTHS, lang, decimals=0, check=_loan_months,
-                      unit_key="app.cash_flow.unit_months"),
+                      unit_key="app.cash_flow.unit_months", maximum=MAX_LOAN_MONTHS),
             NumberBox("loan_grace_months", LOAN_GRACE_MONTHS, lang, decimals=0, check=_whole_months,
-                      unit_key="app.cash_flow.unit_months"),
+                      unit_key="app.cash_flow.unit_months", maximum=MAX_LOAN_MONTHS),
             MethodChoice("loan_kind", "equal_principal", lang),
             MonthChoice("loan_month", loan.calendar_month, lang),
         ]

@@ -5,10 +5,18 @@ both languages, the widgets a manager types into or drags, and an error line rig
 Money and numbers are typed the way the locale writes them (``1.250.000`` in Vietnamese) and
 shown back the same way; slider readouts are formatted here with Babel, never by the browser
 (whose readout uses US grouping).
+
+Every number box has a range: the kind of number it holds (money, a percentage, a quantity, a
+count, months…) gives its largest value (`coopkit.fields.LARGEST`), and a number outside it is
+refused with a message in words ("from 0 ₫ to 1.000.000.000.000 ₫"), so that no typed number
+can overflow the arithmetic behind the results. What the manager typed is quoted in messages,
+shortened when it is long (`typed_text`).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -26,6 +34,8 @@ __all__ = [
     "PercentBox",
     "PercentSlider",
     "OptionChoice",
+    "parse_typed",
+    "typed_text",
     "text_labels",
     "language_toggle",
     "choice",
@@ -35,6 +45,73 @@ Check = Callable[[str, object], float]
 Label = dict[str, str] | None
 
 _LAYOUT_LABEL = widgets.Layout(width="15em", min_width="10em")
+
+#: Characters of a typed text quoted in a message; a longer text is cut with "…".
+QUOTED_CHARS = 20
+#: The decimal mark and the thousands separator of each page language.
+_MARKS = {"vi": (",", "."), "en": (".", ",")}
+
+
+def typed_text(text: object, limit: int = QUOTED_CHARS) -> str:
+    """What the manager typed, as a message quotes it: stripped, and cut to ``limit`` characters
+    with "…" when longer (a 5 000-character paste must not fill the page).
+
+    >>> typed_text(" 12 "), typed_text("1234567890" * 3)
+    ('12', '1234567890123456789…')
+    """
+    raw = "" if text is None else str(text).strip()
+    return raw if len(raw) <= limit else raw[: limit - 1] + "…"
+
+
+def _decimal_typed_as_group(cleaned: str, lang: str) -> str:
+    """``cleaned`` with the other language's decimal mark read as this one's, when unambiguous."""
+    decimal, group = _MARKS[i18n.normalize_language(lang)]
+    found = re.fullmatch(rf"([+-]?)(\d*){re.escape(group)}(\d+)([^\d.,]*)", cleaned)
+    if found is None:
+        return cleaned
+    sign, whole, fraction, rest = found.groups()
+    if len(fraction) != 3 or whole in ("", "0"):
+        return f"{sign}{whole}{decimal}{fraction}{rest}"
+    return cleaned  # "1.250" on a vi page: thousands, as a Vietnamese manager means it
+
+
+def parse_typed(text: object, lang: str | None, field: str) -> float:
+    """The number typed in a box of a page in ``lang``; raises `InputError` about ``field``.
+
+    The page's own way is read first: ``1.250.000`` and ``30,5`` on a Vietnamese page,
+    ``1,250,000`` and ``30.5`` on an English one (`coopkit.fmt.parse_number`). A phone keypad
+    often offers only the other mark, so a *single* other mark that cannot be a thousands
+    separator is read as the decimal mark:
+
+    * on a vi page ``30.5``, ``0.25``, ``0.250`` and ``1.2500`` are decimals (30,5 · 0,25 · 0,25
+      · 1,25): a thousands separator is followed by exactly three digits and never follows 0;
+    * ``1.250`` stays one thousand two hundred and fifty on a vi page (what a Vietnamese manager
+      means), and ``1.250.000`` is grouping;
+    * the same rule with the marks swapped on an en page: ``30,5`` is 30.5, ``1,250`` is 1250.
+
+    Anything else with the other mark (``1.250,5`` on an en page) is refused with a message
+    that says which mark the page uses. Infinite and NaN results are returned as they are
+    (``inf`` for a number too long to hold): the box's range check words them.
+
+    >>> parse_typed("30.5", "vi", "volume"), parse_typed("1.250", "vi", "volume"), parse_typed("30,5", "en", "volume")
+    (30.5, 1250.0, 30.5)
+    >>> parse_typed("1.250", "en", "volume"), parse_typed("1,250", "en", "volume"), parse_typed("0.25", "vi", "volume")
+    (1.25, 1250.0, 0.25)
+    """
+    lang = i18n.normalize_language(lang)
+    raw = "" if text is None else str(text)
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", raw)
+    try:
+        return fmt.parse_number(_decimal_typed_as_group(cleaned, lang), lang, field=field)
+    except InputError as err:
+        if err.reason == "not_finite":
+            return float(err.value)
+        if err.reason == "not_a_number":
+            decimal, group = _MARKS[lang]
+            reason = "not_a_number_marks" if re.search(r"\d[.,]\d", cleaned) else "not_a_number"
+            raise InputError(field, reason=reason, text=typed_text(raw),
+                             decimal_mark=decimal, group_mark=group) from None
+        raise
 
 
 class Control(ABC):
@@ -53,6 +130,9 @@ class Control(ABC):
         self._unit.add_class("ck-unit")
         self._error = widgets.HTML()
         self._error.add_class("ck-error")
+        #: Range of the number typed, in the unit shown (`NumberBox` sets them by kind).
+        self.minimum = 0.0
+        self.maximum = math.inf
 
     # -- built by subclasses -------------------------------------------------------------
     @abstractmethod
@@ -125,6 +205,30 @@ class Control(ABC):
         self.lang = i18n.normalize_language(lang)
         self._render_label()
 
+    def _limit_shown(self, number: float) -> object:
+        """A limit of the range as a message shows it (a `coopkit.fields.Shown`)."""
+        return fields.Shown(number, "volume")
+
+    def in_range(self, number: float, typed: object, check: Callable[[], object] | None = None) -> float:
+        """``number`` (read from ``typed``) if it is a number inside this control's range.
+
+        A number above the largest value, or below the smallest by more than the largest
+        (``-1e308``), is refused naming the whole range; a small negative number is left to the
+        control's own check, which says "cannot be negative" in its words. ``check()``, when
+        given, checks the number as the control does: a number out of range but not absurd (at
+        most a thousand times the largest, so it prints well: "120 %") gets the check's own
+        words when the check refuses it ("must be from 0 % to below 100 %").
+        """
+        if math.isnan(number):
+            raise InputError(self.field, reason="not_a_number", text=typed_text(typed))
+        low = self.minimum if self.minimum < 0 else -self.maximum
+        if number > self.maximum or number < low:
+            if check is not None and abs(number) <= 1000 * max(self.maximum, 1.0):
+                check()
+            raise InputError(self.field, reason="out_of_range", text=typed_text(typed),
+                             minimum=self._limit_shown(self.minimum), maximum=self._limit_shown(self.maximum))
+        return number
+
     def error(self, reason: str, value: object = None, **params: object) -> InputError:
         """An `InputError` about this control, labelled as the manager sees it."""
         label = {code: self.label_text(code) for code in i18n.LANGUAGES}
@@ -139,6 +243,12 @@ class NumberBox(Control):
     """A number or an amount of money typed in the locale's format, with an optional slider.
 
     ``check`` (from `coopkit.validate`) says what is allowed; ``money=True`` formats as VND.
+    Numbers are read by `parse_typed` (the decimal-mark rule for phone keypads is there).
+
+    The range: up to ``maximum`` (default: the largest value of the box's kind in
+    `coopkit.fields.LARGEST`, money or number), from ``minimum`` (default 0; a box whose check
+    accepts negative numbers, `check_finite`, goes down to ``-maximum``). Both are in the unit
+    shown. A number outside is refused with a message naming the range.
     """
 
     def __init__(
@@ -153,11 +263,15 @@ class NumberBox(Control):
         check: Check = check_nonnegative,
         decimals: int = 2,
         slider: tuple[float, float, float] | None = None,
+        maximum: float | None = None,
+        minimum: float | None = None,
     ) -> None:
         super().__init__(field, lang, label=label, unit_key=unit_key or ("unit.vnd" if money else None))
         self.money = money
         self.check = check
         self.decimals = 0 if money else decimals
+        self.maximum = float(maximum if maximum is not None else self._largest())
+        self.minimum = float(minimum if minimum is not None else (-self.maximum if check is check_finite else 0.0))
         self._value = float(value)
         self.text = widgets.Text(continuous_update=False, layout=widgets.Layout(width="11em"))
         self.text.add_class("ck-number")
@@ -176,6 +290,23 @@ class NumberBox(Control):
 
     def _inputs(self) -> list[widgets.Widget]:
         return [self.text] + ([self.slider] if self.slider is not None else [])
+
+    def _largest(self) -> float:
+        """The default largest value shown in this box (by its kind)."""
+        return fields.LARGEST["money" if self.money else "number"]
+
+    def _limit_shown(self, number: float) -> object:
+        if self.money:
+            return fields.Shown(number, "amount")
+        return fields.Shown(number, "volume", unit=self.unit_key if number else None)
+
+    def typed_number(self) -> float | None:
+        """The number in the box as typed (in the unit shown), or ``None`` when it holds no
+        number inside the range (a language switch then leaves the text as it is)."""
+        try:
+            return self.in_range(parse_typed(self.text.value, self.lang, self.field), self.text.value)
+        except InputError:
+            return None
 
     def _format(self, value: float) -> str:
         return fmt.number(value, self.lang, decimals=self.decimals)
@@ -224,7 +355,8 @@ class NumberBox(Control):
     def read(self) -> float:
         """The value typed, checked; raises `InputError` about this control."""
         try:
-            number = fmt.parse_number(self.text.value, self.lang, field=self.field)
+            number = parse_typed(self.text.value, self.lang, self.field)
+            self.in_range(number, self.text.value, check=lambda: self.check(self.field, self._from_shown(number)))
             return self.check(self.field, self._from_shown(number))
         except InputError as err:
             raise self.error(err.reason, err.value, **err.params) from None
@@ -238,10 +370,7 @@ class NumberBox(Control):
         self._show(self._value)
 
     def set_lang(self, lang: str) -> None:
-        try:
-            current = fmt.parse_number(self.text.value, self.lang, field=self.field)
-        except InputError:
-            current = None
+        current = self.typed_number()
         super().set_lang(lang)
         if current is not None:
             self._show(current, as_typed=True)
@@ -263,10 +392,16 @@ class PercentBox(NumberBox):
         label: Label = None,
         check: Check = check_fraction,
         slider_max: float | None = None,
+        maximum: float | None = None,
     ) -> None:
+        """``maximum`` is a fraction (default `coopkit.fields.LARGEST` ``["rate"]``: 100 %)."""
         slider = (0.0, slider_max * 100, 0.5) if slider_max is not None else None
+        largest = fields.LARGEST["rate"] if maximum is None else maximum
         super().__init__(field, fraction * 100, lang, label=label, unit_key="unit.percent",
-                         check=check, decimals=2, slider=slider)
+                         check=check, decimals=2, slider=slider, maximum=largest * 100)
+
+    def _limit_shown(self, number: float) -> object:
+        return fields.Shown(number / 100, "loss_rate")
 
     def _to_shown(self, value: float) -> float:
         return value * 100
@@ -292,8 +427,12 @@ class QuantityBox(NumberBox):
         unit: str | None = None,
         label: Label = None,
         check: Check = check_nonnegative,
+        maximum: float | None = None,
     ) -> None:
+        """``maximum`` is in hectares or kilograms (default `coopkit.fields.LARGEST` ``["area"]``
+        or ``["weight"]``); the box's range follows the unit picked."""
         self.dimension = dimension
+        self.maximum_base = float(fields.LARGEST[dimension] if maximum is None else maximum)
         self.table = units.AREA_UNITS_M2 if dimension == "area" else units.WEIGHT_UNITS_KG
         base = "ha" if dimension == "area" else "kg"
         self.base_unit = base
@@ -303,6 +442,18 @@ class QuantityBox(NumberBox):
         self.unit_choice.observe(self._unit_changed, "value")
         super().__init__(field, self._to_unit(value_base, unit or base), lang, label=label, check=check, decimals=3)
         self._value_base = float(value_base)
+
+    @property  # type: ignore[override]
+    def maximum(self) -> float:
+        """The largest number in the unit picked."""
+        return self._to_unit(self.maximum_base, self.unit_choice.value)
+
+    @maximum.setter
+    def maximum(self, _number: float) -> None:
+        pass  # set through ``maximum_base``
+
+    def _limit_shown(self, number: float) -> object:
+        return fields.Shown(number, "volume", unit=f"unit.{self.unit_choice.value}" if number else None)
 
     def _unit_options(self, lang: str, selected: str) -> None:
         options = [(i18n.tr(f"unit.{code}", lang), code) for code in self.table]
@@ -322,11 +473,12 @@ class QuantityBox(NumberBox):
         if self._silent:
             return
         try:
-            typed = fmt.parse_number(self.text.value, self.lang, field=self.field)
-            base = self._from_unit(typed, change["old"])
+            typed = parse_typed(self.text.value, self.lang, self.field)
         except InputError:
             return
-        self._show(self._to_unit(base, change["new"]))
+        if not math.isfinite(typed) or typed < 0 or typed > self._to_unit(self.maximum_base, change["old"]):
+            return  # a number out of range stays as typed; its message says the range in the new unit
+        self._show(self._to_unit(self._from_unit(typed, change["old"]), change["new"]))
 
     def read(self) -> float:
         """The quantity in hectares (area) or kilograms (weight), checked."""
@@ -340,10 +492,7 @@ class QuantityBox(NumberBox):
         super().set(self._to_unit(base_value, self.unit_choice.value))
 
     def set_lang(self, lang: str) -> None:
-        try:
-            typed = fmt.parse_number(self.text.value, self.lang, field=self.field)
-        except InputError:
-            typed = None
+        typed = self.typed_number()
         Control.set_lang(self, lang)
         self._silent = True
         self._unit_options(self.lang, self.unit_choice.value)

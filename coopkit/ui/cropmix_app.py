@@ -12,7 +12,7 @@ from dataclasses import replace
 from html import escape
 from typing import Any
 
-from coopkit import cropmix, i18n
+from coopkit import cropmix, fields, i18n
 from coopkit.errors import InputError
 from coopkit.plots.cropmix import crop_mix_chart
 from coopkit.ui.base import App
@@ -58,7 +58,8 @@ class CropMixApp(App):
                                       label=_crop_label("price_per_kg", crop), unit_key="unit.vnd_per_kg"))
             if crop.max_area_ha != float("inf"):
                 controls.append(NumberBox(f"max_area_ha:{crop.key}", crop.max_area_ha, lang, decimals=2,
-                                          label=_crop_label("max_area_ha", crop), unit_key="unit.ha"))
+                                          label=_crop_label("max_area_ha", crop), unit_key="unit.ha",
+                                          maximum=fields.LARGEST["area"]))
         return controls
 
     def compute(self) -> cropmix.CropMix:

@@ -31,6 +31,11 @@ FEED_ITEM_KEYS = frozenset({"thuc_an"})
 #: Months the app plans (its results say "in the year").
 PLAN_MONTHS = 12
 MODES = ("flat", "curve")
+#: Largest values the boxes accept: ten million hens (far above the largest farms), a hen of 200 weeks
+#: (layers are sold at 70–100), 1 kg of feed a hen a day (a layer eats 100–130 g).
+MAX_HENS = 10_000_000
+MAX_AGE_WEEKS = 200
+MAX_FEED_G_PER_HEN_DAY = 1_000
 
 
 @dataclass(frozen=True)
@@ -95,14 +100,15 @@ class FlockApp(App):
         price = start.price_per_egg
         return [
             NumberBox("hens", start.hens, lang, decimals=0, check=check_positive,
-                      unit_key="app.layer_flock.unit_hens"),
+                      unit_key="app.layer_flock.unit_hens", maximum=MAX_HENS),
             LayingModeToggle("laying_mode", "flat", lang),
             PercentSlider("laying_rate", start.laying_rate, lang, maximum=0.98, step=0.005),
             NumberBox("age_weeks", plan.age_weeks, lang, decimals=0, check=check_nonnegative,
-                      unit_key="app.layer_flock.unit_weeks", slider=(16.0, 100.0, 1.0)),
+                      unit_key="app.layer_flock.unit_weeks", slider=(16.0, 100.0, 1.0), maximum=MAX_AGE_WEEKS),
             PercentSlider("mortality_per_month", plan.mortality_per_month, lang, maximum=0.1, step=0.001),
             NumberBox("feed_g_per_hen_day", plan.feed_g_per_hen_day, lang, decimals=0, check=check_positive,
-                      unit_key="app.layer_flock.unit_g_per_hen_day", slider=(80.0, 160.0, 1.0)),
+                      unit_key="app.layer_flock.unit_g_per_hen_day", slider=(80.0, 160.0, 1.0),
+                      maximum=MAX_FEED_G_PER_HEN_DAY),
             NumberBox("feed_price_per_kg", plan.feed_price_per_kg, lang, money=True, unit_key="unit.vnd_per_kg"),
             NumberBox("other_costs_per_month", start.other_costs_per_month, lang, money=True,
                       unit_key="app.layer_flock.unit_vnd_per_month"),

@@ -23,14 +23,16 @@ from coopkit.errors import InputError
 from coopkit.investment import (
     DEFAULT_DISCOUNT_RATE,
     DEFAULT_LOAN,
+    MAX_LIFE_YEARS,
     Appraisal,
     Equipment,
     Investment,
     appraise,
+    fully_financed_text,
     load_equipment,
     verdict_text,
 )
-from coopkit.loans import FREQUENCIES, METHODS, Loan
+from coopkit.loans import FREQUENCIES, MAX_LOAN_MONTHS, METHODS, Loan
 from coopkit.plots.finance import investment_chart
 from coopkit.ui.base import App
 from coopkit.ui.controls import Control, NumberBox, OptionChoice, PercentBox, text_labels
@@ -77,7 +79,7 @@ class InvestmentApp(App):
         return [
             NumberBox("purchase_price", price, lang, money=True, check=check_positive),
             NumberBox("useful_life_years", template.useful_life_years, lang, check=check_positive,
-                      unit_key="app.investment.unit_years"),
+                      unit_key="app.investment.unit_years", maximum=MAX_LIFE_YEARS),
             NumberBox("salvage_value", template.salvage_value, lang, money=True),
             NumberBox("extra_revenue_per_year", template.extra_revenue_per_year, lang, money=True, unit_key=money_year),
             NumberBox("running_cost_per_year", template.running_cost_per_year, lang, money=True, unit_key=money_year),
@@ -85,9 +87,10 @@ class InvestmentApp(App):
             NumberBox("grant", template.grant, lang, money=True),
             NumberBox("loan_amount", template.loan_amount, lang, money=True),
             PercentBox("annual_rate", DEFAULT_LOAN["annual_rate"], lang, check=check_nonnegative),
-            NumberBox("months", DEFAULT_LOAN["months"], lang, check=check_positive, unit_key=months),
+            NumberBox("months", DEFAULT_LOAN["months"], lang, check=check_positive, unit_key=months,
+                      maximum=MAX_LOAN_MONTHS),
             ChoiceBox("loan_method", DEFAULT_LOAN["method"], METHODS, lang, text_key="app.investment.method_"),
-            NumberBox("grace_months", DEFAULT_LOAN["grace_months"], lang, unit_key=months),
+            NumberBox("grace_months", DEFAULT_LOAN["grace_months"], lang, unit_key=months, maximum=MAX_LOAN_MONTHS),
             ChoiceBox("payments_per_year", DEFAULT_LOAN["payments_per_year"], FREQUENCIES, lang,
                       text_key="app.investment.freq_", buttons=False),
         ]
@@ -155,11 +158,18 @@ class InvestmentApp(App):
         rows.append(Row("project_discounted_payback_years", text("project_discounted_payback"),
                         *years_or_never(result.project_discounted_payback_years)))
         rows.append(Row("own_npv", text("own_npv"), result.own_npv))
-        rows.append(Row("own_irr", text("own_irr"), *rate_or_none(result.own_irr)))
-        rows.append(Row("own_payback_years", text("own_payback"), *years_or_never(result.own_payback_years)))
+        if result.fully_financed:  # no own money put in: nothing to pay back, no rate it earns (said below)
+            rows.append(Row("own_irr", text("own_irr"), text("no_own_funds"), kind="text"))
+            rows.append(Row("own_payback_years", text("own_payback"), text("no_own_funds"), kind="text"))
+        else:
+            rows.append(Row("own_irr", text("own_irr"), *rate_or_none(result.own_irr)))
+            rows.append(Row("own_payback_years", text("own_payback"), *years_or_never(result.own_payback_years)))
 
         verdict = (f"<h4>{escape(text('verdict'))}</h4>"
                    f"<p class='ck-verdict' data-verdict='{result.verdict}'>{escape(verdict_text(result, lang))}</p>")
+        financed = fully_financed_text(result, lang)
+        if financed is not None:
+            verdict += f"<p class='ck-note ck-fully-financed'>{escape(financed)}</p>"
         parts = [summary_table(rows, lang), verdict]
         if loan is not None:
             parts.append(f"<h4>{escape(text('schedule'))}</h4>{self._schedule_html(loan.schedule)}")

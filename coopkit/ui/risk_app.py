@@ -18,11 +18,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from coopkit import fmt, i18n, reference, risk
+from coopkit import fields, fmt, i18n, reference, risk
 from coopkit.errors import InputError
 from coopkit.plots import risk as risk_plots
 from coopkit.ui.base import App, figure_png, safe
-from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox
+from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox, parse_typed
 from coopkit.ui.tables import Column, frame_table
 from coopkit.validate import check_nonnegative, check_positive
 
@@ -48,7 +48,8 @@ class RangeBox(Control):
     """Three boxes for one uncertain input: lowest, most likely and highest value.
 
     ``read()`` returns a checked `coopkit.risk.Estimate`; a minimum above the maximum (or a
-    most likely value outside them) is shown below the three boxes.
+    most likely value outside them) is shown below the three boxes. Each box has the range of
+    a `NumberBox` of the same kind (money or number, `coopkit.fields.LARGEST`).
     """
 
     def __init__(self, field: str, value: risk.Estimate, lang: str, *, money: bool = False,
@@ -56,6 +57,7 @@ class RangeBox(Control):
         super().__init__(field, lang, unit_key=unit_key or ("unit.vnd" if money else None))
         self.money = money
         self.check = check
+        self.maximum = fields.LARGEST["money" if money else "number"]
         self.texts = []
         self.captions = []
         for part in _PARTS:
@@ -82,6 +84,14 @@ class RangeBox(Control):
     def _format(self, number: float) -> str:
         return fmt.number(number, self.lang, decimals=0 if self.money or abs(number) >= 1000 else 2)
 
+    def _limit_shown(self, number: float) -> object:
+        if self.money:
+            return fields.Shown(number, "amount")
+        return fields.Shown(number, "volume", unit=self.unit_key if number else None)
+
+    def _typed(self, text: widgets.Text) -> float:
+        return self.in_range(parse_typed(text.value, self.lang, self.field), text.value)
+
     def _show(self, value: risk.Estimate) -> None:
         self._silent = True
         try:
@@ -92,8 +102,7 @@ class RangeBox(Control):
 
     def read(self) -> risk.Estimate:
         try:
-            numbers = [self.check(self.field, fmt.parse_number(t.value, self.lang, field=self.field))
-                       for t in self.texts]
+            numbers = [self.check(self.field, self._typed(t)) for t in self.texts]
             return risk.estimate(self.field, tuple(numbers), self.check)
         except InputError as err:
             raise self.error(err.reason, err.value, **err.params) from None
@@ -117,7 +126,7 @@ class RangeBox(Control):
         typed = []
         for text in self.texts:  # each box as typed in the old language (even when the range is wrong)
             try:
-                typed.append(fmt.parse_number(text.value, self.lang, field=self.field))
+                typed.append(self._typed(text))
             except InputError:
                 typed.append(None)
         super().set_lang(lang)

@@ -26,6 +26,11 @@ from coopkit.validate import check_fraction, check_positive
 __all__ = ["YieldPlanApp", "YieldPlanResult"]
 
 
+#: Highest yield a box accepts: 1 000 tonnes a hectare, far above any crop (greenhouse tomatoes give a
+#: few hundred), so that a slip of the finger is refused instead of planning a harvest of millions of tonnes.
+MAX_YIELD_KG_PER_HA = 1_000_000
+
+
 def _share(field: str, value: object) -> float:
     return check_fraction(field, value, allow_one=True)
 
@@ -115,7 +120,7 @@ class YieldPlanApp(App):
         controls: list[Control] = [
             QuantityBox("area_ha", plan.area_ha, lang, dimension="area", unit="ha", check=check_positive),
             NumberBox("yield_kg_per_ha", plan.yield_kg_per_ha, lang, unit_key="app.yield_plan.unit_kg_per_ha",
-                      decimals=0),
+                      decimals=0, maximum=MAX_YIELD_KG_PER_HA),
             PercentBox("loss_rate", plan.loss_rate, lang, slider_max=0.5,
                        label={code: i18n.tr("app.yield_plan.loss", code) for code in i18n.LANGUAGES}),
             NumberBox("season_costs", plan.season_costs, lang, money=True),
