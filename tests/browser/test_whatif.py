@@ -8,16 +8,25 @@ import pytest
 from playwright.sync_api import expect
 
 import coopkit as ck
-from coopkit import data, exchange, fmt
+from coopkit import data, exchange, fields, fmt
 from coopkit.ui.whatif_app import MODEL
 
-from .conftest import open_app, type_into as _type
+from .conftest import open_app, result_cell, type_into as _type
 
 pytestmark = pytest.mark.browser
 
 
 def _tab(page, title: str) -> None:
     page.locator(".ck-sections button.ck-section-tab", has_text=title).click()
+
+
+def _fill(app, field: str, text: str) -> None:
+    """Type into a box that changes nothing until a button is pressed (the goal's target): there
+    is no update to wait for."""
+    box = app.locator(f".ck-field-{field} input").first
+    box.fill(text)
+    box.press("Enter")
+    expect(box).to_have_value(text)
 
 
 def _value(locator) -> float:
@@ -60,9 +69,9 @@ def test_pin_two_scenarios_goal_seek_and_export(voila_server, page, tmp_path):
 
     # Goal seek: which price gives a profit of 500 million đồng at this volume?
     _tab(page, "Tìm giá trị mục tiêu")
-    app.locator(".ck-goal-output select").select_option(label="Lợi nhuận")
-    app.locator(".ck-goal-input select").select_option(label="Giá niêm yết")
-    _type(app, "target", "500.000.000")
+    app.locator(".ck-goal-output select").select_option(label=fields.label("profit", "vi"))
+    app.locator(".ck-goal-input select").select_option(label=fields.label("list_price", "vi"))
+    _fill(app, "target", "500.000.000")
     app.locator("button.ck-goal-run").click()
     answer = app.locator(".ck-goal-answer b")
     expect(answer).to_have_count(1)
@@ -73,8 +82,8 @@ def test_pin_two_scenarios_goal_seek_and_export(voila_server, page, tmp_path):
     expect(profit).to_have_attribute("data-value", re.compile(r"^(499|500)\d{6}(\.\d*)?$"))
 
     # An unreachable goal is said in words.
-    app.locator(".ck-goal-output select").select_option(label="Tỷ suất lợi nhuận trên giá bán")
-    _type(app, "target", "99")
+    app.locator(".ck-goal-output select").select_option(label=fields.label("margin", "vi"))
+    _fill(app, "target", "99")
     app.locator("button.ck-goal-run").click()
     expect(app.locator(".ck-goal-result")).to_contain_text("Không có giá trị nào")
 
@@ -171,3 +180,30 @@ _SCROLL_BOX_JS = """t => {
     }
     return null;
 }"""
+
+
+def test_a_20_mb_file_gets_a_message_and_the_page_keeps_working(voila_server, page, tmp_path):
+    """Issue 10: a 20 MB file given to the import dropped the page's connection without a word."""
+    app = open_app(page, voila_server, "04_what_if_pricing.ipynb")
+    app.locator(".ck-scenario-name input").fill("Kế hoạch")
+    app.locator("button.ck-pin").click()
+    expect(app.locator(".ck-pinned tbody tr")).to_have_count(1)
+    big = tmp_path / "kich-ban-gia.xlsx"
+    big.write_bytes(b"PK\x03\x04" + bytes(20_000_000 - 4))
+    with page.expect_file_chooser() as chooser:
+        app.locator(".ck-upload").click()
+    chooser.value.set_files(str(big))
+    status = app.locator(".ck-status")
+    expect(status).to_contain_text("nặng 20 MB", timeout=60_000)
+    expect(status).to_contain_text("giới hạn 5 MB")
+    expect(app.locator(".ck-pinned tbody tr")).to_have_count(1)  # nothing the manager had is lost
+    # The connection is alive: the page still answers.
+    _type(app, "list_price", "28.000")
+    expect(result_cell(app, "profit")).to_have_attribute("data-value", re.compile(r"^-?\d"))
+    expect(app.locator(".ck-results td[data-key='best_price']")).to_have_count(1)
+    photo = tmp_path / "anh-cam.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not a workbook")
+    with page.expect_file_chooser() as chooser:
+        app.locator(".ck-upload").click()
+    chooser.value.set_files(str(photo))
+    expect(status).to_contain_text("không phải là tệp Excel")

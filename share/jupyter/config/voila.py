@@ -30,3 +30,44 @@ def cell_timeout(cell):
 
 c = get_config()  # noqa: F821  (provided by traitlets when it loads this file)
 c.VoilaExecutor.timeout_func = cell_timeout
+
+#: Largest websocket message the server takes, in bytes. With Tornado's default (10 MiB) a larger file
+#: given to workbook 4's Excel import dropped the page's connection without a word; the app refuses
+#: any file over `coopkit.exchange.MAX_IMPORT_BYTES` (5 MB) with a message, so the server lets such
+#: a file through to be refused. A file over this limit still drops the connection.
+c.Voila.tornado_settings = {"websocket_max_message_size": 64 * 1024 * 1024}
+
+
+# --------------------------------------------------------------------------- a page always ends
+# When a page's kernel cannot start (it dies at once, or does not answer within
+# VoilaExecutor.startup_timeout on a crowded server), Voila 0.5's renderer raises inside a
+# background task that feeds the page; the page then received heartbeats forever and the visitor
+# saw the spinner with no word. Here the page's renderer ends the page instead, with a call that
+# shows the visitor a message in the page's language and a reload button
+# (templates/coopkit/ck_page_watch.html.j2). Other visitors' pages are not affected.
+from voila.notebook_renderer import NotebookRenderer  # noqa: E402
+
+#: What ends a page whose rendering failed: the watcher's message, and the page's closing tags.
+PAGE_FAILED = "<script>window.ckPageFailed && window.ckPageFailed();</script>\n</div></div></body></html>\n"
+
+
+def _page_that_always_ends(generate):
+    def generate_content_generator(self, kernel_id=None, kernel_future=None):
+        inner = generate(self, kernel_id, kernel_future)
+
+        async def guarded():
+            try:
+                async for item in inner:
+                    yield item
+            except Exception:  # noqa: BLE001 - logged; the visitor gets a message, not a spinner
+                self.log.exception("coopkit: the page of %s could not be completed (kernel %s)", self.notebook_path, kernel_id)
+                yield PAGE_FAILED, {}
+
+        return guarded()
+
+    generate_content_generator.coopkit_guarded = True
+    return generate_content_generator
+
+
+if not getattr(NotebookRenderer.generate_content_generator, "coopkit_guarded", False):
+    NotebookRenderer.generate_content_generator = _page_that_always_ends(NotebookRenderer.generate_content_generator)
