@@ -229,3 +229,29 @@ def test_language_switch_keeps_the_decimals_a_person_typed(decimals):
     rate.text.value = "12,25"
     rate.set_lang("en")
     assert rate.read() == pytest.approx(0.1225)
+
+
+def test_break_even_volume_follows_the_unit_of_the_volume_box(products):
+    """Issue 10 §6: volume typed in tấn, break-even volume shown in tấn (and back in kg)."""
+    app = BreakEvenApp(product="cam_lac_thuy", lang="vi")
+    volume = app.control("volume")
+    volume.unit_choice.value = "tan"
+    be = app.result[0]
+    shown = f'data-key="break_even_volume" data-value="{be.break_even_volume / 1000!r}"'
+    assert shown in app.results.value
+    assert "Sản lượng hòa vốn (tấn)" in app.results.value
+    volume.unit_choice.value = "kg"
+    assert f'data-key="break_even_volume" data-value="{be.break_even_volume!r}"' in app.results.value
+    assert "Sản lượng hòa vốn (kg)" in app.results.value
+    volume.unit_choice.value = "ta"
+    app.set_lang("en")
+    assert "Break-even volume (tạ)" in app.results.value
+    assert f'data-value="{be.break_even_volume / 100!r}"' in app.results.value
+
+
+def test_raw_material_needed_is_in_the_unit_of_the_volume_box(products):
+    app = UnitCostApp(product="ca_phe_nhan_son_la", lang="en")
+    app.control("volume").unit_choice.value = "tan"
+    raw = app.result.raw_input_needed
+    assert f'data-key="raw_input_needed" data-value="{raw / 1000!r}"' in app.results.value
+    assert "Raw material needed, tonnes" in app.results.value

@@ -54,6 +54,15 @@ def channel_fees_line(channel: str, lang: str) -> str:
     return fee_schedule_text(data.channel_fee_schedules()[channel], lang)
 
 
+def volume_in_box_unit(app: App, kg_or_units: float) -> tuple[float, str]:
+    """A volume result in the unit of the app's volume box, and that unit's short name: tấn
+    when the manager types the volume in tấn (the product's own unit when the box has none)."""
+    box = app.control("volume")
+    if isinstance(box, QuantityBox):
+        return box.from_base(kg_or_units), box.unit_label(app.lang)
+    return kg_or_units, app.product.unit_label(app.lang)
+
+
 @dataclass(frozen=True)
 class UnitCostResult:
     """What the unit-cost app shows: the summary, the item table and the raw input needed."""
@@ -124,10 +133,11 @@ class UnitCostApp(App):
                 result.summary.variable_cost_per_unit),
             Row("total_costs", i18n.tr("result.total_costs", lang), result.summary.total_costs),
         ]
-        if result.raw_input_needed is not None:
-            rows.append(Row("raw_input_needed", i18n.tr("result.raw_input_needed", lang,
+        if result.raw_input_needed is not None:  # in the unit the volume is typed in (tấn of cherry)
+            raw, raw_unit = volume_in_box_unit(self, result.raw_input_needed)
+            rows.append(Row("raw_input_needed", i18n.tr("result.raw_input_needed_in", lang, unit=raw_unit,
                                                          material=self.product.raw_material(lang)),
-                            result.raw_input_needed, kind="number"))
+                            raw, kind="number"))
         table = result.breakdown.assign(kind=[i18n.tr(f"cost.kind.{k}", lang) for k in result.breakdown["kind"]])
         columns = [
             Column("name", i18n.tr("result.item", lang), "text"),
@@ -171,9 +181,12 @@ class BreakEvenApp(App):
     def render(self, result: tuple[ck.BreakEven, pd.DataFrame]) -> tuple[str, Any]:
         be, table = result
         lang, unit = self.lang, self.product.unit_label(self.lang)
+        # volumes in the unit of the volume box (tấn when it is typed in tấn); prices stay per kg
+        bev, volume_unit = volume_in_box_unit(self, be.break_even_volume)
+        per_kg = volume_in_box_unit(self, 1.0)[0]  # for the chart's axis (units conversions are linear)
         rows = [
             Row("profit", i18n.tr("result.profit", lang), be.profit, strong=True),
-            Row("break_even_volume", i18n.tr("result.break_even_volume", lang, unit=unit), be.break_even_volume,
+            Row("break_even_volume", i18n.tr("result.break_even_volume", lang, unit=volume_unit), bev,
                 kind="number", strong=True),
             Row("break_even_price", i18n.tr("result.break_even_price", lang, unit=unit), be.break_even_price),
             Row("margin_of_safety", i18n.tr("result.margin_of_safety", lang), be.margin_of_safety, kind="rate"),
@@ -183,7 +196,9 @@ class BreakEvenApp(App):
             Row("revenue", i18n.tr("result.revenue", lang), be.revenue),
             Row("total_costs", i18n.tr("result.total_costs", lang), be.total_costs),
         ]
-        return summary_table(rows, lang), plots.cvp_chart(table, be, lang, unit)
+        shown = replace(be, volume=be.volume * per_kg, break_even_volume=bev)
+        chart = plots.cvp_chart(table.assign(volume=table["volume"] * per_kg), shown, lang, volume_unit)
+        return summary_table(rows, lang), chart
 
 
 class ChannelPricingApp(App):

@@ -473,12 +473,21 @@ class QuantityBox(NumberBox):
         if self._silent:
             return
         try:
-            typed = parse_typed(self.text.value, self.lang, self.field)
+            typed: float | None = parse_typed(self.text.value, self.lang, self.field)
         except InputError:
-            return
-        if not math.isfinite(typed) or typed < 0 or typed > self._to_unit(self.maximum_base, change["old"]):
-            return  # a number out of range stays as typed; its message says the range in the new unit
-        self._show(self._to_unit(self._from_unit(typed, change["old"]), change["new"]))
+            typed = None
+        # a number out of range stays as typed; its message says the range in the new unit
+        if typed is not None and math.isfinite(typed) and 0 <= typed <= self._to_unit(self.maximum_base, change["old"]):
+            self._show(self._to_unit(self._from_unit(typed, change["old"]), change["new"]))
+        self._changed()  # the app shows its results again: a volume result follows the unit picked
+
+    def unit_label(self, lang: str | None = None) -> str:
+        """The short name of the unit picked ("tấn", "tonnes", "ha"), for results shown in it."""
+        return i18n.tr(f"unit.short.{self.unit_choice.value}", lang or self.lang)
+
+    def from_base(self, base_value: float) -> float:
+        """``base_value`` (hectares or kilograms) in the unit picked."""
+        return self._to_unit(base_value, self.unit_choice.value)
 
     def read(self) -> float:
         """The quantity in hectares (area) or kilograms (weight), checked."""
