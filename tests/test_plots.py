@@ -280,3 +280,70 @@ def test_scenario_chart_single_output_has_its_label_on_the_axis():
                                                   unit=i18n.tr("chart.million_vnd", "vi"))
     assert figure.get_figwidth() == plots.FIGURE_WIDTH
 
+
+
+# readable on a phone ---------------------------------------------------------------------------
+# The browser test (tests/browser/test_phone.py) measures each chart's shown width against
+# FONT_SIZE at DPI; these keep the constants honest: no chart draws smaller text, none is wider.
+
+
+def _app_figures():
+    """The figure each workbook app draws for its default template, and the extra charts."""
+    from coopkit import processing, reference, ui
+    from coopkit.plots import risk as risk_plots
+    from coopkit.plots import yields as yield_plots
+
+    apps = {
+        "unit_cost": (ui.UnitCostApp, {"product": "ca_phe_nhan_son_la"}),
+        "break_even": (ui.BreakEvenApp, {"product": "trung_son_nam"}),
+        "channel_pricing": (ui.ChannelPricingApp, {"product": "cam_lac_thuy"}),
+        "yield_plan": (ui.YieldPlanApp, {"product": "cam_lac_thuy"}),
+        "production_risk": (ui.ProductionRiskApp, {"product": "ca_phe_nhan_son_la"}),
+        "crop_mix": (ui.CropMixApp, {}),
+        "layer_flock": (ui.FlockApp, {"product": "trung_son_nam"}),
+        "investment": (ui.InvestmentApp, {"equipment": "may_say_ca_phe"}),
+        "cash_flow": (ui.CashFlowApp, {"product": "ca_phe_nhan_son_la"}),
+        "member_income": (ui.MemberIncomeApp, {}),
+    }
+    for name, (app_class, kwargs) in apps.items():
+        app = app_class(lang="vi", **kwargs)
+        yield name, app.render(app.result)[1]
+    prices = reference.load_world_prices()
+    yield "yield_trend", risk_plots.yield_trend_chart(reference.yield_trend(reference.load_coffee_yields()), "vi")
+    yield "price_history", risk_plots.price_history_chart(reference.price_swings(prices, "robusta"), "vi",
+                                                          other=reference.price_swings(prices, "arabica"))
+    chain = processing.CHAINS["ca_phe_robusta"]
+    plan = processing.chain_plan(chain.steps, 10_000, 15_000, lang="vi")
+    yield "chain", yield_plots.chain_cost_chart(plan.table, 15_000, "vi", chain.raw_material("vi"))
+    for name in sorted(CHARTS):
+        yield name, CHARTS[name]("vi")
+
+
+def test_every_chart_is_drawn_for_a_phone_column():
+    """Every chart is FIGURE_WIDTH wide, draws no text smaller than FONT_SIZE (ticks, legends,
+    notes, titles), and nothing sticks out sideways (the PNG, cropped to what is drawn, is no
+    wider than the figure: a wider one would be shrunk more on a phone)."""
+    from PIL import Image
+
+    from coopkit.ui.base import figure_png
+
+    checked = []
+    for name, figure in _app_figures():
+        png = figure_png(figure)
+        width = Image.open(io.BytesIO(png)).width
+        assert figure.get_figwidth() == plots.FIGURE_WIDTH, name
+        assert width <= plots.FIGURE_WIDTH * plots.DPI + 16, (name, width)  # + the 0.08 in padding each side
+        small = [(t.get_text(), t.get_fontsize()) for t in figure.findobj(Text)
+                 if t.get_visible() and t.get_text().strip() and t.get_fontsize() < plots.FONT_SIZE]
+        assert not small, (name, small)
+        checked.append(name)
+    assert len(checked) >= 18
+
+
+def test_chart_style_applies_only_inside_a_chart():
+    import matplotlib
+
+    before = matplotlib.rcParams["axes.titlesize"]
+    figure = plots.tornado_chart(TORNADO, BASE_PROFIT, "profit", "vi")
+    assert figure.axes[0].title.get_fontsize() == plots.TITLE_SIZE
+    assert matplotlib.rcParams["axes.titlesize"] == before
