@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from coopkit import fields, i18n
 from coopkit.errors import InputError
+from coopkit.store import MAX_NAME_LENGTH
 from coopkit.whatif import MODELS, Model, Scenario, evaluate, get_model
 
 if TYPE_CHECKING:
@@ -304,6 +305,9 @@ Hãy mở tệp bằng Excel, lưu lại dưới dạng “Sổ làm việc Exce
         if not name.strip():
             raise InputError("scenario", reason="cell_empty_name", sheet=title, cell=cell("name"))
         name = name.strip()
+        if len(name) > MAX_NAME_LENGTH:  # what is imported can be pinned and saved
+            raise InputError("scenario", reason="cell_name_too_long", sheet=title, cell=cell("name"),
+                             length=len(name), max_length=MAX_NAME_LENGTH)
         if name in first_cell:
             raise InputError("scenario", reason="cell_duplicate_name", value=name, sheet=title,
                              cell=cell("name"), other=first_cell[name])

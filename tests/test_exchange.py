@@ -569,3 +569,20 @@ def test_check_upload_refuses_a_file_that_is_not_an_xlsx(name, head):
         check_upload(name, len(head), head)
     assert excinfo.value.reason == "not_xlsx_file"
     assert name in excinfo.value.message("en") and ".xlsx" in excinfo.value.message("vi")
+
+
+def test_a_name_longer_than_a_saved_name_is_refused_naming_its_cell(tmp_path):
+    """What is imported is pinned and may be saved: the name has the store's length limit."""
+    from coopkit.store import MAX_NAME_LENGTH
+
+    inputs = {"fixed_costs": 1e6, "variable_cost_per_unit": 1_000.0, "volume": 100.0}
+    path = tmp_path / "long.xlsx"
+    write_xlsx(path, [Scenario("x" * MAX_NAME_LENGTH, "unit_cost", inputs)])
+    book = openpyxl.load_workbook(path)
+    sheet = book[i18n.tr("exchange.sheet.inputs", "vi")]
+    sheet.cell(row=exchange.KEY_ROW + 1, column=1).value = "x" * (MAX_NAME_LENGTH + 1)
+    book.save(path)
+    with pytest.raises(InputError) as excinfo:
+        scenarios_from_xlsx(path)
+    assert excinfo.value.reason == "cell_name_too_long"
+    assert "A3" in excinfo.value.message("en") and str(MAX_NAME_LENGTH) in excinfo.value.message("vi")
