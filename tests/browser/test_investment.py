@@ -82,3 +82,37 @@ def test_investment_workbook_in_english_explains_a_missing_irr(voila_server, mak
     _type(app, "loan_amount", "0")
     expect(app.locator(".ck-field-months")).to_be_hidden()
     expect(_cell(app, "own_funds")).to_have_text(fmt.money(450e6, "en"))
+
+
+def test_absurd_numbers_and_a_loan_for_the_whole_price_are_answered_in_words(voila_server, page):
+    """Issue 10 §6 on a Vietnamese page: 1e308 in a money box gets its range in words beside the
+    box (no "tell your trainer"), a language switch then translates it, 30.5 is read as 30,5 and
+    a loan for the whole price explains that there is no own payback to count."""
+    app = open_app(page, voila_server, "09_investment_and_loans.ipynb")
+    start = appraise(_dryer())
+    _type(app, "purchase_price", "1e308")
+    error = app.locator(".ck-field-purchase_price .ck-error")
+    expect(error).to_contain_text("từ 0\xa0₫ đến 1.000.000.000.000\xa0₫ (bạn đã nhập “1e308”)")
+    expect(app.locator(".ck-error-summary")).to_contain_text("chưa được cập nhật")
+    expect(app.locator(".ck-error-summary")).not_to_contain_text("giảng viên")
+    expect(_cell(app, "project_npv")).to_have_text(fmt.money(start.project_npv, "vi"))  # last good result kept
+
+    page.locator(".ck-lang button", has_text="English").click()
+    expect(error).to_contain_text("from ₫0 to ₫1,000,000,000,000 (you typed “1e308”)")
+    expect(app.locator(".ck-field-grant .ck-input-label")).to_have_text("Grant (not repaid)")
+    expect(_cell(app, "project_npv")).to_have_text(fmt.money(start.project_npv, "en"))
+    page.locator(".ck-lang button", has_text="Tiếng Việt").click()
+    expect(error).to_contain_text("bạn đã nhập “1e308”")
+
+    _type(app, "purchase_price", "450.000.000")
+    expect(error).to_have_text("")
+    _type(app, "annual_rate", "10.5")  # a phone keypad's dot: 10,5 % on a Vietnamese page
+    expect(app.locator(".ck-field-annual_rate .ck-error")).to_have_text("")
+    expected = appraise(_dryer(loan=replace(_dryer().loan, annual_rate=0.105)))
+    expect(_cell(app, "first_instalment")).to_have_text(fmt.money(expected.loan.first_instalment, "vi"))
+
+    _type(app, "loan_amount", "450.000.000")  # no own funds at all
+    expect(app.locator(".ck-field-loan_amount .ck-error")).to_have_text("")
+    expect(_cell(app, "own_payback_years")).to_have_text("không bỏ vốn tự có")
+    expect(app.locator(".ck-fully-financed")).to_contain_text("không bỏ vốn tự có lúc đầu")
+    assert "Traceback" not in page.locator("body").inner_text()
