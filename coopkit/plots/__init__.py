@@ -294,7 +294,8 @@ def _kind_axis(axis, kind: str, lang: str, values: Iterable[float]) -> str:
     """Format ``axis`` for values of ``kind``; returns the unit to add to its label (or "")."""
     millions = _in_millions(kind, values)
     tick = _tick(kind, lang, millions)
-    axis.set_major_locator(MaxNLocator(nbins=5))  # few ticks: each label costs a text layout per draw
+    # few ticks: each label costs a text layout per draw, and long numbers side by side must not touch
+    axis.set_major_locator(MaxNLocator(nbins=3 if axis.axis_name == "x" else 5))
     axis.set_major_formatter(FuncFormatter(lambda x, _pos: tick(x)))
     return i18n.tr("chart.million_vnd", lang) if millions else ""
 
@@ -357,7 +358,7 @@ def tornado_chart(table: pd.DataFrame, base_value: float, output: str, lang: str
                label=i18n.tr("chart.base_value", lang, value=_value_text(base_value, kind, lang)))
     ax.set_yticks(y, labels)
     ax.set_ylim(-0.6, count - 0.4)
-    ax.margins(x=0.18)
+    ax.margins(x=0.3)  # room for the values tried, written beyond the bars' ends
     unit = _kind_axis(ax.xaxis, kind, lang, [base_value, *rows["output_low"], *rows["output_high"]])
     ax.set_xlabel(_axis_label(fields.label(output, lang), unit, lang))
     _title(ax, i18n.tr("chart.tornado.title", lang, output=fields.label(output, lang)))
