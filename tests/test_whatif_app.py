@@ -321,3 +321,16 @@ def test_a_large_or_non_excel_upload_is_refused_with_a_message_and_nothing_is_lo
     good = exchange.scenarios_to_xlsx([app.current_scenario("Giá mới")], lang="vi")
     _upload(app, "kich-ban-gia.xlsx", good)
     assert [s.name for s in app.pinned] == ["Kế hoạch", "Giá mới"]
+
+
+def test_a_break_even_goal_is_typed_in_the_volume_boxs_unit(app):
+    app.control("list_price").value = 28_000
+    app.goal_output.value = "break_even_volume"
+    app.goal_input.value = "list_price"
+    assert "tấn" in app.goal_target._unit.value
+    app.goal_target.value = 100  # tấn
+    found = app.run_goal_seek()
+    assert found is not None
+    outputs = ck.evaluate(MODEL, {**app.result.inputs, "list_price": found})
+    assert outputs["break_even_volume"] == pytest.approx(100_000, rel=1e-6)
+    assert "100 tấn" in app.goal_result.value

@@ -42,6 +42,8 @@ HIDDEN_INPUTS = tuple(name for name in CHANNEL_INPUTS if name not in SHOWN_INPUT
 #: Outputs a manager can aim at (goal seek) or rank inputs by (sensitivity).
 GOAL_OUTPUTS = ("profit", "margin", "net_per_unit", "unit_cost", "break_even_volume")
 SECTIONS = ("scenarios", "goal", "sensitivity", "demand", "table")
+#: Outputs that are quantities: shown and typed in the unit of the volume box.
+QUANTITY_OUTPUTS = ("break_even_volume",)
 DEMAND_ROWS = 3
 MAX_PINNED = 12
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -421,6 +423,7 @@ class WhatIfApp(App):
         factor, unit_key, decimals = self._quantity_unit(volume)
         for _, quantity_box in self.demand_controls:
             quantity_box.rescale(factor, unit_key, decimals)
+        self._goal_unit()
         self.refresh()
         self._show_pinned()
 
@@ -823,13 +826,18 @@ class WhatIfApp(App):
 
     # -- goal seek -----------------------------------------------------------------------
     def _goal_unit(self) -> None:
-        rate = fields.kind(self.goal_output.value or "profit") == "rate"
+        output = self.goal_output.value or "profit"
+        rate = fields.kind(output) == "rate"
         self.goal_target.unit_key = "unit.percent" if rate else (
-            "unit.vnd" if fields.kind(self.goal_output.value or "profit") == "money" else None)
+            "unit.vnd" if fields.kind(output) == "money" else None)
+        if output in QUANTITY_OUTPUTS:  # typed in the volume box's unit (tấn, tạ …)
+            self.goal_target.unit_key = self._quantity_unit()[1]
         self.goal_target.set_lang(self.lang)
 
     def goal_target_value(self) -> float:
         value = self.goal_target.read()
+        if self.goal_output.value in QUANTITY_OUTPUTS:
+            return value * self._quantity_unit()[0]
         return value / 100 if fields.kind(self.goal_output.value) == "rate" else value
 
     def run_goal_seek(self) -> float | None:
@@ -857,8 +865,9 @@ class WhatIfApp(App):
             return None
         self.last_goal = (vary, found)
         answer = self._quantity_text(found) if vary == "volume" else fields.format_value(vary, found, lang)
+        aim = self._quantity_text(target) if output in QUANTITY_OUTPUTS else fields.format_value(output, target, lang)
         self.goal_result.value = (
-            f"<p class='ck-goal-answer'>{escape(i18n.tr('app.what_if.goal_found', lang, input=fields.label(vary, lang), output=fields.label(output, lang), target=fields.format_value(output, target, lang)))} "
+            f"<p class='ck-goal-answer'>{escape(i18n.tr('app.what_if.goal_found', lang, input=fields.label(vary, lang), output=fields.label(output, lang), target=aim))} "
             f"<b data-key='{vary}' data-value='{found!r}'>{escape(answer)}</b></p>"
         )
         self.goal_apply.description = i18n.tr("app.what_if.goal_apply", lang)
