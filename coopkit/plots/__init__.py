@@ -508,12 +508,12 @@ def price_response_chart(
     return figure
 
 
+@styled
 def scenario_chart(table: pd.DataFrame, outputs: Iterable[str], lang: str) -> Figure:
     """Saved scenarios side by side: one group of bars per scenario, one bar per output.
 
     ``table`` is `coopkit.whatif.evaluate_scenarios`' table (index: scenario names, first on
     top); ``outputs`` names its columns to show, all of the same kind (the axis is formatted
-@styled
     by the first one's). A scenario whose outputs could not be computed shows "—".
     """
     outputs = list(outputs)
