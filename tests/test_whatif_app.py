@@ -334,3 +334,20 @@ def test_a_break_even_goal_is_typed_in_the_volume_boxs_unit(app):
     outputs = ck.evaluate(MODEL, {**app.result.inputs, "list_price": found})
     assert outputs["break_even_volume"] == pytest.approx(100_000, rel=1e-6)
     assert "100 tấn" in app.goal_result.value
+
+
+def test_own_sales_that_take_less_than_the_plan_are_told_beside_the_results(app):
+    """The plan sells all 160 tấn; the manager's sales say buyers take about 100 tấn at that
+    price: the page says so and gives the curve's profit at the plan's price."""
+    for (price_box, quantity_box), (p, q) in zip(app.demand_controls,
+                                                 [(14_000, 120_000), (16_000, 100_000), (18_000, 80_000)]):
+        price_box.value = p
+        quantity_box.value = q
+    result = app.result
+    assert not result.examples and result.plan.demand_below_plan
+    assert result.plan.quantity_sold == pytest.approx(100_000)
+    expected = i18n.tr("demand.below_plan", "vi", price=fmt.money(16_000, "vi"), quantity="100 tấn",
+                       volume="160 tấn", profit=fmt.money(result.plan.profit, "vi"))
+    assert escape(expected) in app.results.value
+    assert result.best.profit >= result.plan.profit
+    assert "ck-demand-own-note" in app.results.value
