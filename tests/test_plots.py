@@ -347,3 +347,12 @@ def test_chart_style_applies_only_inside_a_chart():
     figure = plots.tornado_chart(TORNADO, BASE_PROFIT, "profit", "vi")
     assert figure.axes[0].title.get_fontsize() == plots.TITLE_SIZE
     assert matplotlib.rcParams["axes.titlesize"] == before
+
+
+def test_every_public_chart_is_drawn_with_the_chart_style():
+    import importlib
+
+    for module_name in ("", ".cashflow", ".cropmix", ".finance", ".flock", ".members", ".risk", ".yields"):
+        module = importlib.import_module(f"coopkit.plots{module_name}")
+        for name in module.__all__:
+            assert getattr(getattr(module, name), "__wrapped__", None) is not None, f"{module.__name__}.{name}"
