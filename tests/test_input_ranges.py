@@ -266,3 +266,15 @@ def test_member_table_cells_have_a_range():
     assert app.error is not None and app.result is good
     cell.value = "30.5"
     assert app.error is None or app.error.reason != "not_a_number"
+
+
+@pytest.mark.parametrize("number", [1e308, float("inf"), float("nan"), -1e308])
+def test_an_absurd_value_set_from_code_is_refused_in_words(number, caplog):
+    """``control.value = ...`` (a notebook cell, a test) goes the way typing does."""
+    app = ui.BreakEvenApp(lang="vi")
+    good = app.result
+    app.control("fixed_costs").value = number
+    assert not unexpected(app, caplog)
+    assert app.error is not None and app.result is good
+    assert app.error.reason in ("out_of_range", "not_a_number")
+    assert app.control("fixed_costs").error_text.startswith("⚠ Chi phí cố định")

@@ -237,13 +237,20 @@ class Control(ABC):
 
 #: Decimals a typed number keeps when the language switches (more are float noise, not typing).
 TYPED_DECIMALS = 6
+#: A number this large is far out of every box's range and is not formatted with grouping (Babel's
+#: decimal arithmetic has 28 digits): a value set from code is shown as Python writes it.
+UNFORMATTED = 1e18
 
 
 class NumberBox(Control):
     """A number or an amount of money typed in the locale's format, with an optional slider.
 
     ``check`` (from `coopkit.validate`) says what is allowed; ``money=True`` formats as VND.
-    Numbers are read by `parse_typed` (the decimal-mark rule for phone keypads is there).
+
+    Numbers are read by `parse_typed`. The page's decimal mark comes first; the other mark (the
+    dot a phone keypad offers on a Vietnamese page) counts as a decimal mark only when it cannot
+    be a thousands separator: on a vi page ``30.5`` and ``0.25`` are 30,5 and 0,25, ``1.250`` is
+    1250 and ``1.250.000`` is grouping; on an en page ``30,5`` is 30.5 and ``1,250`` is 1250.
 
     The range: up to ``maximum`` (default: the largest value of the box's kind in
     `coopkit.fields.LARGEST`, money or number), from ``minimum`` (default 0; a box whose check
@@ -309,6 +316,8 @@ class NumberBox(Control):
             return None
 
     def _format(self, value: float) -> str:
+        if not math.isfinite(value) or abs(value) >= UNFORMATTED:
+            return str(value)  # far out of any range (set from code): as Python writes it; read() refuses it in words
         return fmt.number(value, self.lang, decimals=self.decimals)
 
     def _show(self, value: float, *, as_typed: bool = False) -> None:
