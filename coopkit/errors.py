@@ -7,9 +7,10 @@ in English. Apps show ``err.message(lang)`` beside the input that is wrong.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-__all__ = ["InputError", "COUNTED_REASONS"]
+__all__ = ["InputError", "COUNTED_REASONS", "COUNT_PARAMS"]
 
 #: Messages whose ``{value}`` is a count ("3 numbers are needed; you gave {value}") or a number
 #: that must be whole ("must be a whole number from 1 to 60 (you entered {value})"): the value
@@ -35,6 +36,16 @@ COUNTED_REASONS: frozenset[str] = frozenset({
     "not_whole",
     "too_few_points",
 })
+
+#: Message parameters that are always counts ("from 1 to {limit}", "you entered {count}"),
+#: shown as counts whatever field they come with.
+COUNT_PARAMS: frozenset[str] = frozenset({
+    "count", "limit", "length", "max_length", "pairs", "periods", "price_count", "quantity_count", "first_row",
+})
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class InputError(ValueError):
@@ -93,13 +104,15 @@ class InputError(ValueError):
         from coopkit import fields, i18n
 
         lang = i18n.normalize_language(lang)
-        values = {name: fields.format_value(name, v, lang) for name, v in self.params.items()}
+        values = {name: fields.as_typed(v, lang) if name in COUNT_PARAMS and _is_number(v)
+                  else fields.format_value(name, v, lang) for name, v in self.params.items()}
         label = self.label[lang] if self.label else fields.label(self.field, lang)
         return i18n.tr(
             f"error.{self.reason}",
             lang,
             field=label,
-            value=fields.format_value("count" if self.reason in COUNTED_REASONS else self.field, self.value, lang),
+            value=fields.as_typed(self.value, lang) if self.reason in COUNTED_REASONS and _is_number(self.value)
+            else fields.format_value(self.field, self.value, lang),
             **values,
         )
 

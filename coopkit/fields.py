@@ -122,16 +122,6 @@ FIELD_KINDS: dict[str, Kind] = {
     "text": "text",
     "expected": "text",
     "language": "text",
-    # numbers that messages count with ("3 numbers are needed; you gave {count}", "from 1 to {limit}")
-    "count": "count",
-    "limit": "count",
-    "length": "count",
-    "max_length": "count",
-    "pairs": "count",
-    "periods": "count",
-    "price_count": "count",
-    "quantity_count": "count",
-    "first_row": "count",
 }
 
 

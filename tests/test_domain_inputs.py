@@ -433,11 +433,28 @@ def test_every_message_that_counts_or_wants_a_whole_number_shows_its_value_as_a_
 @pytest.mark.parametrize(("name", "value", "vi", "en"), [
     ("limit", 60, "60", "60"),
     ("count", 1_200, "1.200", "1,200"),
-    ("pairs", 1, "1", "1"),
-    ("points", 2.5, "2,5", "2.5"),
+    ("pairs", 1.5, "1,5", "1.5"),
 ])
-def test_count_placeholders_are_counts(name, value, vi, en):
-    assert fields.format_value(name, value, "vi") == vi and fields.format_value(name, value, "en") == en
+def test_count_placeholders_are_counts_whatever_the_field(name, value, vi, en):
+    err = InputError("loss_rate", reason="not_whole", value=2, **{name: value})
+    assert err.params[name] == value
+    from coopkit.errors import _is_number
+    from coopkit.errors import COUNT_PARAMS
+
+    assert name in COUNT_PARAMS and _is_number(value)
+    assert fields.as_typed(value, "vi") == vi and fields.as_typed(value, "en") == en
+
+
+def test_a_count_parameter_is_not_formatted_as_the_field_kind():
+    # "from 1 to {limit}" on a money field was "₫60"; on a rate field "6.000%".
+    texts = {lang: InputError("fixed_costs", reason="months_out_of_range", value=2.5, limit=60).message(lang)
+             for lang in i18n.LANGUAGES}
+    assert _shows(texts["vi"], "60") and _shows(texts["en"], "60") and "₫" not in texts["vi"] + texts["en"]
+    assert _shows(texts["vi"], "2,5") and _shows(texts["en"], "2.5")
+
+
+def test_a_count_field_shows_a_fraction_as_typed():
+    assert fields.format_value("points", 2.5, "vi") == "2,5" and fields.format_value("points", 3, "en") == "3"
 
 
 # -- objects and tables that are not what a function takes --------------------------------------
