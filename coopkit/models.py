@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from coopkit import breakeven, costs, pricing
 from coopkit.errors import InputError
+from coopkit.validate import check_finite, check_object
 from coopkit.whatif import Model, Values, register_model
 
 __all__ = ["UNIT_COST", "BREAK_EVEN", "CHANNEL_PRICING", "PRICING_PLAN", "channel_inputs", "pricing_plan_inputs"]
@@ -70,8 +71,9 @@ def channel_inputs(channel: pricing.Channel, list_price: float, cost_per_unit: f
     >>> channel_inputs(online, 30_000, 14_000)["commission_rate"]
     0.1
     """
-    return {"list_price": list_price, "cost_per_unit": cost_per_unit,
-            **{k: float(getattr(channel, k)) for k in CHANNEL_INPUTS}}
+    return {"list_price": check_finite("list_price", list_price),
+            "cost_per_unit": check_finite("cost_per_unit", cost_per_unit),
+            **{k: float(getattr(check_object("channel", channel, pricing.Channel), k)) for k in CHANNEL_INPUTS}}
 
 
 def _pricing_plan(v: Values) -> dict[str, float]:
@@ -134,8 +136,10 @@ def pricing_plan_inputs(
     >>> evaluate("pricing_plan", pricing_plan_inputs(shop, 3_000, 610e6, 2_067, 1_095_000))["profit"] / 1e6
     411.635
     """
-    return {"fixed_costs": fixed_costs, "variable_cost_per_unit": variable_cost_per_unit, "volume": volume,
-            "list_price": list_price, **{k: float(getattr(channel, k)) for k in CHANNEL_INPUTS}}
+    numbers = {"fixed_costs": fixed_costs, "variable_cost_per_unit": variable_cost_per_unit, "volume": volume,
+               "list_price": list_price}
+    return {**{k: check_finite(k, v) for k, v in numbers.items()},
+            **{k: float(getattr(check_object("channel", channel, pricing.Channel), k)) for k in CHANNEL_INPUTS}}
 
 
 UNIT_COST = register_model(
