@@ -278,3 +278,26 @@ def test_an_absurd_value_set_from_code_is_refused_in_words(number, caplog):
     assert app.error is not None and app.result is good
     assert app.error.reason in ("out_of_range", "not_a_number")
     assert app.control("fixed_costs").error_text.startswith("⚠ Chi phí cố định")
+
+
+def test_crop_mix_areas_and_outputs_follow_the_units_picked():
+    """Issue 10 §6: results in the unit of the box a manager types in (sào, kg), not always ha and tấn."""
+    from coopkit import units
+
+    def planted(app):
+        return next(c for c in app.result.to_frame("vi").itertuples() if c.area_ha > 0)
+
+    app = ui.CropMixApp(lang="vi")
+    crop = planted(app)
+    assert f'data-key="area_ha:{crop.key}" data-value="{crop.area_ha!r}"' in app.results.value
+    assert "Sản lượng (tấn)" in app.results.value
+    app.control("land_ha").unit_choice.value = "sao_bac_bo"  # 360 m²
+    crop = planted(app)
+    sao = units.ha_to_area(crop.area_ha, "sao_bac_bo")
+    assert f'data-key="area_ha:{crop.key}" data-value="{sao!r}"' in app.results.value
+    assert "Diện tích (sào Bắc Bộ)" in app.results.value
+    app.control(f"min_output_kg:{app.contract_crop}").unit_choice.value = "kg"
+    crop = planted(app)
+    assert f'data-key="output_t:{crop.key}" data-value="{crop.output_kg!r}"' in app.results.value
+    app.set_lang("en")
+    assert "Output (kg)" in app.results.value and "Area (sào (North))" in app.results.value

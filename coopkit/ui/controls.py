@@ -495,7 +495,9 @@ class QuantityBox(NumberBox):
         return i18n.tr(f"unit.short.{self.unit_choice.value}", lang or self.lang)
 
     def from_base(self, base_value: float) -> float:
-        """``base_value`` (hectares or kilograms) in the unit picked."""
+        """``base_value`` (hectares or kilograms) in the unit picked (unchanged in ha or kg)."""
+        if self.unit_choice.value == self.base_unit:
+            return float(base_value)  # ha → m² → ha is not always exact in floating point
         return self._to_unit(base_value, self.unit_choice.value)
 
     def read(self) -> float:

@@ -87,18 +87,25 @@ class CropMixApp(App):
 
     def render(self, mix: cropmix.CropMix) -> tuple[str, Any]:
         lang = self.lang
+        # areas in the unit of the land box, outputs in the unit of the contract box (ha and tấn at first)
+        land = self.control("land_ha")
+        output = self.control(f"min_output_kg:{self.contract_crop}")
+        area_unit, output_unit = land.unit_label(lang), output.unit_label(lang)
         rows = [
             Row("total_margin", i18n.tr("field.total_margin", lang), mix.total_margin, strong=True),
-            Row("land_used_ha", i18n.tr("app.crop_mix.land_used", lang), mix.land_used_ha, kind="number"),
+            Row("land_used_ha", i18n.tr("app.crop_mix.land_used_in", lang, unit=area_unit),
+                land.from_base(mix.land_used_ha), kind="number"),
             Row("working_capital_used", i18n.tr("app.crop_mix.capital_used", lang),
                 mix.limit("working_capital").used),
         ]
         table = mix.to_frame(lang)
-        table = table.assign(output_t=table["output_kg"] / 1_000)
+        # the cells keep their keys (area_ha:<crop>, output_t:<crop>); their numbers are in the units picked
+        table = table.assign(area_ha=[land.from_base(a) for a in table["area_ha"]],
+                             output_t=[output.from_base(kg) for kg in table["output_kg"]])
         columns = [
             Column("crop", i18n.tr("field.crop", lang), "text"),
-            Column("area_ha", i18n.tr("field.area_ha", lang), "number"),
-            Column("output_t", i18n.tr("app.crop_mix.output", lang), "number"),
+            Column("area_ha", i18n.tr("app.crop_mix.area_in", lang, unit=area_unit), "number"),
+            Column("output_t", i18n.tr("app.crop_mix.output_in", lang, unit=output_unit), "number"),
             Column("margin_per_ha", i18n.tr("field.margin_per_ha", lang)),
             Column("margin", i18n.tr("app.crop_mix.margin", lang)),
         ]
