@@ -552,15 +552,17 @@ def settles(app, timeout: float = SETTLE_TIMEOUT_MS) -> Iterator[None]:
     wait_settled(app, before, timeout)
 
 
-def type_into(app, field: str, text: str) -> None:
+def type_into(app, field: str, text: str, *, settle: bool = True) -> None:
     """Type ``text`` into the input of field ``field`` and press Enter, as a manager would, then
     wait until the app has taken the input in (it settles; no fixed time).
 
     If the box already holds exactly ``text``, nothing is sent to the kernel and nothing is
-    waited for.
+    waited for; ``settle=False`` for a box that by itself starts nothing (a goal's target,
+    read when its button is pressed).
     """
     box = app.locator(f".ck-field-{field} input").first
-    if box.input_value(timeout=SETTLE_TIMEOUT_MS) == text:
+    if not settle or box.input_value(timeout=SETTLE_TIMEOUT_MS) == text:
+        box.fill(text)
         box.press("Enter")
         return
     with settles(app):
