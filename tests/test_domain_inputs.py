@@ -305,7 +305,10 @@ def _params():
             defaults = {n: p.default for n, p in signature.parameters.items()}
         except (TypeError, ValueError):
             defaults = {}
-        for argument, value in kwargs.items():
+        # every numeric input: those of the example, and those left at a numeric default
+        numeric_defaults = {n: d for n, d in defaults.items() if n not in kwargs and _is_number(d)
+                            and math.isfinite(d)}
+        for argument, value in {**kwargs, **numeric_defaults}.items():
             for name, bad, ok in mutations(value):
                 default = defaults.get(argument, inspect.Parameter.empty)
                 same_as_default = (bad is None and default is None) or (
