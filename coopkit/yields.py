@@ -434,7 +434,7 @@ def harvest_calendar(product: str, season_months: int = MONTHS) -> tuple[float, 
     """
     if product in HARVEST_CALENDARS:
         return HARVEST_CALENDARS[product]
-    months = min(max(int(check_finite("season_months", season_months)), 1), MONTHS)
+    months = min(max(int(check_positive("season_months", season_months)), 1), MONTHS)
     return tuple(1.0 / months if month < months else 0.0 for month in range(MONTHS))
 
 

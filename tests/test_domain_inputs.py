@@ -472,6 +472,7 @@ def test_a_count_field_shows_a_fraction_as_typed():
     (lambda: ck.output_plan(12, 15_000, 0.05, ck.yields.default_grades(16_000), 1.0), "harvest_calendar",
      "calendar_not_12_months"),
     (lambda: ck.yields.harvest_calendar("x", season_months=math.nan), "season_months", "not_finite"),
+    (lambda: ck.yields.harvest_calendar("x", season_months=-3), "season_months", "not_positive"),
     (lambda: ck.laying_curve(30, curve=((18, 0.1), (18, 0.5))), "laying_curve", "laying_curve_order"),
     (lambda: ck.laying_curve(30, curve=((18, 0.1, 3),)), "laying_curve", "laying_curve_points"),
     (lambda: ck.laying_curve(30, curve=()), "laying_curve", "laying_curve_points"),
