@@ -19,12 +19,13 @@ Kind = Literal["money", "rate", "number", "count", "text"]
 
 #: The largest value a box of each kind accepts (apps may set a smaller one for a field, such as
 #: 360 months for a loan). Far above anything a cooperative plans, far below what overflows the
-#: arithmetic: money 1 000 billion đồng (10¹²), a rate 100 %, other numbers and counts a billion,
-#: a weight a million tonnes (in kg), an area a million hectares.
+#: arithmetic: money 1 000 billion đồng (10¹²), a rate 100 %, a count a billion, a weight a million
+#: tonnes (in kg), an area a million hectares; a plain number as much as money (a box whose meaning
+#: changes, such as a goal-seek target, may hold an amount of đồng).
 LARGEST: dict[str, float] = {
     "money": 1e12,
     "rate": 1.0,
-    "number": 1e9,
+    "number": 1e12,
     "count": 1e9,
     "weight": 1e9,
     "area": 1e6,
