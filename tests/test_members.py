@@ -612,3 +612,61 @@ def test_health_bands_are_a_labelled_us_reference_not_a_verdict(app):
     html = app.results.value
     assert "danger" not in html.lower().replace("data-band='danger'", "").replace("ck-band-danger", "")
     assert "US farm" in html and "not a verdict" in html
+
+
+# -- the member table's cells read as every number box reads (regressions) --------------------
+
+
+def test_member_cell_reads_the_page_decimal_rule(app):
+    """Regression: ``30.5`` was refused on a Vietnamese page (cells were read by fmt.parse_number)."""
+    table = app.control("members")
+    table.value = [("An", 100e6, 10e6), ("Bình", 300e6, 30e6)]
+    table.rows[0][1].value = "30.5"
+    assert app.error is None
+    assert app.result.distribution.statement["transactions"].tolist()[0] == pytest.approx(30.5)
+    table.rows[0][1].value = "1.250.000"
+    assert app.result.distribution.statement["transactions"].tolist()[0] == pytest.approx(1_250_000)
+    table.rows[0][2].value = "1.250"  # thousands on a vi page
+    assert app.result.distribution.statement["capital"].tolist()[0] == pytest.approx(1_250)
+    app.set_lang("en")
+    table.rows[0][2].value = "1.25"
+    assert app.error is None
+    assert app.result.distribution.statement["capital"].tolist()[0] == pytest.approx(1.25)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_member_cell_out_of_range_names_member_row_and_column(lang):
+    """Regression: ``1e308`` in a member's cell was silently accepted."""
+    from coopkit.ui.members_app import MemberIncomeApp
+
+    app = MemberIncomeApp(lang=lang)
+    table = app.control("members")
+    table.value = [("An", 100e6, 10e6), ("Bình", 300e6, 30e6)]
+    good = app.result
+    table.rows[1][2].value = "1e308"
+    assert app.error is not None and app.error.reason == "out_of_range"
+    assert app.result is good and "ck-invalid-row" in table.rows[1][-1]._dom_classes
+    shown = table.error_text
+    assert shown == f"⚠ {app.error.message(lang)}"
+    assert fmt.money(1e12, lang) in shown and fmt.money(0, lang) in shown and "“1e308”" in shown
+    words = {"vi": ("Bình", "dòng 2", "Vốn"), "en": ("Bình", "row 2", "apital")}[lang]
+    assert all(w in shown for w in words), shown
+    table.rows[1][2].value = "x" * 5000
+    assert app.error.reason == "not_a_number"
+    assert "…" in table.error_text and len(table.error_text) < 300
+    table.rows[1][2].value = "-1e308"
+    assert app.error.reason == "out_of_range"
+    table.rows[1][2].value = "-5"
+    assert app.error.reason == "negative"
+    table.rows[1][2].value = "999999999999"
+    assert app.error is None and app.result is not good
+
+
+def test_member_cell_keeps_its_decimals_through_a_language_switch(app):
+    table = app.control("members")
+    table.rows[0][1].value = "30,5"
+    app.set_lang("en")
+    assert table.rows[0][1].value == "30.5"
+    table.rows[0][2].value = "1e308"
+    app.set_lang("vi")
+    assert table.rows[0][2].value == "1e308" and "dòng 1" in table.error_text

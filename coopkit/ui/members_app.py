@@ -26,7 +26,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from coopkit import fmt, i18n
+from coopkit import fields, fmt, i18n
 from coopkit.errors import InputError
 from coopkit.health import HealthReport, Statement, financial_health
 from coopkit.members import (
@@ -46,7 +46,7 @@ from coopkit.members import (
 )
 from coopkit.plots.members import member_income_chart
 from coopkit.ui.base import App
-from coopkit.ui.controls import Control, NumberBox, OptionChoice, PercentBox, text_labels
+from coopkit.ui.controls import UNFORMATTED, Control, NumberBox, OptionChoice, PercentBox, parse_typed, text_labels
 from coopkit.ui.tables import Column, Row, format_kind, frame_table, summary_table
 from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_positive
 
@@ -83,7 +83,10 @@ class MemberTable(Control):
     transactions with the cooperative (VND), capital (VND).
 
     ``read()`` returns a tuple of `coopkit.members.Member`; a bad cell is reported below the
-    table, naming the row. ``value = [(name, transactions, capital[, kind]), ...]`` types a whole
+    table, naming the member, the row and the column. Cells are read as every number box reads
+    (`coopkit.ui.controls.parse_typed`: the page's decimal mark, ``30.5`` a decimal and
+    ``1.250.000`` grouping on a Vietnamese page) and hold money from 0 ₫ to
+    `coopkit.fields.LARGEST` ``["money"]``; a number outside is refused naming that range. ``value = [(name, transactions, capital[, kind]), ...]`` types a whole
     table. ``show_warnings`` puts warnings (capital limits) below it without blocking anything.
     """
 
@@ -103,6 +106,8 @@ class MemberTable(Control):
         self.warning = widgets.HTML()
         self.warning.add_class("ck-capital-warning")
         self._warnings: list[Any] = []
+        self.minimum = 0.0
+        self.maximum = fields.LARGEST["money"]
         for member in members:
             self._add_row(member.name, member.transactions, member.capital, member.kind, announce=False)
         self.box = self._box()
@@ -162,7 +167,7 @@ class MemberTable(Control):
         name_box.add_class("ck-member-name")
         money = []
         for value, css, width in ((transactions, "ck-member-transactions", "10em"), (capital, "ck-member-capital", "9em")):
-            text = widgets.Text(value=fmt.number(value, self.lang), continuous_update=False,
+            text = widgets.Text(value=self._format(value), continuous_update=False,
                                 layout=widgets.Layout(width=width))
             text.add_class("ck-number")
             text.add_class(css)
@@ -194,9 +199,29 @@ class MemberTable(Control):
             self._changed()
 
     # -- values ----------------------------------------------------------------------------
+    def _limit_shown(self, number: float) -> object:
+        return fields.Shown(number, "amount")
+
+    def _format(self, value: float) -> str:
+        """A cell's amount in the page's format (a number far out of range, set from code, as
+        Python writes it: `read` refuses it in words)."""
+        value = float(value)
+        if not math.isfinite(value) or abs(value) >= UNFORMATTED:
+            return str(value)
+        return fmt.number(value, self.lang, decimals=0 if value.is_integer() else 2)
+
+    def _typed(self, text: widgets.Text, field: str) -> float:
+        """The amount typed in a cell, in range and not negative; raises `InputError` about ``field``."""
+        number = parse_typed(text.value, self.lang, field)
+        try:
+            self.in_range(number, text.value, check=lambda: check_nonnegative(field, number))
+        except InputError as err:
+            raise InputError(field, reason=err.reason, value=err.value, **err.params) from None
+        return check_nonnegative(field, number)
+
     def _number(self, text: widgets.Text, field: str, number: int, name: str) -> float:
         try:
-            return check_nonnegative(field, fmt.parse_number(text.value, self.lang, field=field))
+            return self._typed(text, field)
         except InputError as err:
             label = {code: i18n.tr("app.member_income.cell_label", code, field=i18n.tr(f"field.{field}", code),
                                    row=str(number), member=name) for code in i18n.LANGUAGES}
@@ -247,9 +272,9 @@ class MemberTable(Control):
             pair = []
             for text in (transactions, capital):
                 try:
-                    pair.append(fmt.parse_number(text.value, self.lang))
+                    pair.append(self._typed(text, "member_transactions"))
                 except InputError:
-                    pair.append(None)
+                    pair.append(None)  # left as typed: its message is translated by the refresh
             typed.append(pair)
         super().set_lang(lang)
         self._silent = True
@@ -257,7 +282,7 @@ class MemberTable(Control):
             for (_name, transactions, capital, _remove, _kind, _row), pair in zip(self.rows, typed, strict=True):
                 for text, number in zip((transactions, capital), pair, strict=True):
                     if number is not None:
-                        text.value = fmt.number(number, self.lang)
+                        text.value = self._format(number)
         finally:
             self._silent = False
 
