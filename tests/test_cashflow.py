@@ -456,12 +456,13 @@ def shown_plan(app, **changes):
 
     flows = season_flows(app.product)
     start = changes.pop("start_month", flows.start_month)
+    opening, minimum = changes.pop("opening_cash", OPENING_CASH), changes.pop("minimum_cash", MINIMUM_CASH)
     revenue = app.product.volume_per_season * app.product.price_per_unit
     series = {name: in_season_order([round(v / M, 2) * M for v in getattr(flows, name)], start)
               for name in ("input_payments", "wage_payments", "member_payments", "other_payments")}
     series.update(changes)
     return cash_flow_plan(sales_receipts=in_season_order(monthly_sales(revenue, flows.calendar.sales), start),
-                          **series, opening_cash=OPENING_CASH, minimum_cash=MINIMUM_CASH, start_month=start)
+                          **series, opening_cash=opening, minimum_cash=minimum, start_month=start)
 
 
 def test_app_starts_with_the_coffee_season(app):
@@ -533,8 +534,36 @@ def test_app_explains_bad_input_beside_its_box(app):
     app.control("loan_grace_months").value = 12
     assert app.error.field == "loan_grace_months"
     assert "12" in app.control("loan_grace_months").error_text
-    app.control("opening_cash").value = -1
-    assert app.control("opening_cash").error_text.startswith("⚠")
+    app.control("loan_grace_months").value = 6
+    assert app.error is None
+    app.control("opening_cash").text.value = "-2.000.000.000.000"  # overdrawn, but beyond any money range
+    assert app.error.field == "opening_cash" and app.error.reason == "out_of_range"
+    assert app.control("opening_cash").error_text.startswith("⚠ Tiền mặt đầu kỳ")
+    assert fmt.money(-1e12, "vi") in app.control("opening_cash").error_text
+    app.control("opening_cash").value = 0
+    app.control("minimum_cash").value = -1  # a cushion below zero means nothing: still refused
+    assert app.error.field == "minimum_cash" and app.error.reason == "negative"
+    assert "không được âm" in app.control("minimum_cash").error_text
+
+
+def test_app_accepts_a_cooperative_starting_the_year_overdrawn(app):
+    """Regression: the opening-cash box refused a negative number (cash_flow_plan accepts one)."""
+    from coopkit.ui.cashflow_app import MINIMUM_CASH, OPENING_CASH
+
+    before = app.result.plan
+    app.control("opening_cash").text.value = "-50.000.000"
+    assert app.error is None and app.control("opening_cash").error_text == ""
+    plan = app.result.plan
+    assert plan.opening_cash == -50_000_000
+    expected = shown_plan(app, opening_cash=-50_000_000)
+    assert plan.credit_line == pytest.approx(expected.credit_line)
+    # Every month-end cash is 50 million + the old opening cash lower: the credit line covers it.
+    assert plan.credit_line == pytest.approx(before.credit_line + 50_000_000 + OPENING_CASH)
+    assert plan.credit_line >= 50_000_000 + MINIMUM_CASH
+    assert min(plan.table["month_end_cash"]) + plan.credit_line == pytest.approx(MINIMUM_CASH)
+    assert f'data-key="credit_line" data-value="{plan.credit_line!r}"' in app.results.value
+    app.set_lang("en")
+    assert app.control("opening_cash").text.value == "-50,000,000"
 
 
 def test_app_speaks_english(app):

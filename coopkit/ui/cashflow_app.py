@@ -313,7 +313,7 @@ class CashFlowApp(App):
         return [
             NumberBox("price_per_unit", product.price_per_unit, lang, money=True, unit_key=price_unit),
             volume,
-            NumberBox("opening_cash", OPENING_CASH, lang, money=True),
+            NumberBox("opening_cash", OPENING_CASH, lang, money=True, check=check_finite),  # may start overdrawn
             NumberBox("minimum_cash", MINIMUM_CASH, lang, money=True),
             MonthChoice("start_month", flows.start_month, lang),
             MonthColumn("sales_calendar", flows.calendar.sales, lang, percent=True),
