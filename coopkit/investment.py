@@ -672,7 +672,18 @@ class Equipment:
 
     The numbers are those of one row of ``datasets/equipment.csv`` (see its data dictionary
     in ``datasets/README.md``); ``grant`` and ``loan_amount`` are the financing the app
-    starts from.
+    starts from. They are checked as `Investment` checks them: a price above zero, a life of
+    whole years from 1 to `MAX_LIFE_YEARS`, amounts zero or more, a salvage value and a grant
+    not above the price, a loan and a grant together not above it.
+
+    Examples
+    --------
+    >>> Equipment("may_say", "Máy sấy", "Dryer", 450e6, 10, salvage_value=500e6,
+    ...           extra_revenue_per_year=160e6, running_cost_per_year=40e6, grant=0.0,
+    ...           loan_amount=0.0, source="illustrative assumption")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    coopkit.errors.InputError: Giá trị thanh lý (500.000.000...) không được cao hơn giá mua thiết bị (450.000.000...).
     """
 
     key: str
@@ -686,6 +697,30 @@ class Equipment:
     grant: float
     loan_amount: float
     source: str
+
+    def __post_init__(self) -> None:
+        price = check_positive("purchase_price", self.purchase_price)
+        salvage = check_nonnegative("salvage_value", self.salvage_value)
+        if salvage > price:
+            raise InputError("salvage_value", reason="above_purchase_price", value=salvage, purchase_price=price)
+        grant = check_nonnegative("grant", self.grant)
+        if grant > price:
+            raise InputError("grant", reason="above_purchase_price", value=grant, purchase_price=price)
+        loan = check_nonnegative("loan_amount", self.loan_amount)
+        if loan + grant > price * (1 + 1e-12):
+            raise InputError("loan_amount", reason="invest_financing_above_price", value=loan, grant=grant,
+                             purchase_price=price)
+        checked = {
+            "purchase_price": price,
+            "useful_life_years": _check_life(self.useful_life_years),
+            "salvage_value": salvage,
+            "extra_revenue_per_year": check_nonnegative("extra_revenue_per_year", self.extra_revenue_per_year),
+            "running_cost_per_year": check_nonnegative("running_cost_per_year", self.running_cost_per_year),
+            "grant": grant,
+            "loan_amount": loan,
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
 
     @property
     def is_assumption(self) -> bool:
@@ -756,7 +791,7 @@ def _equipment_cached(folder: str, stamp: tuple) -> dict[str, Equipment]:
             "name_vi": sheet.text(row, "name_vi"),
             "name_en": sheet.text(row, "name_en"),
             "purchase_price": sheet.number(row, "purchase_price", "positive"),
-            "useful_life_years": int(sheet.number(row, "useful_life_years", "count")),
+            "useful_life_years": sheet.number(row, "useful_life_years", "count"),
             "salvage_value": sheet.number(row, "salvage_value"),
             "extra_revenue_per_year": sheet.number(row, "extra_revenue_per_year"),
             "running_cost_per_year": sheet.number(row, "running_cost_per_year"),
@@ -764,8 +799,8 @@ def _equipment_cached(folder: str, stamp: tuple) -> dict[str, Equipment]:
             "loan_amount": sheet.number(row, "loan_amount"),
             "source": sheet.text(row, "source"),
         }
-        template = Equipment(**values)
         try:
+            template = Equipment(**values)
             template.investment()
         except InputError as err:
             column = err.field if err.field in EQUIPMENT_COLUMNS else "purchase_price"

@@ -18,6 +18,7 @@ from coopkit.errors import InputError
 from coopkit.investment import (
     DEFAULT_LOAN,
     EQUIPMENT_FILE,
+    Equipment,
     Investment,
     appraise,
     discounted_payback_years,
@@ -375,6 +376,56 @@ def test_a_broken_equipment_file_names_row_and_column(tmp_path, old, new, column
     assert (err.field, err.reason) == (column, reason)
     assert err.params["row"] == 2
     assert EQUIPMENT_FILE in err.message("en")
+
+
+TEMPLATE = dict(key="may_say", name_vi="Máy sấy", name_en="Dryer", purchase_price=450e6, useful_life_years=10,
+                salvage_value=50e6, extra_revenue_per_year=160e6, running_cost_per_year=40e6, grant=0.0,
+                loan_amount=300e6, source="illustrative assumption")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"purchase_price": None}, "purchase_price", "not_a_number"),
+        ({"purchase_price": 0}, "purchase_price", "not_positive"),
+        ({"purchase_price": math.nan}, "purchase_price", "not_finite"),
+        ({"useful_life_years": "abc"}, "useful_life_years", "not_a_number"),
+        ({"useful_life_years": 0}, "useful_life_years", "not_positive"),
+        ({"useful_life_years": 2.5}, "useful_life_years", "invest_not_whole_in_range"),
+        ({"useful_life_years": 51}, "useful_life_years", "invest_not_whole_in_range"),
+        ({"useful_life_years": True}, "useful_life_years", "not_a_number"),
+        ({"salvage_value": -1}, "salvage_value", "negative"),
+        ({"salvage_value": 500e6}, "salvage_value", "above_purchase_price"),
+        ({"extra_revenue_per_year": math.inf}, "extra_revenue_per_year", "not_finite"),
+        ({"running_cost_per_year": -5}, "running_cost_per_year", "negative"),
+        ({"grant": None}, "grant", "not_a_number"),
+        ({"grant": 500e6}, "grant", "above_purchase_price"),
+        ({"loan_amount": -math.inf}, "loan_amount", "not_finite"),
+        ({"loan_amount": -1}, "loan_amount", "negative"),
+        ({"grant": 200e6}, "loan_amount", "invest_financing_above_price"),
+    ],
+)
+def test_bad_equipment_template_is_explained(changes, field, reason):
+    # Before: Equipment took None, NaN, text, inf and negatives for every number.
+    with pytest.raises(InputError) as excinfo:
+        Equipment(**{**TEMPLATE, **changes})
+    assert_input_error(excinfo, field, reason)
+
+
+def test_a_template_loan_and_grant_above_the_price_is_explained_in_both_languages():
+    with pytest.raises(InputError) as excinfo:
+        Equipment(**{**TEMPLATE, "grant": 200e6})
+    assert excinfo.value.message("en") == (
+        "Amount borrowed (₫300,000,000) plus the grant (₫200,000,000) is more than the purchase price (₫450,000,000).")
+    assert excinfo.value.message("vi").startswith("Số tiền vay (300.000.000")
+
+
+def test_a_good_template_keeps_its_numbers_as_floats_and_whole_years():
+    template = Equipment(**{**TEMPLATE, "purchase_price": 450_000_000, "useful_life_years": 10.0,
+                            "grant": 150_000_000, "loan_amount": 300_000_000})
+    assert template.useful_life_years == 10 and isinstance(template.useful_life_years, int)
+    assert isinstance(template.purchase_price, float) and isinstance(template.loan_amount, float)
+    assert template.investment().own_funds_amount == 0.0
 
 
 def test_missing_equipment_file_is_explained(tmp_path):
