@@ -35,12 +35,15 @@ from typing import overload
 import numpy as np
 import pandas as pd
 
+from coopkit.breakeven import MAX_POINTS
 from coopkit.errors import InputError
+from coopkit.fields import register_fields
 from coopkit.pricing import Channel
 from coopkit.validate import check_finite, check_nonnegative, check_positive
 
 __all__ = [
     "DEMAND_MODELS",
+    "MAX_POINTS",
     "POOR_FIT_R_SQUARED",
     "BestPrice",
     "DemandCurve",
@@ -53,6 +56,8 @@ __all__ = [
     "plan_demand",
     "price_response",
 ]
+
+register_fields({"demand_a": "number", "demand_b": "number"})
 
 #: The curve shapes `fit_demand` knows.
 DEMAND_MODELS: tuple[str, ...] = ("linear", "constant_elasticity")
@@ -105,7 +110,10 @@ class DemandCurve:
         More than zero when demand falls as the price rises.
     prices, quantities
         The pairs the curve was fitted to (VND per unit, units); empty for a curve written
-        down directly.
+        down directly. A curve written down directly must make economic sense: ``b`` zero or
+        more (a negative ``b`` sells more the higher the price) and ``a`` more than zero (else
+        it sells nothing at any price); a curve fitted to pairs keeps what the pairs say, with
+        a warning (``demand_wrong_sign``).
     r_squared
         Share of the spread of the observed *quantities* that the curve explains (1 is a
         perfect fit). For both kinds it is computed on the quantities themselves (units, not
@@ -123,6 +131,13 @@ class DemandCurve:
     >>> curve = DemandCurve("linear", a=2_850, b=0.055)
     >>> float(curve.quantity(30_000)), round(curve.elasticity(30_000), 2)
     (1200.0, -1.38)
+
+    The elasticity typed with its minus sign is explained:
+
+    >>> DemandCurve("constant_elasticity", a=5e6, b=-1.5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    coopkit.errors.InputError: Đường cầu: hệ số b không được âm (bạn đã nhập -1,5)...
     """
 
     kind: str
@@ -135,9 +150,17 @@ class DemandCurve:
 
     def __post_init__(self) -> None:
         _check_kind(self.kind)
-        object.__setattr__(self, "a", check_finite("demand_model", self.a))
-        object.__setattr__(self, "b", check_finite("demand_model", self.b))
-        object.__setattr__(self, "prices", tuple(float(p) for p in self.prices))
+        a = check_finite("demand_a", self.a)
+        b = check_finite("demand_b", self.b)
+        prices = tuple(float(p) for p in self.prices)
+        if not prices:  # written down, not fitted: it must make economic sense
+            if b < 0:
+                raise InputError("demand_b", reason="demand_rising", value=b)
+            if a <= 0:
+                raise InputError("demand_a", reason="demand_sells_nothing", value=a)
+        object.__setattr__(self, "a", a)
+        object.__setattr__(self, "b", b)
+        object.__setattr__(self, "prices", prices)
         object.__setattr__(self, "quantities", tuple(float(q) for q in self.quantities))
         object.__setattr__(self, "r_squared", float(self.r_squared))
         object.__setattr__(self, "warnings", tuple(self.warnings))
@@ -227,6 +250,16 @@ class DemandCurve:
         return pd.DataFrame(
             {"price": prices, "quantity": np.asarray(self.quantities, dtype=float), "fitted_quantity": fitted}
         )
+
+
+def _check_points(points: object) -> int:
+    """Number of prices in a table: a whole number from 2 to `MAX_POINTS`."""
+    whole = isinstance(points, Real) and not isinstance(points, bool) and math.isfinite(points) and points == int(points)
+    if not whole or points < 2:
+        raise InputError("points", reason="too_few_points", value=points)
+    if points > MAX_POINTS:
+        raise InputError("points", reason="too_many_points", value=points, limit=MAX_POINTS)
+    return int(points)
 
 
 def _check_price_array(price: np.ndarray) -> np.ndarray:
@@ -344,7 +377,7 @@ def fit_demand(prices: Iterable[float], quantities: Iterable[float], kind: str =
         raise InputError("demand_prices", reason="demand_same_price", value=float(p[0]))
 
     a, b = _fit_linear(p, q) if kind == "linear" else _fit_constant_elasticity(p, q)
-    curve = DemandCurve(kind, a, b)
+    curve = DemandCurve(kind, a, b, tuple(p_list), tuple(q_list))
     fitted = curve._quantity(p)
     r2 = _r_squared(q, fitted)
 
@@ -713,8 +746,8 @@ def price_response(
     curve, channel, variable_cost_per_unit, fixed_costs, capacity, price_low, price_high
         As in `best_price`.
     points
-        Number of prices, from ``price_low`` to ``price_high`` inclusive (a whole number, 2 or
-        more).
+        Number of prices, from ``price_low`` to ``price_high`` inclusive (a whole number from
+        2 to `MAX_POINTS`).
 
     Returns
     -------
@@ -733,11 +766,9 @@ def price_response(
     >>> (table[["quantity_sold", "profit"]] / [1, 1e6]).round(1).values.tolist()
     [[1191.7, 17.9], [916.7, 18.3], [641.7, 16.0]]
     """
-    whole = isinstance(points, Real) and not isinstance(points, bool) and math.isfinite(points) and points == int(points)
-    if not whole or points < 2:
-        raise InputError("points", reason="too_few_points", value=points)
+    points = _check_points(points)
     problem = _problem(curve, channel, variable_cost_per_unit, fixed_costs, capacity, price_low, price_high)
-    prices = np.linspace(problem.price_low, problem.price_high, int(points))
+    prices = np.linspace(problem.price_low, problem.price_high, points)
     return pd.DataFrame(problem.table(prices))
 
 
@@ -860,7 +891,8 @@ def plan_demand(
     list_price
         The plan's list price, VND per unit (more than zero).
     points
-        Evenly spaced prices in the table (the plan's price is added).
+        Evenly spaced prices in the table, a whole number from 2 to `MAX_POINTS` (the plan's
+        price is added).
     price_low, price_high
         The range; default: from the lower of half the lowest observed price and 80 % of the
         plan's price to the higher of 1.5 times the highest observed price and 120 % of it.
@@ -883,6 +915,7 @@ def plan_demand(
     """
     list_price = check_positive("list_price", list_price)
     volume = check_positive("volume", volume)
+    points = _check_points(points)
     if price_low is None:
         low_seen = LOW_SHARE * min(curve.prices) if curve.prices else LOW_SHARE * list_price
         price_low = min(low_seen, 0.8 * list_price)
@@ -892,10 +925,7 @@ def plan_demand(
     best = best_price(curve, channel, variable_cost_per_unit, fixed_costs, capacity=volume,
                       price_low=price_low, price_high=price_high)
     problem = _problem(curve, channel, variable_cost_per_unit, fixed_costs, volume, price_low, price_high)
-    whole = isinstance(points, Real) and not isinstance(points, bool) and math.isfinite(points) and points == int(points)
-    if not whole or points < 2:
-        raise InputError("points", reason="too_few_points", value=points)
-    prices = np.linspace(problem.price_low, problem.price_high, int(points))
+    prices = np.linspace(problem.price_low, problem.price_high, points)
     inside = problem.price_low <= list_price <= problem.price_high
     if inside:
         prices = np.union1d(prices, [list_price])

@@ -47,7 +47,7 @@ import pandas as pd
 
 from coopkit.errors import InputError
 from coopkit.fields import Shown, register_fields
-from coopkit.validate import check_nonnegative, check_positive
+from coopkit.validate import check_finite, check_nonnegative, check_positive
 
 __all__ = [
     "BANDS",
@@ -74,6 +74,8 @@ register_fields(
         "debt_to_assets": "rate",
         "operating_profit_margin": "rate",
         "debt_service_coverage": "number",
+        "danger_limit": "number",
+        "comfort_limit": "number",
     }
 )
 
@@ -89,11 +91,17 @@ class Band:
 
     ``higher_is_better``: comfort above ``comfort``, danger below ``danger`` (``danger <
     comfort``); otherwise comfort below ``comfort`` and danger above ``danger``. A value equal to
-    a limit is in caution.
+    a limit is in caution. Both limits are finite numbers (an error names ``danger_limit`` or
+    ``comfort_limit``).
 
     >>> band = Band("current_ratio", True, danger=1.3, comfort=2.0, source="Cornell")
     >>> band.classify(2.5), band.classify(2.0), band.classify(1.3), band.classify(1.0)
     ('comfort', 'caution', 'caution', 'danger')
+    >>> try:
+    ...     Band("current_ratio", True, danger=2.0, comfort=1.3, source="Cornell")
+    ... except InputError as err:
+    ...     print(err.message("en"))
+    Danger limit (2) must be below the comfort limit (1.3) when a higher ratio is better: the ratio is in danger below the danger limit and comfortable above the comfort limit.
     """
 
     ratio: str
@@ -103,9 +111,13 @@ class Band:
     source: str
 
     def __post_init__(self) -> None:
-        ordered = self.danger < self.comfort if self.higher_is_better else self.comfort < self.danger
-        if not ordered:
-            raise ValueError(f"band of {self.ratio}: danger {self.danger} and comfort {self.comfort} are in the wrong order")
+        danger = check_finite("danger_limit", self.danger)
+        comfort = check_finite("comfort_limit", self.comfort)
+        if not (danger < comfort if self.higher_is_better else comfort < danger):
+            raise InputError("danger_limit", reason="band_order_higher" if self.higher_is_better else "band_order_lower",
+                             value=danger, comfort=Shown(comfort, "comfort_limit"))
+        object.__setattr__(self, "danger", danger)
+        object.__setattr__(self, "comfort", comfort)
 
     def classify(self, value: float) -> str:
         """``"comfort"``, ``"caution"`` or ``"danger"`` for ``value`` (NaN: danger)."""

@@ -459,11 +459,62 @@ def test_bad_curves() -> None:
     assert_input_error(excinfo, "demand_model", "demand_unknown_model")
     with pytest.raises(InputError) as excinfo:
         DemandCurve("linear", a=math.nan, b=1)
-    assert_input_error(excinfo, "demand_model", "not_finite")
+    assert_input_error(excinfo, "demand_a", "not_finite")
     with pytest.raises(TypeError):
         best_price("not a curve", MARKET, 15_000)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         price_response(fit_demand(PRICES, QUANTITIES), "cho", 15_000)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("kind", "a", "b", "field", "reason"), [
+    ("linear", 2_850, -0.055, "demand_b", "demand_rising"),  # sells more the dearer it is
+    ("constant_elasticity", 5e6, -1.5, "demand_b", "demand_rising"),  # elasticity typed with its minus
+    ("linear", -1.5, 0.055, "demand_a", "demand_sells_nothing"),  # q < 0 at every price
+    ("linear", 0, 0.0, "demand_a", "demand_sells_nothing"),
+    ("constant_elasticity", 0, 1.5, "demand_a", "demand_sells_nothing"),
+    ("constant_elasticity", -5e6, 1.5, "demand_a", "demand_sells_nothing"),
+    ("linear", None, 0.055, "demand_a", "not_a_number"),
+    ("linear", 2_850, "abc", "demand_b", "not_a_number"),
+    ("linear", 2_850, math.inf, "demand_b", "not_finite"),
+    ("linear", True, 0.055, "demand_a", "not_a_number"),
+])
+def test_a_curve_written_down_must_make_economic_sense(kind, a, b, field, reason) -> None:
+    with pytest.raises(InputError) as excinfo:
+        DemandCurve(kind, a=a, b=b)
+    assert_input_error(excinfo, field, reason)
+
+
+def test_the_elasticity_typed_with_its_minus_sign_is_explained_in_both_languages() -> None:
+    with pytest.raises(InputError) as excinfo:
+        DemandCurve("constant_elasticity", a=5e6, b=-1.5)
+    vi, en = excinfo.value.message("vi"), excinfo.value.message("en")
+    assert "(bạn đã nhập -1,5)" in vi and "(−1,5 thì nhập 1,5)" in vi
+    assert "(you entered -1.5)" in en and "(−1.5 is entered as 1.5)" in en
+
+
+def test_a_flat_curve_and_a_fitted_rising_curve_are_kept() -> None:
+    assert DemandCurve("linear", a=500, b=0.0).quantity(30_000) == 500
+    rising = fit_demand(PRICES, [600, 900, 1_200])  # more sold at higher prices: kept, with a warning
+    assert rising.a < 0 and rising.b < 0 and "demand_wrong_sign" in rising.warnings
+    assert DemandCurve("linear", rising.a, rising.b, rising.prices, rising.quantities).b == rising.b
+
+
+@pytest.mark.parametrize("points", [10_001, 1e9, 1e308])
+def test_too_many_points_are_refused(points) -> None:
+    # Before: points=1e308 raised numpy's bare "Maximum allowed size exceeded".
+    curve = fit_demand(PRICES, QUANTITIES)
+    with pytest.raises(InputError) as excinfo:
+        price_response(curve, MARKET, 15_000, points=points)
+    assert_input_error(excinfo, "points", "too_many_points")
+    with pytest.raises(InputError) as excinfo:
+        plan_demand(curve, MARKET, 15_000, 1e6, volume=1_000, list_price=30_000, points=points)
+    assert_input_error(excinfo, "points", "too_many_points")
+
+
+def test_the_largest_number_of_points_is_allowed() -> None:
+    from coopkit.demand import MAX_POINTS
+
+    assert len(price_response(fit_demand(PRICES, QUANTITIES), MARKET, 15_000, points=MAX_POINTS)) == MAX_POINTS
 
 
 # 5. Regressions -----------------------------------------------------------------------------

@@ -111,9 +111,42 @@ def test_band_limits_are_consistent(ratio):
     assert band.classify(band.danger - step) == "danger"
 
 
-def test_band_limits_in_the_wrong_order_are_refused():
-    with pytest.raises(ValueError):
-        Band("current_ratio", True, danger=2.0, comfort=1.3, source="x")
+@pytest.mark.parametrize(("higher_is_better", "danger", "comfort", "reason"), [
+    (True, 2.0, 1.3, "band_order_higher"),
+    (True, 1.5, 1.5, "band_order_higher"),
+    (False, 0.3, 0.6, "band_order_lower"),
+])
+def test_band_limits_in_the_wrong_order_are_refused(higher_is_better, danger, comfort, reason):
+    with pytest.raises(InputError) as excinfo:
+        Band("current_ratio", higher_is_better, danger=danger, comfort=comfort, source="x")
+    assert_input_error(excinfo, "danger_limit", reason)
+
+
+def test_band_limits_in_the_wrong_order_are_explained_in_both_languages():
+    with pytest.raises(InputError) as excinfo:
+        Band("debt_to_assets", False, danger=0.3, comfort=0.6, source="x")
+    assert excinfo.value.message("vi") == (
+        "Ngưỡng nguy hiểm (0,3) phải lớn hơn ngưỡng an toàn (0,6) khi hệ số càng thấp càng tốt: "
+        "hệ số trên ngưỡng nguy hiểm là nguy hiểm, dưới ngưỡng an toàn là an toàn.")
+    assert excinfo.value.message("en") == (
+        "Danger limit (0.3) must be above the comfort limit (0.6) when a lower ratio is better: "
+        "the ratio is in danger above the danger limit and comfortable below the comfort limit.")
+
+
+@pytest.mark.parametrize("bad", [None, "abc", math.nan, math.inf, -math.inf, True])
+@pytest.mark.parametrize("field", ["danger", "comfort"])
+def test_a_band_limit_that_is_not_a_finite_number_is_refused(field, bad):
+    # Before: None or text raised a bare TypeError, NaN a bare ValueError; inf and True were accepted.
+    limits = {"danger": 1.3, "comfort": 2.0, field: bad}
+    with pytest.raises(InputError) as excinfo:
+        Band("current_ratio", True, source="x", **limits)
+    reason = "not_finite" if isinstance(bad, float) else "not_a_number"
+    assert_input_error(excinfo, f"{field}_limit", reason)
+
+
+def test_band_limits_are_kept_as_floats():
+    band = Band("current_ratio", True, danger=1, comfort=2, source="x")
+    assert (band.danger, band.comfort) == (1.0, 2.0) and isinstance(band.danger, float)
 
 
 amounts = st.floats(min_value=1, max_value=1e10)
