@@ -583,7 +583,7 @@ def language_toggle(lang: str) -> widgets.ToggleButtons:
     toggle = widgets.ToggleButtons(
         options=[(i18n.tr("lang.name", code), code) for code in i18n.LANGUAGES],
         value=i18n.normalize_language(lang),
-        style=widgets.ToggleButtonsStyle(button_width="8em"),
+        style=widgets.ToggleButtonsStyle(button_width="auto"),
     )
     toggle.add_class("ck-lang")
     return toggle
