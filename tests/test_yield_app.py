@@ -121,6 +121,28 @@ def test_processing_chain_part(app):
     assert "búp chè tươi" in app.control("raw_price_per_kg").label_text("vi")
 
 
+def test_chain_quantities_follow_the_unit_of_the_sales_target(app):
+    """Issue 10 §6: a target typed in tấn gives the raw material and each step's output in tấn."""
+    target = app.control("sales_target_kg")
+    target.unit_choice.value = "tan"
+    target.text.value = "12"
+    expected = processing.chain_plan(processing.CHAINS["ca_phe_robusta"].steps, 12_000, 15_000)
+    html = app.results.value
+    assert f'data-key="raw_material_kg" data-value="{expected.raw_material_kg / 1000!r}"' in html
+    assert "Nguyên liệu cần mua: quả cà phê tươi (tấn)" in html
+    last = float(expected.table["output_kg"].iloc[-1])
+    assert f'data-key="output_kg:3" data-value="{last / 1000!r}"' in html
+    assert "Đầu ra (tấn)" in html
+    assert fmt.money(expected.final_cost_per_kg, "vi") in html  # money stays per kg
+    target.unit_choice.value = "kg"  # the same target in kg: the results follow the unit
+    assert f'data-key="raw_material_kg" data-value="{expected.raw_material_kg!r}"' in app.results.value
+    assert "Đầu ra (kg)" in app.results.value
+    target.unit_choice.value = "tan"
+    app.set_lang("en")
+    assert "Output (tonnes)" in app.results.value
+    assert f'data-value="{expected.raw_material_kg / 1000!r}"' in app.results.value
+
+
 def test_changing_product_keeps_the_chain_inputs(app, products):
     app.control("sales_target_kg").value = 5_000
     app.product_choice.value = "bi_xanh_dien_bien"

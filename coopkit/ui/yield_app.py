@@ -223,14 +223,19 @@ class YieldPlanApp(App):
             Column("revenue", text("revenue")),
         ]
         material = self.chain.raw_material(lang)
+        # The chain's quantities in the unit of the sales-target box (tấn when typed in tấn); money stays per kg.
+        target = self.control("sales_target_kg")
+        unit = target.unit_label(lang)
         chain_rows = [
-            Row("raw_material_kg", text("raw_material_kg", material=material), chain.raw_material_kg, kind="number",
-                strong=True),
+            Row("raw_material_kg", text("raw_material_kg", material=material, unit=unit),
+                target.from_base(chain.raw_material_kg), kind="number", strong=True),
             Row("final_cost_per_kg", text("final_cost_per_kg"), chain.final_cost_per_kg, strong=True),
         ]
+        chain_table = chain.table.assign(key=chain.table["step"].astype(str),
+                                          output_kg=[target.from_base(kg) for kg in chain.table["output_kg"]])
         chain_columns = [
             Column("name", text("step"), "text"),
-            Column("output_kg", text("output_kg"), "number"),
+            Column("output_kg", text("output_kg", unit=unit), "number"),
             Column("step_cost_per_kg", text("step_cost_per_kg")),
             Column("cost_per_kg", text("cost_per_kg")),
         ]
@@ -241,7 +246,7 @@ class YieldPlanApp(App):
             + f"<p class='ck-note'>{text('note')}</p>"
             + f"<h4>{text('chain_result', chain=self.chain.name(lang))}</h4>"
             + summary_table(chain_rows, lang)
-            + frame_table(chain.table.assign(key=chain.table["step"].astype(str)), chain_columns, "key", lang)
+            + frame_table(chain_table, chain_columns, "key", lang)
         )
         # The chain chart depends only on the chain part: redraw it when that part changed, not on every
         # change of area, yield or grades (one PNG less per update).

@@ -52,9 +52,11 @@ def test_processing_chain_in_english(voila_server, page):
     expect(app.locator(".ck-title")).to_have_text("Output plan and processing chain")
     _type(app, "sales_target_kg", "40")  # tonnes of roasted coffee
     coffee = processing.chain_plan(processing.CHAINS["ca_phe_robusta"].steps, 40_000, 15_000)
-    expect(_cell(app, "raw_material_kg")).to_have_text(fmt.number(coffee.raw_material_kg, "en"))
+    # quantities in tonnes, like the target; the cost of a kg stays per kg (issue 10 §6)
+    expect(_cell(app, "raw_material_kg")).to_have_text(fmt.by_kind(coffee.raw_material_kg / 1000, "number", "en"))
+    expect(app.locator(".ck-results")).to_contain_text("Raw material to buy: fresh coffee cherry (tonnes)")
     expect(_cell(app, "final_cost_per_kg")).to_have_text(fmt.money(coffee.final_cost_per_kg, "en"))
     app.locator(".ck-chain select").select_option(label="Made tea")
     tea = processing.chain_plan(processing.CHAINS["che"].steps, 40_000, processing.CHAINS["che"].raw_price_per_kg)
-    expect(_cell(app, "raw_material_kg")).to_have_text(fmt.number(tea.raw_material_kg, "en"))
+    expect(_cell(app, "raw_material_kg")).to_have_text(fmt.by_kind(tea.raw_material_kg / 1000, "number", "en"))
     expect(page.locator(".ck-lesson-header h1")).to_contain_text("Output plan")
