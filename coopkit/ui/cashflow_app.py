@@ -150,14 +150,11 @@ class MonthColumn(Control):
         self.scale = 0.01 if percent else MILLION
         #: largest number a cell takes, as typed: 100 % or a million million đồng (`coopkit.fields.LARGEST`)
         self.maximum = (fields.LARGEST["rate"] if percent else fields.LARGEST["money"]) / self.scale
-        self._header = widgets.HTML(layout=widgets.Layout(width="auto", min_width="0"))
-        self._header.add_class("ck-column-header")
+        self._header = widgets.HTML(layout=widgets.Layout(width="auto", min_width="0"), _dom_classes=("ck-column-header",))
         self.cells = []
         for month in range(1, 13):
-            cell = widgets.Text(continuous_update=False, layout=widgets.Layout(width="auto", min_width="4.5em"))
-            cell.add_class("ck-cell")
-            cell.add_class(f"ck-cell-{field}")
-            cell.add_class(f"ck-month-{month}")
+            cell = widgets.Text(continuous_update=False, layout=widgets.Layout(width="auto", min_width="4.5em"),
+                                _dom_classes=("ck-cell", f"ck-cell-{field}", f"ck-month-{month}"))
             cell.observe(self._changed, "value")
             self.cells.append(cell)
         self.box = self._box()
@@ -167,9 +164,7 @@ class MonthColumn(Control):
         return self.cells
 
     def _box(self) -> widgets.Box:
-        box = widgets.VBox([self._error])
-        box.add_class("ck-field")
-        box.add_class(f"ck-field-{self.field}")
+        box = widgets.VBox([self._error], _dom_classes=("ck-field", f"ck-field-{self.field}"))
         self._render_label()
         return box
 

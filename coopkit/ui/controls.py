@@ -124,12 +124,11 @@ class Control(ABC):
         self.unit_key = unit_key
         self._callbacks: list[Callable[[], None]] = []
         self._silent = False
-        self._label = widgets.HTML(layout=_LAYOUT_LABEL)
-        self._label.add_class("ck-input-label")
-        self._unit = widgets.HTML()
-        self._unit.add_class("ck-unit")
-        self._error = widgets.HTML()
-        self._error.add_class("ck-error")
+        # Classes given at construction travel with the widget's first message: an add_class()
+        # afterwards is one more message per widget, and an app's cell sends hundreds of them.
+        self._label = widgets.HTML(layout=_LAYOUT_LABEL, _dom_classes=("ck-input-label",))
+        self._unit = widgets.HTML(_dom_classes=("ck-unit",))
+        self._error = widgets.HTML(_dom_classes=("ck-error",))
         #: Range of the number typed, in the unit shown (`NumberBox` sets them by kind).
         self.minimum = 0.0
         self.maximum = math.inf
@@ -141,9 +140,7 @@ class Control(ABC):
 
     def _box(self) -> widgets.Box:
         row = widgets.HBox([self._label, *self._inputs(), self._unit], layout=widgets.Layout(align_items="center", flex_flow="row wrap"))
-        box = widgets.VBox([row, self._error])
-        box.add_class("ck-field")
-        box.add_class(f"ck-field-{self.field.replace('.', '-').replace(':', '-')}")
+        box = widgets.VBox([row, self._error], _dom_classes=("ck-field", f"ck-field-{self.field.replace('.', '-').replace(':', '-')}"))
         self._render_label()
         return box
 
@@ -280,8 +277,7 @@ class NumberBox(Control):
         self.maximum = float(maximum if maximum is not None else self._largest())
         self.minimum = float(minimum if minimum is not None else (-self.maximum if check is check_finite else 0.0))
         self._value = float(value)
-        self.text = widgets.Text(continuous_update=False, layout=widgets.Layout(width="11em"))
-        self.text.add_class("ck-number")
+        self.text = widgets.Text(continuous_update=False, layout=widgets.Layout(width="11em"), _dom_classes=("ck-number",))
         self.text.observe(self._text_changed, "value")
         self.slider: widgets.FloatSlider | None = None
         if slider is not None:
