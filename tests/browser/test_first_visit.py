@@ -192,3 +192,33 @@ def test_make_serve_prints_the_address_when_the_server_answers(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             process.wait(timeout=10)
+
+
+def test_make_serve_stops_cleanly_right_after_a_visit(tmp_path):
+    """A visit to a warm kernel starts its replacement at once; stopping the server then used to
+    end in "Directory not empty" (Voila removed the IPC sockets' folder before shutting kernels
+    down) with a traceback. Kernels first, then the folder (share/jupyter/config/voila.py)."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "COOPKIT_SCENARIO_DIR": str(tmp_path / "scenarios")}
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "coopkit.server", "--port", str(port), "--pool", "1"],
+            cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while "ready at" not in log.read_text(errors="replace"):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.5)
+        status, _ = http_get(f"http://127.0.0.1:{port}/voila/render/02_break_even.ipynb", timeout=180)
+        assert status == 200
+        process.terminate()
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, 9)
+            process.wait(timeout=10)
+    text = log.read_text(errors="replace")
+    assert "Directory not empty" not in text and "voila/app.py" not in text, text[-3000:]

@@ -71,3 +71,30 @@ def _page_that_always_ends(generate):
 
 if not getattr(NotebookRenderer.generate_content_generator, "coopkit_guarded", False):
     NotebookRenderer.generate_content_generator = _page_that_always_ends(NotebookRenderer.generate_content_generator)
+
+
+# --------------------------------------------------------------------------- a clean stop
+# Kernels talk to the server over IPC (voila.json): their socket files sit in Voila's connection
+# folder. Voila 0.5 removes that folder *before* it shuts the kernels down, so a kernel still
+# starting (a warm pool refilling) could add a socket file during the removal: the stop ended in
+# "Directory not empty" with a traceback and `make serve` reported an error. Kernels first, then
+# the folder.
+from voila.app import Voila  # noqa: E402
+
+
+def _stop_kernels_then_folder(self):
+    import shutil
+
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(self.kernel_manager.shutdown_all)()
+    except Exception:  # noqa: BLE001 - a kernel caught starting; it ends with its parent anyway
+        self.log.warning("coopkit: not every kernel answered the shutdown", exc_info=True)
+    finally:
+        shutil.rmtree(self.connection_dir, ignore_errors=True)
+
+
+_stop_kernels_then_folder.coopkit_guarded = True
+if not getattr(Voila.stop, "coopkit_guarded", False):
+    Voila.stop = _stop_kernels_then_folder
