@@ -10,6 +10,7 @@ All amounts are positive VND; ratios are fractions.
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import asdict, dataclass
 
@@ -34,6 +35,21 @@ __all__ = [
 
 #: Most rows `cvp_table` makes (a chart needs a few hundred at most).
 MAX_POINTS = 10_000
+
+
+def check_points(points: object) -> int:
+    """Number of rows or prices in a table: a whole number from 2 to `MAX_POINTS`.
+
+    >>> check_points(51.0)
+    51
+    """
+    whole = (isinstance(points, numbers.Real) and not isinstance(points, bool)
+             and math.isfinite(points) and points == int(points))
+    if not whole or points < 2:
+        raise InputError("points", reason="too_few_points", value=points)
+    if points > MAX_POINTS:
+        raise InputError("points", reason="too_many_points", value=points, limit=MAX_POINTS)
+    return int(points)
 
 
 def contribution_margin(price_per_unit: float, variable_cost_per_unit: float) -> float:
@@ -375,17 +391,8 @@ def cvp_table(
     price_per_unit = check_positive("price_per_unit", price_per_unit)
     variable_cost_per_unit = check_nonnegative("variable_cost_per_unit", variable_cost_per_unit)
     max_volume = check_positive("max_volume", max_volume)
-    if (
-        isinstance(points, bool)
-        or not isinstance(points, numbers.Real)
-        or not np.isfinite(points)
-        or points != int(points)
-        or points < 2
-    ):
-        raise InputError("points", reason="too_few_points", value=points)
-    if points > MAX_POINTS:
-        raise InputError("points", reason="too_many_points", value=points, limit=MAX_POINTS)
-    volume = np.linspace(0.0, max_volume, int(points))
+    points = check_points(points)
+    volume = np.linspace(0.0, max_volume, points)
     revenue = price_per_unit * volume
     total_costs = fixed_costs + variable_cost_per_unit * volume
     return pd.DataFrame(

@@ -29,13 +29,12 @@ import math
 import warnings as _warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from numbers import Real
 from typing import overload
 
 import numpy as np
 import pandas as pd
 
-from coopkit.breakeven import MAX_POINTS
+from coopkit.breakeven import MAX_POINTS, check_points
 from coopkit.errors import InputError
 from coopkit.fields import register_fields
 from coopkit.pricing import Channel
@@ -250,16 +249,6 @@ class DemandCurve:
         return pd.DataFrame(
             {"price": prices, "quantity": np.asarray(self.quantities, dtype=float), "fitted_quantity": fitted}
         )
-
-
-def _check_points(points: object) -> int:
-    """Number of prices in a table: a whole number from 2 to `MAX_POINTS`."""
-    whole = isinstance(points, Real) and not isinstance(points, bool) and math.isfinite(points) and points == int(points)
-    if not whole or points < 2:
-        raise InputError("points", reason="too_few_points", value=points)
-    if points > MAX_POINTS:
-        raise InputError("points", reason="too_many_points", value=points, limit=MAX_POINTS)
-    return int(points)
 
 
 def _check_price_array(price: np.ndarray) -> np.ndarray:
@@ -766,7 +755,7 @@ def price_response(
     >>> (table[["quantity_sold", "profit"]] / [1, 1e6]).round(1).values.tolist()
     [[1191.7, 17.9], [916.7, 18.3], [641.7, 16.0]]
     """
-    points = _check_points(points)
+    points = check_points(points)
     problem = _problem(curve, channel, variable_cost_per_unit, fixed_costs, capacity, price_low, price_high)
     prices = np.linspace(problem.price_low, problem.price_high, points)
     return pd.DataFrame(problem.table(prices))
@@ -915,7 +904,7 @@ def plan_demand(
     """
     list_price = check_positive("list_price", list_price)
     volume = check_positive("volume", volume)
-    points = _check_points(points)
+    points = check_points(points)
     if price_low is None:
         low_seen = LOW_SHARE * min(curve.prices) if curve.prices else LOW_SHARE * list_price
         price_low = min(low_seen, 0.8 * list_price)
