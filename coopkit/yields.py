@@ -388,7 +388,7 @@ def output_plan(
     shares = check_calendar(calendar)
 
     harvest = area_ha * yield_kg_per_ha
-    marketable = harvest * (1.0 - loss_rate)
+    marketable = marketable_output(area_ha, yield_kg_per_ha, loss_rate)
     average_price = math.fsum(g.share * g.price_per_kg for g in grade_list)
     revenue = math.fsum(marketable * g.share * g.price_per_kg for g in grade_list)
     return OutputPlan(

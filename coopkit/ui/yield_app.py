@@ -75,6 +75,8 @@ class YieldPlanApp(App):
                                       layout=widgets.Layout(align_items="center"))
         self.chain_chart = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="720px"))
         self.chain_chart.add_class("ck-chain-chart")
+        #: What the chain chart on show was drawn from (redrawn only when it changes).
+        self._chain_chart_key: tuple | None = None
         super().__init__(product, lang, standalone=standalone)
         self.chart_box.children = (self.chart, self.chain_chart)
         self.chart_box.layout.flex_flow = "column"
@@ -250,8 +252,10 @@ class YieldPlanApp(App):
         )
         # The chain chart depends only on the chain part: redraw it when that part changed, not on every
         # change of area, yield or grades (one PNG less per update).
-        chain_key = (lang, material, chain.raw_price_per_kg, chain.table.to_csv())
-        if chain_key != getattr(self, "_chain_chart_key", None):
+        table = chain.table
+        chain_key = (lang, material, chain.raw_price_per_kg, tuple(table.columns),
+                     tuple(table.itertuples(index=False, name=None)))
+        if chain_key != self._chain_chart_key:
             self.chain_chart.value = figure_png(yield_plots.chain_cost_chart(chain.table, chain.raw_price_per_kg, lang,
                                                                              material))
             self._chain_chart_key = chain_key
