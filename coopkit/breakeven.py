@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from coopkit._compat import old_positional_order
 from coopkit.errors import InputError
 from coopkit.validate import check_nonnegative, check_positive
 
@@ -104,31 +105,39 @@ def contribution_margin_ratio(price_per_unit: float, variable_cost_per_unit: flo
     return contribution_margin(price_per_unit, variable_cost_per_unit) / price_per_unit
 
 
-def profit(volume: float, price_per_unit: float, fixed_costs: float, variable_cost_per_unit: float) -> float:
+@old_positional_order("volume", "price_per_unit", "fixed_costs", "variable_cost_per_unit")
+def profit(*, fixed_costs: float, price_per_unit: float, variable_cost_per_unit: float, volume: float) -> float:
     """Profit of the season: revenue minus fixed and variable costs.
 
     Parameters
     ----------
-    volume
-        Units sold (zero or more).
-    price_per_unit
-        VND per unit (more than zero).
     fixed_costs
         VND for the season (zero or more).
+    price_per_unit
+        VND per unit (more than zero).
     variable_cost_per_unit
         VND per unit (zero or more).
+    volume
+        Units sold (zero or more).
 
     Returns
     -------
     float
         VND; negative for a loss.
 
+    Warnings
+    --------
+    The arguments are taken by name, in the package's one order (fixed costs, price, variable
+    cost, volume). Until coopkit 0.3 a positional call in the old order
+    ``profit(volume, price_per_unit, fixed_costs, variable_cost_per_unit)`` still works and
+    emits a `DeprecationWarning`; use the names.
+
     Examples
     --------
     The Sơn Nam layer farm (5 000 hens, about 3 000 eggs a day, 1 095 000 eggs a year)
     has 600 million đồng of fixed costs a year:
 
-    >>> profit(1_095_000, 2_600, 600_000_000, 1_900)
+    >>> profit(fixed_costs=600_000_000, price_per_unit=2_600, variable_cost_per_unit=1_900, volume=1_095_000)
     166500000.0
     """
     volume = check_nonnegative("volume", volume)
@@ -216,15 +225,17 @@ def break_even_price(fixed_costs: float, variable_cost_per_unit: float, volume: 
     return variable_cost_per_unit + fixed_costs / volume
 
 
-def margin_of_safety(volume: float, price_per_unit: float, fixed_costs: float, variable_cost_per_unit: float) -> float:
+@old_positional_order("volume", "price_per_unit", "fixed_costs", "variable_cost_per_unit")
+def margin_of_safety(*, fixed_costs: float, price_per_unit: float, variable_cost_per_unit: float,
+                     volume: float) -> float:
     """How far sales may fall before the season makes a loss, as a fraction of the volume.
 
     Parameters
     ----------
+    fixed_costs, price_per_unit, variable_cost_per_unit
+        As in `break_even_volume`.
     volume
         Units the cooperative expects to sell (more than zero).
-    price_per_unit, fixed_costs, variable_cost_per_unit
-        As in `break_even_volume`.
 
     Returns
     -------
@@ -232,11 +243,19 @@ def margin_of_safety(volume: float, price_per_unit: float, fixed_costs: float, v
         ``(volume − break-even volume) / volume``; negative when the expected volume is
         below break-even.
 
+    Warnings
+    --------
+    The arguments are taken by name, in the package's one order (fixed costs, price, variable
+    cost, volume). Until coopkit 0.3 a positional call in the old order
+    ``margin_of_safety(volume, price_per_unit, fixed_costs, variable_cost_per_unit)`` still
+    works and emits a `DeprecationWarning`; use the names.
+
     Examples
     --------
     Egg sales may fall by about 22 % before the Sơn Nam farm makes a loss:
 
-    >>> round(margin_of_safety(1_095_000, 2_600, 600_000_000, 1_900), 3)
+    >>> round(margin_of_safety(fixed_costs=600_000_000, price_per_unit=2_600,
+    ...                        variable_cost_per_unit=1_900, volume=1_095_000), 3)
     0.217
     """
     volume = check_positive("volume", volume)

@@ -25,7 +25,7 @@ def _unit_cost(v: Values) -> dict[str, float]:
 def _break_even(v: Values) -> dict[str, float]:
     f, p, c, q = v["fixed_costs"], v["price_per_unit"], v["variable_cost_per_unit"], v["volume"]
     out = {
-        "profit": breakeven.profit(q, p, f, c),
+        "profit": breakeven.profit(fixed_costs=f, price_per_unit=p, variable_cost_per_unit=c, volume=q),
         "revenue": p * q,
         "total_costs": f + c * q,
         "contribution_margin": breakeven.contribution_margin(p, c),
@@ -33,7 +33,8 @@ def _break_even(v: Values) -> dict[str, float]:
     }
     try:  # no break-even volume when the price does not cover the variable cost
         out["break_even_volume"] = breakeven.break_even_volume(f, p, c)
-        out["margin_of_safety"] = breakeven.margin_of_safety(q, p, f, c)
+        out["margin_of_safety"] = breakeven.margin_of_safety(fixed_costs=f, price_per_unit=p,
+                                                             variable_cost_per_unit=c, volume=q)
     except InputError as err:
         if err.reason != "below_variable_cost":
             raise

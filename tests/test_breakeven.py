@@ -45,11 +45,13 @@ def test_son_nam_eggs_by_hand() -> None:
     # Break-even: 600 000 000 / 700 = 857 142.86 eggs, about 286 days of laying (÷ 3 000 a day).
     assert break_even_volume(EGG_FIXED, EGG_PRICE, EGG_VARIABLE) == pytest.approx(857_142.857, rel=1e-8)
     # Profit: 700 × 1 095 000 − 600 000 000 = 766 500 000 − 600 000 000 = 166 500 000 đ.
-    assert profit(EGGS, EGG_PRICE, EGG_FIXED, EGG_VARIABLE) == 166_500_000.0
+    assert profit(fixed_costs=EGG_FIXED, price_per_unit=EGG_PRICE, variable_cost_per_unit=EGG_VARIABLE,
+                  volume=EGGS) == 166_500_000.0
     # Break-even price: 1 900 + 600 000 000 / 1 095 000 = 1 900 + 547.945 = 2 447.945 đ.
     assert break_even_price(EGG_FIXED, EGG_VARIABLE, EGGS) == pytest.approx(2_447.945, rel=1e-6)
     # Margin of safety: (1 095 000 − 857 142.86) / 1 095 000 = 0.21722.
-    assert margin_of_safety(EGGS, EGG_PRICE, EGG_FIXED, EGG_VARIABLE) == pytest.approx(0.217221, rel=1e-5)
+    assert margin_of_safety(fixed_costs=EGG_FIXED, price_per_unit=EGG_PRICE, variable_cost_per_unit=EGG_VARIABLE,
+                            volume=EGGS) == pytest.approx(0.217221, rel=1e-5)
 
 
 def test_lac_thuy_oranges_by_hand() -> None:
@@ -115,7 +117,7 @@ def test_price_at_or_below_variable_cost_has_no_break_even(price: float) -> None
 def test_price_below_variable_cost_raises_in_every_function_that_needs_break_even() -> None:
     for call in (
         lambda: break_even(100, 10, 20, 5),
-        lambda: margin_of_safety(5, 10, 100, 20),
+        lambda: margin_of_safety(fixed_costs=100, price_per_unit=10, variable_cost_per_unit=20, volume=5),
     ):
         with pytest.raises(InputError) as excinfo:
             call()
@@ -124,16 +126,18 @@ def test_price_below_variable_cost_raises_in_every_function_that_needs_break_eve
 
 def test_contribution_margin_may_be_negative_and_profit_a_loss() -> None:
     assert contribution_margin(10_000, 12_000) == -2_000.0
-    assert profit(100, 10_000, 0, 12_000) == -200_000.0
+    assert profit(fixed_costs=0, price_per_unit=10_000, variable_cost_per_unit=12_000, volume=100) == -200_000.0
     # A loss-making price still gives a chart: the loss grows with volume.
     assert cvp_table(0, 10_000, 12_000, 100, points=2)["profit"].tolist() == [0.0, -200_000.0]
 
 
 def test_zero_volume() -> None:
-    assert profit(0, EGG_PRICE, EGG_FIXED, EGG_VARIABLE) == -EGG_FIXED
+    assert profit(fixed_costs=EGG_FIXED, price_per_unit=EGG_PRICE, variable_cost_per_unit=EGG_VARIABLE,
+                  volume=0) == -EGG_FIXED
     for call, field in (
         (lambda: break_even_price(EGG_FIXED, EGG_VARIABLE, 0), "volume"),
-        (lambda: margin_of_safety(0, EGG_PRICE, EGG_FIXED, EGG_VARIABLE), "volume"),
+        (lambda: margin_of_safety(fixed_costs=EGG_FIXED, price_per_unit=EGG_PRICE, variable_cost_per_unit=EGG_VARIABLE,
+                                  volume=0), "volume"),
         (lambda: break_even(EGG_FIXED, EGG_PRICE, EGG_VARIABLE, 0), "volume"),
         (lambda: cvp_table(EGG_FIXED, EGG_PRICE, EGG_VARIABLE, 0), "max_volume"),
     ):
@@ -144,7 +148,8 @@ def test_zero_volume() -> None:
 
 def test_margin_of_safety_is_negative_below_break_even() -> None:
     # Break-even 18 750 kg; selling 15 000 kg: (15 000 − 18 750) / 15 000 = −0.25.
-    assert margin_of_safety(15_000, 12_000, 150_000_000, 4_000) == -0.25
+    assert margin_of_safety(fixed_costs=150_000_000, price_per_unit=12_000, variable_cost_per_unit=4_000,
+                            volume=15_000) == -0.25
 
 
 @pytest.mark.parametrize("price", [0, -2_600])
@@ -163,7 +168,7 @@ def test_non_finite_inputs(bad: float) -> None:
         break_even_volume(1e6, bad, 1_900)
     assert_input_error(excinfo, "price_per_unit", "not_finite")
     with pytest.raises(InputError) as excinfo:
-        profit(bad, 2_600, 1e6, 1_900)
+        profit(fixed_costs=1e6, price_per_unit=2_600, variable_cost_per_unit=1_900, volume=bad)
     assert_input_error(excinfo, "volume", "not_finite")
 
 
@@ -175,7 +180,7 @@ def test_negative_inputs() -> None:
         contribution_margin(2_600, -1)
     assert_input_error(excinfo, "variable_cost_per_unit", "negative")
     with pytest.raises(InputError) as excinfo:
-        profit(-5, 2_600, 0, 1_900)
+        profit(fixed_costs=0, price_per_unit=2_600, variable_cost_per_unit=1_900, volume=-5)
     assert_input_error(excinfo, "volume", "negative")
 
 
@@ -204,7 +209,8 @@ def test_profit_at_break_even_volume_is_zero(fixed_costs: float, price: float, s
     variable = price * share
     assume(price - variable > 1e-6 * price)
     volume = break_even_volume(fixed_costs, price, variable)
-    assert profit(volume, price, fixed_costs, variable) == pytest.approx(0, abs=1e-9 * max(fixed_costs, 1))
+    assert profit(fixed_costs=fixed_costs, price_per_unit=price, variable_cost_per_unit=variable,
+                  volume=volume) == pytest.approx(0, abs=1e-9 * max(fixed_costs, 1))
 
 
 @given(fixed_costs=fixed, variable=st.floats(0, 1e7), volume=volumes)
@@ -215,7 +221,8 @@ def test_profit_at_break_even_price_is_zero_and_equals_unit_cost(
     assume(price > 0)
     assert price == pytest.approx(unit_cost(fixed_costs, variable, volume), rel=1e-12)
     revenue = price * volume
-    assert profit(volume, price, fixed_costs, variable) == pytest.approx(0, abs=1e-9 * max(revenue, 1))
+    assert profit(fixed_costs=fixed_costs, price_per_unit=price, variable_cost_per_unit=variable,
+                  volume=volume) == pytest.approx(0, abs=1e-9 * max(revenue, 1))
 
 
 @given(fixed_costs=fixed, price=prices, share=cost_shares, volume=volumes)
@@ -224,9 +231,11 @@ def test_break_even_result_is_consistent(fixed_costs: float, price: float, share
     assume(price - variable > 1e-6 * price)
     r = break_even(fixed_costs, price, variable, volume)
     assert r.profit == pytest.approx(r.revenue - r.total_costs)
-    assert r.profit == pytest.approx(profit(volume, price, fixed_costs, variable), abs=1e-6 * max(r.revenue, 1))
+    assert r.profit == pytest.approx(profit(fixed_costs=fixed_costs, price_per_unit=price, variable_cost_per_unit=variable,
+                                            volume=volume), abs=1e-6 * max(r.revenue, 1))
     assert r.break_even_revenue == pytest.approx(r.break_even_volume * price)
-    assert r.margin_of_safety == pytest.approx(margin_of_safety(volume, price, fixed_costs, variable))
+    assert r.margin_of_safety == pytest.approx(margin_of_safety(fixed_costs=fixed_costs, price_per_unit=price,
+                                                                variable_cost_per_unit=variable, volume=volume))
     # Profit is the margin of safety's volume times the contribution margin.
     assert r.profit == pytest.approx(
         r.margin_of_safety * volume * r.contribution_margin, abs=1e-6 * max(r.revenue, fixed_costs, 1)
