@@ -42,11 +42,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from coopkit import i18n
+from coopkit import fields, i18n
 from coopkit.errors import InputError
 from coopkit.i18n import normalize_language
 
@@ -67,8 +68,13 @@ __all__ = [
     "COST_COLUMNS",
     "CHANNEL_COLUMNS",
     "FEE_COLUMNS",
+    "OPTIONAL_COLUMNS",
     "ProductTemplate",
+    "Sheet",
+    "RowError",
+    "dataset_folder",
     "datasets_dir",
+    "file_stamp",
     "load_products",
     "load_channels",
     "channel_fee_table",
@@ -114,8 +120,10 @@ PRODUCT_COLUMNS = (
 COST_COLUMNS = ("product", "key", "name_vi", "name_en", "amount", "basis", "kind", "source")
 CHANNEL_COLUMNS = ("channel", "name_vi", "name_en", "description_vi", "description_en")
 FEE_COLUMNS = ("channel", "component", "value", "unit", "as_of", "source")
-#: Columns that may be left empty (everything else must be filled in).
-_OPTIONAL = {"raw_material_vi", "raw_material_en", "name_en", "description_vi", "description_en"}
+#: Columns that may be left empty (everything else must be filled in), unless a `Sheet` is given others.
+OPTIONAL_COLUMNS: frozenset[str] = frozenset(
+    {"raw_material_vi", "raw_material_en", "name_en", "description_vi", "description_en"}
+)
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
@@ -265,20 +273,39 @@ def _pick(vi: str, en: str, lang: str | None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Errors that name the file and the row
+# The reader every loader uses (here, and in `members`, `investment`, `reference`)
 
 
-class _RowError(InputError):
-    """An `InputError` of a domain object built from a file row, re-raised naming the file
-    and the row; the inner message is rendered in the same language as the outer one."""
+class RowError(InputError):
+    """An `InputError` of a domain object built from a file row, raised again naming the file
+    and the row; the inner message is rendered in the same language as the outer one.
+
+    Parameters
+    ----------
+    inner
+        The error the domain object raised (a negative price, a life of zero years…).
+    column
+        The column of the file that holds the bad value.
+    **params
+        ``file`` and ``row`` (as a spreadsheet numbers it), and anything else the message names.
+
+    Examples
+    --------
+    A trainer typed a negative salvage value on row 4 of ``equipment.csv``:
+
+    >>> inner = InputError("salvage_value", reason="negative", value=-5)
+    >>> err = RowError(inner, "salvage_value", file="equipment.csv", row=4)
+    >>> err.field, err.params["row"], err.inner is inner
+    ('salvage_value', 4, True)
+    >>> "equipment.csv" in err.message("en") and inner.message("en") in err.message("en")
+    True
+    """
 
     def __init__(self, inner: InputError, column: str, **params: Any) -> None:
         super().__init__(column, reason="data_invalid_row", value=inner.value, column=column, **params)
         self.inner = inner
 
     def message(self, lang: str | None = None) -> str:
-        from coopkit import fields, i18n
-
         values = {name: fields.format_value(name, v, lang) for name, v in self.params.items()}
         return i18n.tr(
             f"error.{self.reason}",
@@ -290,12 +317,55 @@ class _RowError(InputError):
         )
 
 
-class _Sheet:
-    """A CSV file read as text, with its spreadsheet row numbers and typed accessors."""
+class Sheet:
+    """A CSV file of a datasets folder read as text, with its spreadsheet row numbers and typed
+    accessors that raise an `InputError` naming the file, the row and the column.
 
-    def __init__(self, folder: Path, name: str, columns: tuple[str, ...]) -> None:
+    Parameters
+    ----------
+    folder
+        The folder holding the file (`dataset_folder` gives the default one).
+    name
+        The file name (``"products.csv"``).
+    columns
+        The columns the file must have (others are kept and ignored).
+    optional
+        Columns whose cells may be left empty; every other listed cell must be filled in.
+
+    Attributes
+    ----------
+    rows
+        The non-blank rows as a DataFrame of stripped text, indexed by spreadsheet row number
+        (the header is row 1, so the first data row is row 2).
+
+    Examples
+    --------
+    What does the egg cooperative's row of ``products.csv`` say?
+
+    >>> sheet = Sheet(datasets_dir(), PRODUCTS_FILE, PRODUCT_COLUMNS)
+    >>> row = next(r for r in sheet.rows.index if sheet.text(r, "key") == "trung_son_nam")
+    >>> sheet.choice(row, "unit", UNITS), sheet.number(row, "season_months", "count")
+    ('egg', 12.0)
+
+    A file that is not there is bad input naming it:
+
+    >>> try:
+    ...     Sheet(datasets_dir(), "no_such.csv", ("key",))
+    ... except InputError as err:
+    ...     print(err.reason, err.params["file"])
+    data_missing_file no_such.csv
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        name: str,
+        columns: tuple[str, ...],
+        optional: Collection[str] = OPTIONAL_COLUMNS,
+    ) -> None:
         self.name = name
-        path = folder / name
+        self.optional = frozenset(optional)
+        path = Path(folder) / name
         if not path.is_file():
             raise InputError("file", reason="data_missing_file", value=name, file=name, folder=str(folder))
         try:
@@ -326,15 +396,18 @@ class _Sheet:
             raise InputError("file", reason="data_empty_file", value=name, file=name)
 
     def error(self, row: int, column: str, reason: str, value: str, **params: Any) -> InputError:
+        """The `InputError` for the cell at ``row`` and ``column`` (to raise)."""
         return InputError(column, reason=reason, value=value, column=column, file=self.name, row=row, **params)
 
     def text(self, row: int, column: str) -> str:
+        """The cell as text; an empty cell is bad input unless its column is optional."""
         value = self.rows.at[row, column]
-        if not value and column not in _OPTIONAL:
+        if not value and column not in self.optional:
             raise self.error(row, column, "data_empty_cell", value)
         return value
 
     def choice(self, row: int, column: str, allowed: tuple[str, ...]) -> str:
+        """The cell, which must be one of the ``allowed`` words."""
         value = self.text(row, column)
         if value not in allowed:
             raise self.error(row, column, "data_unknown_value", value, allowed=", ".join(allowed))
@@ -362,6 +435,7 @@ class _Sheet:
         return number
 
     def date(self, row: int, column: str) -> date:
+        """The cell as a calendar day written ``YYYY-MM-DD``."""
         text = self.text(row, column)
         try:
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -371,30 +445,48 @@ class _Sheet:
             raise self.error(row, column, "data_bad_date", text) from err
 
     def unique(self, seen: dict[Any, int], key: Any, row: int, column: str, shown: str) -> None:
+        """Record ``key`` of ``row`` in ``seen``; a key seen on an earlier row is bad input."""
         if key in seen:
             raise self.error(row, column, "data_duplicate_key", shown, first_row=seen[key])
         seen[key] = row
 
 
-def _folder(path: str | os.PathLike[str] | None) -> Path:
-    """The datasets folder to read: ``path``, else ``COOPKIT_DATASETS``, else `DATASETS_DIR`."""
+def dataset_folder(path: str | os.PathLike[str] | None = None) -> Path:
+    """The datasets folder to read: ``path`` when given, else `datasets_dir()`.
+
+    >>> dataset_folder() == datasets_dir()
+    True
+    >>> dataset_folder("/tmp/workshop/../workshop").as_posix()
+    '/tmp/workshop'
+    """
     if path is not None:
         return Path(path).expanduser().resolve()
     return datasets_dir()
 
 
 def datasets_dir() -> Path:
-    """The folder the loaders read by default (``COOPKIT_DATASETS`` when it is set now)."""
+    """The folder the loaders read by default (``COOPKIT_DATASETS`` when it is set now).
+
+    >>> (datasets_dir() / PRODUCTS_FILE).is_file()
+    True
+    """
     env = os.environ.get("COOPKIT_DATASETS")
     return Path(env).expanduser().resolve() if env else DATASETS_DIR.resolve()
 
 
-def _stamp(folder: Path, names: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
-    """Modification time and size of each file, so that an edited file is read again."""
+def file_stamp(folder: Path, names: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
+    """Modification time and size of each file, so that a loader's cache reads an edited file
+    again (pass the stamp to the cached function with the folder). A missing file is
+    ``(name, -1, -1)``.
+
+    >>> stamp = file_stamp(datasets_dir(), (PRODUCTS_FILE, "no_such.csv"))
+    >>> stamp[0][0], stamp[0][2] > 0, stamp[1]
+    ('products.csv', True, ('no_such.csv', -1, -1))
+    """
     stamp = []
     for name in names:
         try:
-            st = (folder / name).stat()
+            st = (Path(folder) / name).stat()
             stamp.append((name, st.st_mtime_ns, st.st_size))
         except OSError:
             stamp.append((name, -1, -1))
@@ -433,15 +525,15 @@ def load_products(path: str | os.PathLike[str] | None = None) -> dict[str, Produ
     >>> coffee.volume_per_season > break_even
     True
     """
-    folder = _folder(path)
-    return dict(_products_cached(str(folder), _stamp(folder, (PRODUCTS_FILE, COSTS_FILE))))
+    folder = dataset_folder(path)
+    return dict(_products_cached(str(folder), file_stamp(folder, (PRODUCTS_FILE, COSTS_FILE))))
 
 
 @lru_cache(maxsize=32)
 def _products_cached(folder: str, stamp: tuple) -> dict[str, ProductTemplate]:
     from coopkit.costs import CostItem
 
-    sheet = _Sheet(Path(folder), PRODUCTS_FILE, PRODUCT_COLUMNS)
+    sheet = Sheet(Path(folder), PRODUCTS_FILE, PRODUCT_COLUMNS)
     rows: dict[str, int] = {}
     values: dict[str, dict[str, Any]] = {}
     for row in sheet.rows.index:
@@ -470,7 +562,7 @@ def _products_cached(folder: str, stamp: tuple) -> dict[str, ProductTemplate]:
             "source_raw": sheet.text(row, "source_raw"),
         }
 
-    costs = _Sheet(Path(folder), COSTS_FILE, COST_COLUMNS)
+    costs = Sheet(Path(folder), COSTS_FILE, COST_COLUMNS)
     items: dict[str, list[CostItem]] = {key: [] for key in values}
     seen: dict[tuple[str, str], int] = {}
     for row in costs.rows.index:
@@ -494,7 +586,7 @@ def _products_cached(folder: str, stamp: tuple) -> dict[str, ProductTemplate]:
             items[product].append(CostItem(**fields))
         except InputError as err:
             column = {"cost_kind": "kind", "cost_basis": "basis", "cost_item": "key"}.get(err.field, err.field)
-            raise _RowError(err, column if column in COST_COLUMNS else "key", file=COSTS_FILE, row=row) from err
+            raise RowError(err, column if column in COST_COLUMNS else "key", file=COSTS_FILE, row=row) from err
 
     for key, row in rows.items():
         if not items[key]:
@@ -520,7 +612,7 @@ class _Fee:
 @lru_cache(maxsize=32)
 def _channels_cached(folder: str, stamp: tuple) -> tuple[dict[str, tuple[str, str, int]], tuple[_Fee, ...]]:
     """Channel names ``{key: (name_vi, name_en, row)}`` and the checked fee rows."""
-    sheet = _Sheet(Path(folder), CHANNELS_FILE, CHANNEL_COLUMNS)
+    sheet = Sheet(Path(folder), CHANNELS_FILE, CHANNEL_COLUMNS)
     names: dict[str, tuple[str, str, int]] = {}
     rows: dict[str, int] = {}
     for row in sheet.rows.index:
@@ -528,7 +620,7 @@ def _channels_cached(folder: str, stamp: tuple) -> tuple[dict[str, tuple[str, st
         sheet.unique(rows, key, row, "channel", key)
         names[key] = (sheet.text(row, "name_vi"), sheet.text(row, "name_en"), row)
 
-    fees = _Sheet(Path(folder), FEES_FILE, FEE_COLUMNS)
+    fees = Sheet(Path(folder), FEES_FILE, FEE_COLUMNS)
     seen: dict[tuple[str, str, date], int] = {}
     result = []
     for row in fees.rows.index:
@@ -603,8 +695,8 @@ def load_channels(
     """
     from coopkit.pricing import Channel
 
-    folder = _folder(path)
-    names, fees = _channels_cached(str(folder), _stamp(folder, (CHANNELS_FILE, FEES_FILE)))
+    folder = dataset_folder(path)
+    names, fees = _channels_cached(str(folder), file_stamp(folder, (CHANNELS_FILE, FEES_FILE)))
     latest = _in_effect(fees, _as_date(on))
     channels: dict[str, Channel] = {}
     for key, (name_vi, name_en, row) in names.items():
@@ -614,8 +706,8 @@ def load_channels(
         except InputError as err:
             fee = chosen.get(err.field)
             if fee is None:
-                raise _RowError(err, "channel", file=CHANNELS_FILE, row=row) from err
-            raise _RowError(err, "value", file=FEES_FILE, row=fee.row) from err
+                raise RowError(err, "channel", file=CHANNELS_FILE, row=row) from err
+            raise RowError(err, "value", file=FEES_FILE, row=fee.row) from err
     return channels
 
 
@@ -636,8 +728,8 @@ def channel_fee_table(path: str | os.PathLike[str] | None = None, on: date | str
     >>> shopee[["value", "in_effect"]].values.tolist()
     [[0.04, False], [0.1, True]]
     """
-    folder = _folder(path)
-    _names, fees = _channels_cached(str(folder), _stamp(folder, (CHANNELS_FILE, FEES_FILE)))
+    folder = dataset_folder(path)
+    _names, fees = _channels_cached(str(folder), file_stamp(folder, (CHANNELS_FILE, FEES_FILE)))
     effective = {fee.row for fee in _in_effect(fees, _as_date(on)).values()}
     return pd.DataFrame(
         {
@@ -712,8 +804,8 @@ def channel_fee_schedules(
     >>> channel_fee_schedules(on="2025-06-30")["shopee"].as_of
     datetime.date(2025, 4, 1)
     """
-    folder = _folder(path)
-    names, fees = _channels_cached(str(folder), _stamp(folder, (CHANNELS_FILE, FEES_FILE)))
+    folder = dataset_folder(path)
+    names, fees = _channels_cached(str(folder), file_stamp(folder, (CHANNELS_FILE, FEES_FILE)))
     latest = _in_effect(fees, _as_date(on))
     schedules: dict[str, FeeSchedule] = {}
     for key in names:

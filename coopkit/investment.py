@@ -770,17 +770,17 @@ def load_equipment(path: str | os.PathLike[str] | None = None) -> dict[str, Equi
     >>> templates["kho_lanh"].grant
     1500000000.0
     """
-    from coopkit.data import _folder, _stamp
+    from coopkit.data import dataset_folder, file_stamp
 
-    folder = _folder(path)
-    return dict(_equipment_cached(str(folder), _stamp(folder, (EQUIPMENT_FILE,))))
+    folder = dataset_folder(path)
+    return dict(_equipment_cached(str(folder), file_stamp(folder, (EQUIPMENT_FILE,))))
 
 
 @lru_cache(maxsize=16)
 def _equipment_cached(folder: str, stamp: tuple) -> dict[str, Equipment]:
-    from coopkit.data import _RowError, _Sheet
+    from coopkit.data import RowError, Sheet
 
-    sheet = _Sheet(Path(folder), EQUIPMENT_FILE, EQUIPMENT_COLUMNS)
+    sheet = Sheet(Path(folder), EQUIPMENT_FILE, EQUIPMENT_COLUMNS)
     seen: dict[str, int] = {}
     templates: dict[str, Equipment] = {}
     for row in sheet.rows.index:
@@ -804,6 +804,6 @@ def _equipment_cached(folder: str, stamp: tuple) -> dict[str, Equipment]:
             template.investment()
         except InputError as err:
             column = err.field if err.field in EQUIPMENT_COLUMNS else "purchase_price"
-            raise _RowError(err, column, file=EQUIPMENT_FILE, row=row) from err
+            raise RowError(err, column, file=EQUIPMENT_FILE, row=row) from err
         templates[key] = template
     return templates

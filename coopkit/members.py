@@ -760,14 +760,6 @@ def member_income(
 # Defaults from datasets/
 
 
-def _folder(path: str | os.PathLike[str] | None):
-    from pathlib import Path
-
-    from coopkit.data import datasets_dir
-
-    return Path(path).expanduser().resolve() if path is not None else datasets_dir()
-
-
 def load_funds(path: str | os.PathLike[str] | None = None) -> tuple[Fund, ...]:
     """The other funds and their default shares from ``datasets/fund_shares.csv``: illustrative
     shares (the charter and the general meeting decide them, Art. 86; see the file's sources).
@@ -777,9 +769,9 @@ def load_funds(path: str | os.PathLike[str] | None = None) -> tuple[Fund, ...]:
     >>> [(f.key, f.share) for f in load_funds()]
     [('dau_tu_phat_trien', 0.1), ('du_phong_tai_chinh', 0.05), ('phuc_loi_khen_thuong', 0.05)]
     """
-    from coopkit.data import _Sheet
+    from coopkit.data import Sheet, dataset_folder
 
-    sheet = _Sheet(_folder(path), FUNDS_FILE, ("key", "name_vi", "name_en", "share", "source"))
+    sheet = Sheet(dataset_folder(path), FUNDS_FILE, ("key", "name_vi", "name_en", "share", "source"))
     funds, seen = [], {}
     for row in sheet.rows.index:
         key = sheet.text(row, "key")
@@ -806,9 +798,9 @@ def example_members(path: str | os.PathLike[str] | None = None) -> tuple[Member,
     >>> [m.name for m in members if m.kind == "associate"]
     ['Đinh Thị Thu']
     """
-    from coopkit.data import _Sheet
+    from coopkit.data import Sheet, dataset_folder
 
-    sheet = _Sheet(_folder(path), MEMBERS_FILE, ("name", "kind", "transactions", "capital", "source"))
+    sheet = Sheet(dataset_folder(path), MEMBERS_FILE, ("name", "kind", "transactions", "capital", "source"))
     members, seen = [], {}
     for row in sheet.rows.index:
         name = sheet.text(row, "name")

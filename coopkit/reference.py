@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from coopkit.data import _Sheet, _stamp, datasets_dir
+from coopkit.data import Sheet, datasets_dir, file_stamp
 from coopkit.errors import InputError
 from coopkit.fields import register_fields
 from coopkit.risk import Estimate, estimate
@@ -106,7 +106,7 @@ def reference_dir(path: str | os.PathLike[str] | None = None) -> Path:
     return datasets_dir() / REFERENCE_FOLDER
 
 
-def _years(sheet: _Sheet) -> dict[int, int]:
+def _years(sheet: Sheet) -> dict[int, int]:
     """``{row: year}`` with every year a whole number and given once."""
     seen: dict[int, int] = {}
     years = {}
@@ -137,12 +137,12 @@ def load_coffee_yields(path: str | os.PathLike[str] | None = None) -> pd.DataFra
     np.float64(2933.9)
     """
     folder = reference_dir(path)
-    return _yields_cached(str(folder), _stamp(folder, (YIELDS_FILE,))).copy()
+    return _yields_cached(str(folder), file_stamp(folder, (YIELDS_FILE,))).copy()
 
 
 @lru_cache(maxsize=8)
 def _yields_cached(folder: str, stamp: tuple) -> pd.DataFrame:
-    sheet = _Sheet(Path(folder), YIELDS_FILE, _YIELD_COLUMNS)
+    sheet = Sheet(Path(folder), YIELDS_FILE, _YIELD_COLUMNS)
     years = _years(sheet)
     rows = [
         {"year": years[row], **{c: sheet.number(row, c, "positive") for c in _YIELD_COLUMNS[1:]}}
@@ -167,12 +167,12 @@ def load_coffee_producer_prices(path: str | os.PathLike[str] | None = None) -> p
     (15033, False)
     """
     folder = reference_dir(path)
-    return _producer_cached(str(folder), _stamp(folder, (PRODUCER_PRICES_FILE,))).copy()
+    return _producer_cached(str(folder), file_stamp(folder, (PRODUCER_PRICES_FILE,))).copy()
 
 
 @lru_cache(maxsize=8)
 def _producer_cached(folder: str, stamp: tuple) -> pd.DataFrame:
-    sheet = _Sheet(Path(folder), PRODUCER_PRICES_FILE, _PRODUCER_COLUMNS)
+    sheet = Sheet(Path(folder), PRODUCER_PRICES_FILE, _PRODUCER_COLUMNS)
     years = _years(sheet)
     rows = [
         {
@@ -202,12 +202,12 @@ def load_world_prices(path: str | os.PathLike[str] | None = None) -> pd.DataFram
     ('2026-05', 3.67)
     """
     folder = reference_dir(path)
-    return _prices_cached(str(folder), _stamp(folder, (WORLD_PRICES_FILE,))).copy()
+    return _prices_cached(str(folder), file_stamp(folder, (WORLD_PRICES_FILE,))).copy()
 
 
 @lru_cache(maxsize=8)
 def _prices_cached(folder: str, stamp: tuple) -> pd.DataFrame:
-    sheet = _Sheet(Path(folder), WORLD_PRICES_FILE, _PRICE_COLUMNS)
+    sheet = Sheet(Path(folder), WORLD_PRICES_FILE, _PRICE_COLUMNS)
     seen: dict[str, int] = {}
     rows = []
     for row in sheet.rows.index:
@@ -228,12 +228,12 @@ def load_exchange_rates(path: str | os.PathLike[str] | None = None) -> pd.Series
     24165
     """
     folder = reference_dir(path)
-    return _rates_cached(str(folder), _stamp(folder, (EXCHANGE_RATES_FILE,))).copy()
+    return _rates_cached(str(folder), file_stamp(folder, (EXCHANGE_RATES_FILE,))).copy()
 
 
 @lru_cache(maxsize=8)
 def _rates_cached(folder: str, stamp: tuple) -> pd.Series:
-    sheet = _Sheet(Path(folder), EXCHANGE_RATES_FILE, _RATE_COLUMNS)
+    sheet = Sheet(Path(folder), EXCHANGE_RATES_FILE, _RATE_COLUMNS)
     years = _years(sheet)
     rates = {years[row]: sheet.number(row, "vnd_per_usd", "positive") for row in sheet.rows.index}
     return pd.Series(rates, name="vnd_per_usd", dtype=float).sort_index().rename_axis("year")

@@ -604,3 +604,36 @@ def test_extra_columns_are_allowed(folder):
     rows = read_rows(folder / PRODUCTS_FILE)
     write_rows(folder / PRODUCTS_FILE, [r + (["notes"] if i == 0 else ["ghi chú"]) for i, r in enumerate(rows)])
     assert len(load_products(folder)) == len(rows) - 1
+
+
+# --------------------------------------------------------------------------------------------
+# the public reader other loaders use (members, investment, reference)
+
+
+def test_sheet_reads_any_file_of_the_folder_with_spreadsheet_row_numbers(folder):
+    (folder / "farms.csv").write_text("name,area_ha,note\nBà Lan,1.5,\n\nÔng Tư,0.8,vườn mới\n", encoding="utf-8")
+    sheet = data.Sheet(folder, "farms.csv", ("name", "area_ha", "note"), optional={"note"})
+    assert list(sheet.rows.index) == [2, 4]  # the blank row 3 keeps its number
+    assert [sheet.number(row, "area_ha") for row in sheet.rows.index] == [1.5, 0.8]
+    assert sheet.text(2, "note") == ""
+    strict = data.Sheet(folder, "farms.csv", ("name", "area_ha", "note"), optional=())
+    with pytest.raises(InputError) as excinfo:
+        strict.text(2, "note")
+    assert_names_cell(excinfo.value, "farms.csv", 2, "note", "data_empty_cell")
+
+
+def test_row_error_names_the_file_and_row_and_keeps_the_inner_message():
+    inner = InputError("purchase_price", reason="not_positive", value=0)
+    err = data.RowError(inner, "purchase_price", file="equipment.csv", row=5)
+    for lang in i18n.LANGUAGES:
+        text = err.message(lang)
+        assert "equipment.csv" in text and "5" in text and inner.message(lang) in text
+
+
+def test_file_stamp_changes_when_a_file_is_edited(folder):
+    before = data.file_stamp(folder, (PRODUCTS_FILE,))
+    with (folder / PRODUCTS_FILE).open("a", encoding="utf-8") as f:
+        f.write("\n")
+    assert data.file_stamp(folder, (PRODUCTS_FILE,)) != before
+    assert data.file_stamp(folder, ("gone.csv",)) == (("gone.csv", -1, -1),)
+    assert data.dataset_folder(folder) == folder.resolve()
