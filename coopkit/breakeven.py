@@ -19,7 +19,7 @@ import pandas as pd
 
 from coopkit._compat import old_positional_order
 from coopkit.errors import InputError
-from coopkit.validate import check_nonnegative, check_positive
+from coopkit.validate import check_finite, check_nonnegative, check_positive
 
 __all__ = [
     "contribution_margin",
@@ -114,7 +114,8 @@ def profit(*, fixed_costs: float, price_per_unit: float, variable_cost_per_unit:
     fixed_costs
         VND for the season (zero or more).
     price_per_unit
-        VND per unit (more than zero).
+        VND the cooperative receives per unit: the price, or what a sales channel leaves of
+        it (`coopkit.pricing.net_per_unit`), which may be zero or less.
     variable_cost_per_unit
         VND per unit (zero or more).
     volume
@@ -122,8 +123,11 @@ def profit(*, fixed_costs: float, price_per_unit: float, variable_cost_per_unit:
 
     Returns
     -------
-    float
-        VND; negative for a loss.
+    float or numpy.ndarray
+        ``volume × (price_per_unit − variable_cost_per_unit) − fixed_costs``, VND; negative
+        for a loss. Numbers are checked; numpy arrays (a data table, a price–profit curve)
+        are broadcast and computed element by element without checks: the caller marks its
+        own invalid cells.
 
     Warnings
     --------
@@ -139,10 +143,19 @@ def profit(*, fixed_costs: float, price_per_unit: float, variable_cost_per_unit:
 
     >>> profit(fixed_costs=600_000_000, price_per_unit=2_600, variable_cost_per_unit=1_900, volume=1_095_000)
     166500000.0
+
+    And if it sold only 800 000 or 900 000 eggs?
+
+    >>> profit(fixed_costs=600e6, price_per_unit=2_600, variable_cost_per_unit=1_900,
+    ...        volume=np.array([800_000, 900_000])) / 1e6
+    array([-40.,  30.])
     """
-    volume = check_nonnegative("volume", volume)
-    fixed_costs = check_nonnegative("fixed_costs", fixed_costs)
-    return volume * contribution_margin(price_per_unit, variable_cost_per_unit) - fixed_costs
+    if not any(isinstance(x, np.ndarray) for x in (fixed_costs, price_per_unit, variable_cost_per_unit, volume)):
+        volume = check_nonnegative("volume", volume)
+        fixed_costs = check_nonnegative("fixed_costs", fixed_costs)
+        price_per_unit = check_finite("price_per_unit", price_per_unit)
+        variable_cost_per_unit = check_nonnegative("variable_cost_per_unit", variable_cost_per_unit)
+    return volume * (price_per_unit - variable_cost_per_unit) - fixed_costs
 
 
 def break_even_volume(fixed_costs: float, price_per_unit: float, variable_cost_per_unit: float) -> float:
