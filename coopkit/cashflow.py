@@ -27,6 +27,7 @@ not a payment, so it is not in the cash plan; a loan's principal is a payment bu
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
@@ -345,11 +346,21 @@ def cash_calendar(template: ProductTemplate) -> CashCalendar:
 
 # -- from a product template to monthly payments ------------------------------------------------
 
-#: Cost items that are labour, by the start of their key in ``datasets/product_costs.csv``.
-WAGE_KEYS = ("cong_", "luong_", "lao_dong", "nhan_vien")
-#: Cost items that are not payments of the season: depreciation (a cost, not a payment) and
-#: the interest on working capital (the cash plan shows the loan or credit line instead).
-NOT_PAID_KEYS = ("khau_hao", "lai_vay")
+#: Names kept for one release: the dataset's key prefixes, no longer read. What an item is comes
+#: from the ``category`` column of ``datasets/product_costs.csv`` (`coopkit.data.COST_CATEGORIES`).
+_DEPRECATED_KEY_PREFIXES = {
+    "WAGE_KEYS": ("cong_", "luong_", "lao_dong", "nhan_vien"),
+    "NOT_PAID_KEYS": ("khau_hao", "lai_vay"),
+}
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    if name in _DEPRECATED_KEY_PREFIXES:
+        warnings.warn(f"coopkit.cashflow.{name} is deprecated: a cost item's category is read from the "
+                      "'category' column of product_costs.csv (ProductTemplate.cost_category)",
+                      DeprecationWarning, stacklevel=2)
+        return _DEPRECATED_KEY_PREFIXES[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -407,11 +418,13 @@ def season_flows(template: ProductTemplate, calendar: CashCalendar | None = None
 
     - the raw material bought from members (coffee cherry, tea shoots, raw honey): payments
       to members, in the harvest months;
-    - labour (keys ``cong_…``, ``luong_…``, ``lao_dong…``, ``nhan_vien``): wages; per kg or
-      per batch in the harvest months, per hectare with the inputs, per season over the work months;
+    - labour (category ``labour`` in ``product_costs.csv``, `ProductTemplate.cost_category`):
+      wages; per kg or per batch in the harvest months, per hectare with the inputs, per season
+      over the work months;
     - other items per hectare: inputs, with the inputs; per kg or per batch: inputs, in the
       harvest months; per season: other payments, over the work months;
-    - depreciation and interest are left out (see `SeasonFlows`).
+    - depreciation and interest (categories ``depreciation``, ``interest``) are left out (see
+      `SeasonFlows`).
 
     Examples
     --------
@@ -432,21 +445,20 @@ def season_flows(template: ProductTemplate, calendar: CashCalendar | None = None
     totals = {name: np.zeros(MONTHS_IN_YEAR) for name in
               ("input_payments", "wage_payments", "member_payments", "other_payments")}
     depreciation = interest = 0.0
-    from coopkit.data import RAW_MATERIAL_KEY
-
     for item in template.all_cost_items():
         amount = item.season_total(volume, template.area_ha, template.units_per_batch)
-        if item.key.startswith("khau_hao"):
+        category = template.cost_category(item.key)
+        if category == "depreciation":
             depreciation += amount
             continue
-        if item.key.startswith("lai_vay"):
+        if category == "interest":
             interest += amount
             continue
-        if item.key == RAW_MATERIAL_KEY:
+        if category == "raw_material":
             totals["member_payments"] += amount * np.array(cal.harvest)
             continue
         timing = {"unit": cal.harvest, "batch": cal.harvest, "ha": cal.inputs, "season": cal.work}[item.basis]
-        if item.key.startswith(WAGE_KEYS):
+        if category == "labour":
             kind = "wage_payments"
         elif item.basis == "season" or (item.basis == "ha" and item.kind == "fixed"):
             kind = "other_payments"

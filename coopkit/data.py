@@ -64,6 +64,7 @@ __all__ = [
     "UNITS",
     "FEE_COMPONENTS",
     "RAW_MATERIAL_KEY",
+    "COST_CATEGORIES",
     "PRODUCT_COLUMNS",
     "COST_COLUMNS",
     "CHANNEL_COLUMNS",
@@ -110,6 +111,11 @@ _KINDS = ("fixed", "variable")
 _FEE_UNITS = ("fraction", "VND", "units")
 #: Key of the raw-material item that `ProductTemplate.all_cost_items` adds; not allowed in the file.
 RAW_MATERIAL_KEY = "raw_material"
+#: What a cost item is (column ``category`` of ``product_costs.csv``): bought goods and services
+#: (inputs, fuel, packaging, rent, fees), labour (wages and allowances), depreciation (a cost
+#: but not a payment) or interest. The raw material bought from members, which
+#: `ProductTemplate.all_cost_items` adds, is category ``raw_material`` (not allowed in the file).
+COST_CATEGORIES: tuple[str, ...] = ("purchase", "labour", "depreciation", "interest")
 
 PRODUCT_COLUMNS = (
     "key", "name_vi", "name_en", "province", "unit", "unit_vi", "unit_en", "season_months",
@@ -117,7 +123,7 @@ PRODUCT_COLUMNS = (
     "raw_material_en", "raw_price_per_unit", "conversion_ratio", "loss_rate",
     "source_volume", "source_price", "source_raw",
 )
-COST_COLUMNS = ("product", "key", "name_vi", "name_en", "amount", "basis", "kind", "source")
+COST_COLUMNS = ("product", "key", "name_vi", "name_en", "amount", "basis", "kind", "category", "source")
 CHANNEL_COLUMNS = ("channel", "name_vi", "name_en", "description_vi", "description_en")
 FEE_COLUMNS = ("channel", "component", "value", "unit", "as_of", "source")
 #: Columns that may be left empty (everything else must be filled in), unless a `Sheet` is given others.
@@ -168,6 +174,9 @@ class ProductTemplate:
         Where the volume (and area, batch), the price and the raw-material figures come from.
     cost_items
         The season's cost items (raw material not included: see `all_cost_items`).
+    cost_categories
+        ``(key, category)`` of each cost item (`COST_CATEGORIES`), from the file's ``category``
+        column: see `cost_category`.
     """
 
     key: str
@@ -191,6 +200,7 @@ class ProductTemplate:
     source_price: str
     source_raw: str
     cost_items: tuple[CostItem, ...] = ()
+    cost_categories: tuple[tuple[str, str], ...] = ()
 
     def name(self, lang: str | None = None) -> str:
         """The product's name in ``lang`` (``"vi"`` or ``"en"``)."""
@@ -208,6 +218,20 @@ class ProductTemplate:
     def source(self) -> str:
         """All the row's sources in one text (volume, price, raw material)."""
         return f"volume: {self.source_volume}; price: {self.source_price}; raw material: {self.source_raw}"
+
+    def cost_category(self, key: str) -> str:
+        """What cost item ``key`` is: one of `COST_CATEGORIES` as the file says, ``raw_material``
+        for the item `all_cost_items` adds, ``purchase`` for an item the file does not list.
+
+        >>> coffee = load_products()["ca_phe_nhan_son_la"]
+        >>> [coffee.cost_category(key) for key in ("cong_so_che", "khau_hao_xat", "lai_vay", "bao_bi")]
+        ['labour', 'depreciation', 'interest', 'purchase']
+        >>> coffee.cost_category(RAW_MATERIAL_KEY)
+        'raw_material'
+        """
+        if key == RAW_MATERIAL_KEY:
+            return "raw_material"
+        return dict(self.cost_categories).get(key, "purchase")
 
     @property
     def has_raw_material(self) -> bool:
@@ -564,6 +588,7 @@ def _products_cached(folder: str, stamp: tuple) -> dict[str, ProductTemplate]:
 
     costs = Sheet(Path(folder), COSTS_FILE, COST_COLUMNS)
     items: dict[str, list[CostItem]] = {key: [] for key in values}
+    categories: dict[str, list[tuple[str, str]]] = {key: [] for key in values}
     seen: dict[tuple[str, str], int] = {}
     for row in costs.rows.index:
         product = costs.text(row, "product")
@@ -573,7 +598,7 @@ def _products_cached(folder: str, stamp: tuple) -> dict[str, ProductTemplate]:
         if key == RAW_MATERIAL_KEY:
             raise costs.error(row, "key", "data_reserved_key", key)
         costs.unique(seen, (product, key), row, "key", f"{product} / {key}")
-        fields = {
+        item = {
             "key": key,
             "name_vi": costs.text(row, "name_vi"),
             "name_en": costs.text(row, "name_en"),
@@ -581,9 +606,11 @@ def _products_cached(folder: str, stamp: tuple) -> dict[str, ProductTemplate]:
             "basis": costs.choice(row, "basis", _BASES),
             "kind": costs.choice(row, "kind", _KINDS),
         }
+        category = costs.choice(row, "category", COST_CATEGORIES)
         costs.text(row, "source")
         try:
-            items[product].append(CostItem(**fields))
+            items[product].append(CostItem(**item))
+            categories[product].append((key, category))
         except InputError as err:
             column = {"cost_kind": "kind", "cost_basis": "basis", "cost_item": "key"}.get(err.field, err.field)
             raise RowError(err, column if column in COST_COLUMNS else "key", file=COSTS_FILE, row=row) from err
@@ -591,7 +618,10 @@ def _products_cached(folder: str, stamp: tuple) -> dict[str, ProductTemplate]:
     for key, row in rows.items():
         if not items[key]:
             raise sheet.error(row, "key", "data_no_cost_items", key, costs_file=COSTS_FILE)
-    return {key: ProductTemplate(**values[key], cost_items=tuple(items[key])) for key in values}
+    return {
+        key: ProductTemplate(**values[key], cost_items=tuple(items[key]), cost_categories=tuple(categories[key]))
+        for key in values
+    }
 
 
 # ---------------------------------------------------------------------------------------------

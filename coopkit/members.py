@@ -528,7 +528,9 @@ def distribute_surplus(
         beyond what is left, the rest stays unpaid (``obligations_uncovered``).
     funds
         The other funds (`Fund`) and their shares of what is left after tax and obligations,
-        together at most 100 %; default `load_funds()` (``datasets/fund_shares.csv``).
+        together at most 100 % (``()`` for none); `load_funds()` reads the illustrative shares of
+        ``datasets/fund_shares.csv``. Leaving it out (``None``) is deprecated: it reads that file
+        with a warning, for one release.
     use_share
         Share of what remains from internal transactions paid to official members by use, from
         51 % (Art. 86) to 100 %; the rest is paid by capital (default `DEFAULT_USE_SHARE`,
@@ -563,7 +565,7 @@ def distribute_surplus(
     funds and pays 70 % of what remains from internal income by the cherry each official member sold
     it. What goes where?
 
-    >>> d = distribute_surplus(240_000_000, example_members(), internal_surplus=180_000_000)
+    >>> d = distribute_surplus(240_000_000, example_members(), internal_surplus=180_000_000, funds=load_funds())
     >>> [round(x) for x in (d.indivisible_fund, d.funds_total, d.distributable_internal, d.distributable_external)]
     [12000000, 45600000, 136800000, 45600000]
     >>> round(d.by_transactions), round(d.by_capital)
@@ -578,7 +580,7 @@ def distribute_surplus(
 
     Without separate accounts all of it counts as external: nothing is paid by use.
 
-    >>> distribute_surplus(240_000_000, example_members()).by_transactions
+    >>> distribute_surplus(240_000_000, example_members(), funds=load_funds()).by_transactions
     0.0
     """
     if transactions_share is not _UNSET:
@@ -594,7 +596,11 @@ def distribute_surplus(
                                    minimum, "84")
     rate = check_fraction("income_tax_rate", income_tax_rate, allow_one=True)
     owed = check_nonnegative("obligations", obligations)
-    funds = _check_funds(load_funds() if funds is None else funds)
+    if funds is None:
+        warnings.warn("distribute_surplus() without funds= is deprecated: pass funds=load_funds() (the shares in "
+                      "datasets/fund_shares.csv) or your charter's funds", DeprecationWarning, stacklevel=2)
+        funds = load_funds()
+    funds = _check_funds(funds)
     members = _check_members(members)
     separately = internal_surplus is not None
     internal = check_nonnegative("internal_surplus", internal_surplus) if separately else 0.0

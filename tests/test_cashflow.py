@@ -148,6 +148,37 @@ def test_every_template_has_a_season_that_pays_what_it_costs(products, key):
         assert len(getattr(flows, name)) == 12 and min(getattr(flows, name)) >= 0
 
 
+def test_season_flows_read_the_category_column_not_the_key(products, tmp_path):
+    """Regression: wages, depreciation and interest were found by key prefixes (``cong_``, ``khau_hao``…)."""
+    import csv
+    import shutil
+
+    for name in (data.PRODUCTS_FILE, data.COSTS_FILE):
+        shutil.copy(data.datasets_dir() / name, tmp_path / name)
+    path = tmp_path / data.COSTS_FILE
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    for row in rows:
+        if row["product"] == "ca_phe_nhan_son_la" and row["key"] == "cong_so_che":
+            row["key"] = "so_che_thue"  # same item, a key without the old prefix
+        if row["product"] == "ca_phe_nhan_son_la" and row["key"] == "lai_vay":
+            row["category"] = "purchase"  # a trainer says this item is paid in the season
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    shipped, edited = season_flows(products["ca_phe_nhan_son_la"]), season_flows(data.load_products(tmp_path)["ca_phe_nhan_son_la"])
+    assert sum(edited.wage_payments) == pytest.approx(sum(shipped.wage_payments))
+    assert edited.interest == 0 and shipped.interest == pytest.approx(90 * M)
+    assert edited.payments() == pytest.approx(shipped.payments() + shipped.interest)
+
+
+def test_the_old_key_prefixes_still_answer_with_a_warning():
+    from coopkit import cashflow
+
+    with pytest.warns(DeprecationWarning, match="category"):
+        assert cashflow.WAGE_KEYS == ("cong_", "luong_", "lao_dong", "nhan_vien")
+
+
 def test_templates_without_a_calendar_sell_evenly(products):
     eggs = cash_calendar(products["trung_son_nam"])
     assert eggs.sales == pytest.approx([1 / 12] * 12)

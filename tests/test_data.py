@@ -410,6 +410,12 @@ def _unknown_basis(folder: Path):
     return COSTS_FILE, row, "basis", "data_unknown_value"
 
 
+def _unknown_category(folder: Path):
+    row = sheet_row_of(folder / COSTS_FILE, product="trung_son_nam", key="cong_nhan")
+    set_cell(folder / COSTS_FILE, row, "category", "wages")
+    return COSTS_FILE, row, "category", "data_unknown_value"
+
+
 def _duplicate_product(folder: Path):
     rows = read_rows(folder / PRODUCTS_FILE)
     rows.append(list(rows[1]))
@@ -533,6 +539,7 @@ BROKEN = [
     _loss_rate_of_one,
     _commission_as_percent,
     _unknown_basis,
+    _unknown_category,
     _duplicate_product,
     _duplicate_cost,
     _duplicate_fee_date,
@@ -637,3 +644,14 @@ def test_file_stamp_changes_when_a_file_is_edited(folder):
     assert data.file_stamp(folder, (PRODUCTS_FILE,)) != before
     assert data.file_stamp(folder, ("gone.csv",)) == (("gone.csv", -1, -1),)
     assert data.dataset_folder(folder) == folder.resolve()
+
+
+def test_each_cost_item_says_what_it_is_in_its_category_column():
+    products = load_products()
+    eggs = products["trung_son_nam"]
+    assert eggs.cost_category("cong_nhan") == "labour"
+    assert {key for key, _ in eggs.cost_categories} == {item.key for item in eggs.cost_items}
+    for template in products.values():
+        assert {category for _, category in template.cost_categories} <= set(data.COST_CATEGORIES)
+        assert all(template.cost_category(item.key) in (*data.COST_CATEGORIES, "raw_material")
+                   for item in template.all_cost_items())

@@ -212,7 +212,7 @@ CASES: dict[str, tuple[Callable, dict]] = {
     "Fund": (ck.Fund, dict(key="dau_tu", name_vi="Quỹ đầu tư", name_en="Investment fund", share=0.2)),
     "distribute_surplus": (ck.distribute_surplus, dict(surplus=500 * M, members=[ck.Member("A", 100 * M, 10 * M),
                                                                                 ck.Member("B", 50 * M, 30 * M)],
-                                                       income_tax_rate=0.1)),
+                                                       income_tax_rate=0.1, funds=ck.members.load_funds())),
     "member_income": (ck.member_income, dict(quantity_kg=5_000, price_via_coop_per_kg=42_000,
                                              price_via_trader_per_kg=38_000, refund=2 * M)),
     "share_of_pool": (ck.share_of_pool, dict(pool=300 * M, member_amount=20 * M, total_amount=400 * M)),

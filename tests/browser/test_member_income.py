@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from coopkit import fmt
 from coopkit.health import Statement, financial_health
-from coopkit.members import Member, distribute_surplus, example_members
+from coopkit.members import Member, distribute_surplus, example_members, load_funds
 from coopkit.ui.members_app import EXAMPLE_INTERNAL_SURPLUS, EXAMPLE_SURPLUS
 
 from .conftest import open_app, result_cell as _cell, type_into as _type
@@ -23,7 +23,8 @@ pytestmark = pytest.mark.browser
 def test_member_income_workbook_shares_the_surplus_and_explains_bad_input(voila_server, page):
     app = open_app(page, voila_server, "11_member_income.ipynb")
     expect(app.locator(".ck-title")).to_have_text("Lãi của HTX về tay thành viên thế nào?")
-    start = distribute_surplus(EXAMPLE_SURPLUS, example_members(), internal_surplus=EXAMPLE_INTERNAL_SURPLUS)
+    start = distribute_surplus(EXAMPLE_SURPLUS, example_members(), internal_surplus=EXAMPLE_INTERNAL_SURPLUS,
+                               funds=load_funds())
     expect(_cell(app, "to_members")).to_have_text(fmt.money(start.to_members, "vi"))
     expect(_cell(app, "indivisible_fund")).to_have_text(fmt.money(start.indivisible_fund, "vi"))
     expect(_cell(app, "total:Lò Văn Bình")).to_have_text(fmt.money(start.member("Lò Văn Bình")["total"], "vi"))
@@ -38,7 +39,7 @@ def test_member_income_workbook_shares_the_surplus_and_explains_bad_input(voila_
     _type(app, "income_tax_rate", "20")
     _type(app, "use_share", "100")
     expected = distribute_surplus(EXAMPLE_SURPLUS, example_members(), internal_surplus=EXAMPLE_INTERNAL_SURPLUS,
-                                  income_tax_rate=0.2, use_share=1.0)
+                                  income_tax_rate=0.2, use_share=1.0, funds=load_funds())
     expect(_cell(app, "income_tax")).to_have_text(fmt.money(expected.income_tax, "vi"))
     expect(_cell(app, "total:Quàng Văn Minh")).to_have_text(fmt.money(expected.member("Quàng Văn Minh")["total"], "vi"))
 
@@ -53,7 +54,7 @@ def test_member_income_workbook_shares_the_surplus_and_explains_bad_input(voila_
     row.locator(".ck-member-capital input").fill("200.000.000")
     row.locator(".ck-member-capital input").press("Enter")
     with_tu = distribute_surplus(EXAMPLE_SURPLUS, [*example_members(), Member("Hà Văn Tú", 60_000_000, 200_000_000)],
-                                 internal_surplus=EXAMPLE_INTERNAL_SURPLUS, income_tax_rate=0.2, use_share=1.0)
+                                 internal_surplus=EXAMPLE_INTERNAL_SURPLUS, income_tax_rate=0.2, use_share=1.0, funds=load_funds())
     expect(_cell(app, "total:Hà Văn Tú")).to_have_text(fmt.money(with_tu.member("Hà Văn Tú")["total"], "vi"))
     expect(app.locator(".ck-field-members .ck-capital-warning")).to_contain_text("Hà Văn Tú nắm 43,5% vốn điều lệ")
     expect(app.locator(".ck-field-members .ck-capital-warning")).to_contain_text("Điều 74")
