@@ -9,7 +9,6 @@ shows a short "tell your trainer" line and goes to the log, never a traceback.
 
 from __future__ import annotations
 
-import io
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
@@ -56,12 +55,15 @@ def safe(app: "App", callback: Callable[..., Any]) -> Callable[..., None]:
     """Wrap a widget callback so that no exception ever reaches the page.
 
     While the outermost wrapped callback of an app runs, its root carries ``ck-busy``; when it
-    ends, ``ck-done-<n>`` counts it (see `_mark_busy`).
+    ends, ``ck-done-<n>`` counts it (see `_mark_busy`). The garbage a change leaves (a chart is
+    thousands of objects in reference cycles) is collected after the page has the new chart
+    (`_young_garbage`).
     """
 
     def wrapped(*args: Any, **kwargs: Any) -> None:
         depth = getattr(app, "_ck_depth", 0)
         app._ck_depth = depth + 1
+        _young_garbage(hold=True)
         if depth == 0:
             _mark_busy(app, True)
         try:
@@ -75,22 +77,48 @@ def safe(app: "App", callback: Callable[..., Any]) -> Callable[..., None]:
             app._ck_depth = depth
             if depth == 0:
                 _mark_busy(app, False)
+            _young_garbage(hold=False)
 
     return wrapped
 
 
+_gc_held = 0
+_gc_was_enabled = False
+
+
+def _young_garbage(*, hold: bool) -> None:
+    """Hold Python's cyclic garbage collector while callbacks run (``hold=True``), then collect the
+    youngest generation once when the outermost callback has ended.
+
+    A change builds and drops a matplotlib figure (3 000–9 000 objects in reference cycles). With
+    the collector running, they outlive a few collections during the change and reach the oldest
+    generation, which only a full collection frees: every ninth change or so then took 70–180 ms
+    more (the whole kernel's heap traversed). Held, they stay young and one collection of the
+    youngest generation frees them in a few milliseconds, after the new chart has been sent.
+    """
+    import gc
+
+    global _gc_held, _gc_was_enabled
+    if hold:
+        if _gc_held == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_held += 1
+        return
+    _gc_held -= 1
+    if _gc_held == 0 and _gc_was_enabled:
+        gc.enable()
+        gc.collect(0)
+
+
 def figure_png(figure: Any) -> bytes:
     """A matplotlib Figure as PNG bytes (rendered with Agg, no pyplot state) at `coopkit.plots.DPI`,
-    cropped to what is drawn: a legend or a long title outside the figure's box is kept, not cut."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
+    cropped to what is drawn: a legend or a long title outside the figure's box is kept, not cut.
+    Drawn once, with a shared renderer that remembers texts (`coopkit.plots.render.png`)."""
     from coopkit.plots import DPI
+    from coopkit.plots.render import png
 
-    FigureCanvasAgg(figure)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.08,
-                   pil_kwargs={"compress_level": 3})
-    return buffer.getvalue()
+    return png(figure, DPI)
 
 
 class App(ABC):

@@ -1,0 +1,165 @@
+"""Charts drawn once (coopkit.plots.render): same picture as ``bbox_inches="tight"``, nothing cut,
+texts remembered without changing a pixel; the garbage of a change collected after it."""
+
+from __future__ import annotations
+
+import gc
+import io
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from coopkit import plots, reference, risk
+from coopkit.plots import render
+from coopkit.plots import risk as risk_plots
+from coopkit.ui.base import figure_png, safe
+
+
+def _image(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
+
+
+def _tight_size(figure: Figure) -> tuple[int, int]:
+    """Width and height of matplotlib's own cropped PNG (two layouts), as figure_png made it before."""
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=plots.DPI, bbox_inches="tight", pad_inches=render.PAD)
+    return Image.open(io.BytesIO(buffer.getvalue())).size
+
+
+def _charts():
+    simulation = risk.simulate_profit((95_000, 115_000, 150_000), (96_000, 101_625, 108_000),
+                                      volume=(28_000, 32_000, 34_000), fixed_costs=354e6, seed=1)
+    contract = risk.simulate_profit((95_000, 115_000, 150_000), (96_000, 101_625, 108_000),
+                                    volume=(28_000, 32_000, 34_000), fixed_costs=354e6, seed=1,
+                                    contract_share=0.7, contract_price=115_000)
+    labels = ("Bán theo giá thị trường", "Hợp đồng cho 70% sản lượng")
+    yield "histogram", lambda lang: risk_plots.profit_histogram(simulation, lang, other=contract, labels=labels)
+    yield "s_curve", lambda lang: risk_plots.profit_s_curve(simulation, contract, lang, labels=labels)
+    trend = reference.yield_trend(reference.load_coffee_yields(), start_year=2000)
+    yield "yield_trend", lambda lang: risk_plots.yield_trend_chart(trend, lang)
+
+
+CHARTS = dict(_charts())
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_a_chart_is_cropped_as_matplotlib_crops_it_legend_and_title_kept(name):
+    """The legend under the chart and the title above it are outside the figure's box: the PNG
+    keeps them, as tall and wide as matplotlib's ``bbox_inches="tight"`` (a few pixels apart:
+    it crops to the ink, matplotlib to the texts' boxes)."""
+    figure = CHARTS[name]("vi")
+    width, height = Image.open(io.BytesIO(figure_png(figure))).size
+    tight_width, tight_height = _tight_size(CHARTS[name]("vi"))
+    assert abs(width - tight_width) <= 8, (width, tight_width)
+    assert abs(height - tight_height) <= 8, (height, tight_height)
+    assert height > figure.get_figheight() * plots.DPI  # the legend below the figure's box is in
+
+
+def test_a_text_far_outside_the_figure_is_kept_within_the_room_drawn():
+    figure = Figure(figsize=(plots.FIGURE_WIDTH, 2.0))
+    ax = figure.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    inside = Image.open(io.BytesIO(render.png(figure, plots.DPI))).size
+    figure.text(0.5, -(render.ROOM[1] - 0.5) / 2.0, "dưới xa", ha="center")  # 2.5 in below the box
+    below = Image.open(io.BytesIO(render.png(figure, plots.DPI))).size
+    assert below[1] - inside[1] >= 2.0 * plots.DPI
+
+
+def test_remembered_texts_draw_the_same_pixels_as_matplotlib(monkeypatch):
+    """Layouts and glyph images kept between charts (positions to a quarter pixel) change no
+    more than anti-aliasing: the same size, pixels equal but for faint edges."""
+    cached = [figure_png(CHARTS[name]("en")) for name in sorted(CHARTS)]
+    again = [figure_png(CHARTS[name]("en")) for name in sorted(CHARTS)]
+    assert cached == again  # a chart drawn again (every text remembered) is the same PNG
+    monkeypatch.setattr(render, "_CACHE_LAYOUTS", False)
+    monkeypatch.setattr(render, "_RENDERERS", type(render._RENDERERS)())
+    for name, png in zip(sorted(CHARTS), cached, strict=True):
+        plain = figure_png(CHARTS[name]("en"))
+        a, b = _image(png), _image(plain)
+        assert a.shape == b.shape, name
+        difference = np.abs(a - b)  # a glyph moved by up to 1/8 pixel: edges lighter or darker
+        assert difference.mean() < 1.0, (name, difference.mean())
+        assert difference.max() <= 96, (name, difference.max())
+        assert (difference > 32).mean() < 0.005, name
+
+
+def test_every_chart_is_one_draw_not_two():
+    figure = CHARTS["histogram"]("vi")
+    draws = []
+    original = Figure.draw
+
+    def counting(self, renderer):
+        draws.append(renderer)
+        return original(self, renderer)
+
+    Figure.draw = counting
+    try:
+        figure_png(figure)
+    finally:
+        Figure.draw = original
+    assert len(draws) == 1
+
+
+# the garbage a change leaves --------------------------------------------------------------------
+
+
+class _Shell:
+    """What `safe` needs of an app."""
+
+    name = "test"
+    view = None
+
+    def __init__(self):
+        self.errors = []
+
+    def show_input_error(self, err):
+        self.errors.append(err)
+
+    def show_unexpected_error(self):
+        self.errors.append("unexpected")
+
+
+def test_the_collector_is_held_during_a_change_and_young_garbage_freed_after():
+    app, inner_app = _Shell(), _Shell()
+    seen = []
+
+    class Cycle:
+        def __init__(self):
+            self.me = self
+
+    def inner():
+        seen.append(("inner", gc.isenabled()))
+
+    def outer():
+        seen.append(("outer", gc.isenabled()))
+        for _ in range(50):
+            Cycle()  # garbage in a reference cycle, as a dropped figure is
+        safe(inner_app, inner)()  # another app's callback inside (a chart following the results)
+        seen.append(("after inner", gc.isenabled()))
+
+    assert gc.isenabled()
+    safe(app, outer)()
+    assert gc.isenabled()
+    assert seen == [("outer", False), ("inner", False), ("after inner", False)]
+    assert not [o for o in gc.get_objects(generation=0) if isinstance(o, Cycle)]
+    assert not [o for o in gc.get_objects() if isinstance(o, Cycle)]
+
+
+def test_the_collector_comes_back_after_a_failing_change_and_stays_off_if_it_was():
+    app = _Shell()
+
+    def broken():
+        raise RuntimeError("bug")
+
+    safe(app, broken)()
+    assert gc.isenabled() and app.errors == ["unexpected"]
+    gc.disable()
+    try:
+        safe(app, lambda: None)()
+        assert not gc.isenabled()  # someone else turned it off: left off
+    finally:
+        gc.enable()
