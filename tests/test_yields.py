@@ -140,7 +140,21 @@ def test_one_grade_and_one_harvest_month():
 
 
 def test_shares_within_rounding_count_as_one():
-    output_plan(1, 1_000, 0, grades((1 / 3, 1), (1 / 3, 1), (1 / 3, 1)), [1 / 12] * 12)
+    # thirds and twelfths as a spreadsheet rounds them: off from 1 by less than SHARE_TOLERANCE
+    thirds = grades((1 / 3, 1_000), (1 / 3, 1_000), (1 / 3 + 5e-7, 1_000))
+    months = [1 / 12] * 11 + [1 / 12 - 5e-7]
+    plan = output_plan(1, 1_000, 0, thirds, months)
+    assert plan.marketable_kg == 1_000
+    assert plan.grade_table("en")["kg"].sum() == pytest.approx(1_000, rel=1e-6)
+    assert plan.monthly_table()["kg"].sum() == pytest.approx(1_000, rel=1e-6)
+    assert plan.revenue == pytest.approx(1_000 * 1_000, rel=1e-6)
+    # ten times further off is no longer rounding
+    with pytest.raises(InputError) as excinfo:
+        output_plan(1, 1_000, 0, grades((1 / 3, 1_000), (1 / 3, 1_000), (1 / 3 + 1e-5, 1_000)), EVEN)
+    assert_input_error(excinfo, "grades", "shares_not_one")
+    with pytest.raises(InputError) as excinfo:
+        output_plan(1, 1_000, 0, thirds, [1 / 12] * 11 + [1 / 12 - 1e-5])
+    assert_input_error(excinfo, "harvest_calendar", "shares_not_one")
 
 
 def test_to_frame_lists_the_plan():
