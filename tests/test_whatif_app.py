@@ -43,13 +43,13 @@ def test_every_choice_starts_chosen_in_both_languages(app):
     """ipywidgets leaves a drop-down empty when its options change; the app must not."""
     for lang in ("vi", "en", "vi"):
         app.set_lang(lang)
-        assert app.goal_output.value == "profit" and app.goal_input.value == "list_price"
-        assert app.sensitivity_output.value == "profit" and app.table_output.value == "profit"
-        assert app.demand_kind.value == "linear" and app.channel_choice.value == "shopee"
+        assert app.goal.output.value == "profit" and app.goal.input.value == "list_price"
+        assert app.sensitivity.output.value == "profit" and app.table.output.value == "profit"
+        assert app.demand.kind.value == "linear" and app.channel_choice.value == "shopee"
 
 
 def test_constant_elasticity_curve_can_be_chosen(app):
-    app.demand_kind.value = "constant_elasticity"
+    app.demand.kind.value = "constant_elasticity"
     assert app.result.curve.kind == "constant_elasticity"
     assert app.result.curve.elasticity(16_000) < 0
 
@@ -68,7 +68,7 @@ def test_changing_the_channel_takes_its_fees(app):
 
 
 def test_pin_two_scenarios_and_compare(app):
-    app.scenario_name.value = "Kế hoạch"
+    app.scenarios.scenario_name.value = "Kế hoạch"
     app.pin()
     app.control("list_price").value = 28_000
     app.control("volume").unit_choice.value = "kg"
@@ -79,9 +79,9 @@ def test_pin_two_scenarios_and_compare(app):
     second = table.iloc[1]
     assert second["profit_change"] == pytest.approx(second["profit"] - table.iloc[0]["profit"])
     assert second["list_price"] == 28_000 and second["volume"] == pytest.approx(128_000)
-    assert "Shopee 28.000 ₫, mất mùa 20 %" in app.pinned_table.value
-    assert bytes(app.pinned_chart.value).startswith(b"\x89PNG")
-    assert 'class="ck-download ck-download-xlsx"' in app.downloads.value
+    assert "Shopee 28.000 ₫, mất mùa 20 %" in app.scenarios.pinned_table.value
+    assert bytes(app.scenarios.pinned_chart.value).startswith(b"\x89PNG")
+    assert 'class="ck-download ck-download-xlsx"' in app.scenarios.downloads.value
     # Pinning the same name again replaces it; unpinning removes it.
     app.pin("Kế hoạch")
     assert len(app.pinned) == 2
@@ -90,24 +90,24 @@ def test_pin_two_scenarios_and_compare(app):
 
 
 def test_goal_seek_finds_the_price_and_applies_it(app):
-    app.goal_output.value = "profit"
-    app.goal_input.value = "list_price"
-    app.goal_target.value = 500_000_000
+    app.goal.output.value = "profit"
+    app.goal.input.value = "list_price"
+    app.goal.target.value = 500_000_000
     found = app.run_goal_seek()
     assert found is not None
     assert ck.evaluate(MODEL, {**app.result.inputs, "list_price": found})["profit"] == pytest.approx(500e6, rel=1e-6)
-    assert f"data-value='{found!r}'" in app.goal_result.value
+    assert f"data-value='{found!r}'" in app.goal.answer.value
     app.apply_goal()
     assert app.result.outputs["profit"] == pytest.approx(500e6, rel=1e-3)  # the box shows whole đồng
 
 
 def test_goal_seek_says_when_the_target_cannot_be_reached(app):
-    app.goal_output.value = "margin"
-    app.goal_input.value = "volume"
-    app.goal_target.value = 95  # percent: fees alone take more than 5 % of the price
+    app.goal.output.value = "margin"
+    app.goal.input.value = "volume"
+    app.goal.target.value = 95  # percent: fees alone take more than 5 % of the price
     assert app.run_goal_seek() is None
-    assert "ck-status-error" in app.goal_result.value
-    assert "Traceback" not in app.goal_result.value
+    assert "ck-status-error" in app.goal.answer.value
+    assert "Traceback" not in app.goal.answer.value
 
 
 def test_sensitivity_section_ranks_the_inputs(app):
@@ -115,8 +115,8 @@ def test_sensitivity_section_ranks_the_inputs(app):
     table = app.show_sensitivity()
     assert table["effect"].is_monotonic_decreasing
     assert table["input"].iloc[0] == "list_price"
-    assert bytes(app.tornado_chart.value).startswith(b"\x89PNG")
-    assert bytes(app.spider_chart.value).startswith(b"\x89PNG")
+    assert bytes(app.sensitivity.tornado_chart.value).startswith(b"\x89PNG")
+    assert bytes(app.sensitivity.spider_chart.value).startswith(b"\x89PNG")
 
 
 def test_data_table_cells_equal_single_evaluations(app):
@@ -125,7 +125,7 @@ def test_data_table_cells_equal_single_evaluations(app):
     price, volume = grid.index[1], grid.columns[2]
     alone = ck.evaluate(MODEL, {**app.result.inputs, "list_price": price, "volume": volume})["profit"]
     assert grid.loc[price, volume] == pytest.approx(alone)
-    assert bytes(app.heatmap.value).startswith(b"\x89PNG")
+    assert bytes(app.table.heatmap.value).startswith(b"\x89PNG")
 
 
 def test_demand_pairs_drive_the_best_price(app):
@@ -136,7 +136,7 @@ def test_demand_pairs_drive_the_best_price(app):
     curve = app.result.curve
     assert len(curve.prices) == 2
     assert curve.quantity(p1.read()) == pytest.approx(q1.read(), rel=1e-6)
-    assert "ck-summary" in app.demand_result.value
+    assert "ck-summary" in app.demand.result.value
 
 
 def test_bad_demand_row_is_marked_beside_the_box(app):
@@ -150,18 +150,18 @@ def test_bad_demand_row_is_marked_beside_the_box(app):
 def test_save_load_rename_delete_in_the_cooperative_folder(app, tmp_path):
     app.pin("Kế hoạch")
     app.save_pinned()
-    assert "ck-status-error" in app.status.value  # no cooperative name yet
-    app.owner.value = "HTX Cam Lạc Thủy"
+    assert "ck-status-error" in app.scenarios.status.value  # no cooperative name yet
+    app.scenarios.owner.value = "HTX Cam Lạc Thủy"
     app.save_pinned()
-    assert "ck-status-ok" in app.status.value
+    assert "ck-status-ok" in app.scenarios.status.value
     store = ScenarioStore(tmp_path, "HTX Cam Lạc Thủy")
     assert store.names() == ["Kế hoạch"]
-    assert list(app.saved_choice.options) == ["Kế hoạch"]
+    assert list(app.scenarios.saved_choice.options) == ["Kế hoạch"]
     app.rename_saved("Kế hoạch", "Giá chợ")
     assert store.names() == ["Giá chợ"]
     app.unpin("Kế hoạch")
-    assert app.saved_choice.value == "Giá chợ"
-    app.load_button.click()
+    assert app.scenarios.saved_choice.value == "Giá chợ"
+    app.scenarios.load_button.click()
     assert [s.name for s in app.pinned] == ["Giá chợ"]
     app.delete_saved("Giá chợ")
     assert store.names() == []
@@ -175,9 +175,9 @@ def test_exported_file_imports_back(app):
     app.pinned = []
     app.import_file(content)
     assert [s.name for s in app.pinned] == ["Kế hoạch", "=1+1"]
-    app.upload.value = ()  # nothing chosen: nothing happens
-    app._guard(lambda: app.import_file(b"not an excel file"))
-    assert "ck-status-error" in app.status.value
+    app.scenarios.upload.value = ()  # nothing chosen: nothing happens
+    app.scenarios.guard(lambda: app.import_file(b"not an excel file"))
+    assert "ck-status-error" in app.scenarios.status.value
 
 
 def test_language_switch_relabels_everything(app):
@@ -185,7 +185,7 @@ def test_language_switch_relabels_everything(app):
     app.set_lang("en")
     assert app.section_title(0) == "Scenarios"
     assert fmt.money(app.result.profit, "en") in app.results.value
-    assert "Profit change" in app.pinned_table.value
+    assert "Profit change" in app.scenarios.pinned_table.value
     app.set_lang("vi")
     assert app.section_title(0) == "Kịch bản"
 
@@ -257,7 +257,7 @@ def test_results_and_pinned_table_follow_the_unit_of_the_volume_box(app):
     assert volume.unit_choice.value == "tan" and volume.text.value == "160"
     app.control("list_price").value = 28_000  # a price that breaks even on Shopee
     app.pin("Kế hoạch")
-    table = app.pinned_table.value
+    table = app.scenarios.pinned_table.value
     assert "Sản lượng (tấn)" in table
     assert 'data-key="volume:Kế hoạch" data-value="160.0">160<' in table
     break_even_kg = app.result.outputs["break_even_volume"]
@@ -266,8 +266,8 @@ def test_results_and_pinned_table_follow_the_unit_of_the_volume_box(app):
     assert q1.text.value == fmt.number(1.3 * 160, "vi", decimals=3)  # example sales in tấn too
     assert q1.text.value == "208"
     volume.unit_choice.value = "kg"
-    assert 'data-key="volume:Kế hoạch" data-value="160000.0">160.000<' in app.pinned_table.value
-    assert "Sản lượng (kg)" in app.pinned_table.value
+    assert 'data-key="volume:Kế hoạch" data-value="160000.0">160.000<' in app.scenarios.pinned_table.value
+    assert "Sản lượng (kg)" in app.scenarios.pinned_table.value
     assert f'data-key="break_even_volume" data-value="{break_even_kg!r}"' in app.results.value
     assert q1.read() == pytest.approx(1.3 * 160_000) and q1.text.value == "208.000"
     assert app.result.inputs["volume"] == 160_000
@@ -277,30 +277,30 @@ def test_data_table_and_goal_answer_show_the_volume_in_its_unit(app):
     app.control("list_price").value = 28_000
     app.sections.selected_index = 4
     app.show_table()
-    assert "Sản lượng (tấn)" in app.grid_table.value and "&gt;160<" not in app.grid_table.value
-    assert ">160</th>" in app.grid_table.value
-    app.goal_output.value = "profit"
-    app.goal_input.value = "volume"
-    app.goal_target.value = 0
+    assert "Sản lượng (tấn)" in app.table.grid_table.value and "&gt;160<" not in app.table.grid_table.value
+    assert ">160</th>" in app.table.grid_table.value
+    app.goal.output.value = "profit"
+    app.goal.input.value = "volume"
+    app.goal.target.value = 0
     found = app.run_goal_seek()
-    assert f"{fmt.number(found / 1_000, 'vi', decimals=3)} tấn</b>" in app.goal_result.value
+    assert f"{fmt.number(found / 1_000, 'vi', decimals=3)} tấn</b>" in app.goal.answer.value
 
 
 def test_a_pinned_name_has_the_saved_names_length_limit(app):
     from coopkit.store import MAX_NAME_LENGTH
 
-    app.scenario_name.value = "x" * (MAX_NAME_LENGTH + 1)
-    app.pin_button.click()
-    assert app.pinned == [] and "ck-status-error" in app.status.value
-    assert str(MAX_NAME_LENGTH) in app.status.value
+    app.scenarios.scenario_name.value = "x" * (MAX_NAME_LENGTH + 1)
+    app.scenarios.pin_button.click()
+    assert app.pinned == [] and "ck-status-error" in app.scenarios.status.value
+    assert str(MAX_NAME_LENGTH) in app.scenarios.status.value
     assert app.error is None and "ck-stale" not in app.results._dom_classes
-    app.scenario_name.value = "x" * MAX_NAME_LENGTH
-    app.pin_button.click()
+    app.scenarios.scenario_name.value = "x" * MAX_NAME_LENGTH
+    app.scenarios.pin_button.click()
     assert [s.name for s in app.pinned] == ["x" * MAX_NAME_LENGTH]
 
 
 def _upload(app, name, content):
-    app.upload.value = ({"name": name, "type": "", "size": len(content), "content": memoryview(content),
+    app.scenarios.upload.value = ({"name": name, "type": "", "size": len(content), "content": memoryview(content),
                          "last_modified": datetime.now(timezone.utc)},)
 
 
@@ -308,16 +308,16 @@ def test_a_large_or_non_excel_upload_is_refused_with_a_message_and_nothing_is_lo
     app.pin("Kế hoạch")
     big = b"PK\x03\x04" + b"\0" * (20_000_000 - 4)
     _upload(app, "kich-ban-gia.xlsx", big)
-    assert "ck-status-error" in app.status.value
-    assert "20 MB" in app.status.value and "5 MB" in app.status.value
+    assert "ck-status-error" in app.scenarios.status.value
+    assert "20 MB" in app.scenarios.status.value and "5 MB" in app.scenarios.status.value
     assert [s.name for s in app.pinned] == ["Kế hoạch"]
-    assert app.upload.value == ()  # the same file can be chosen again
+    assert app.scenarios.upload.value == ()  # the same file can be chosen again
     _upload(app, "anh-cam.jpg", b"\xff\xd8\xff\xe0 a photo")
-    assert "không phải là tệp Excel" in app.status.value
+    assert "không phải là tệp Excel" in app.scenarios.status.value
     assert [s.name for s in app.pinned] == ["Kế hoạch"]
     app.set_lang("en")
     _upload(app, "kich-ban-gia.xlsx", big)
-    assert "more than the 5 MB this page accepts" in app.status.value
+    assert "more than the 5 MB this page accepts" in app.scenarios.status.value
     good = exchange.scenarios_to_xlsx([app.current_scenario("Giá mới")], lang="vi")
     _upload(app, "kich-ban-gia.xlsx", good)
     assert [s.name for s in app.pinned] == ["Kế hoạch", "Giá mới"]
@@ -325,15 +325,15 @@ def test_a_large_or_non_excel_upload_is_refused_with_a_message_and_nothing_is_lo
 
 def test_a_break_even_goal_is_typed_in_the_volume_boxs_unit(app):
     app.control("list_price").value = 28_000
-    app.goal_output.value = "break_even_volume"
-    app.goal_input.value = "list_price"
-    assert "tấn" in app.goal_target._unit.value
-    app.goal_target.value = 100  # tấn
+    app.goal.output.value = "break_even_volume"
+    app.goal.input.value = "list_price"
+    assert "tấn" in app.goal.target._unit.value
+    app.goal.target.value = 100  # tấn
     found = app.run_goal_seek()
     assert found is not None
     outputs = ck.evaluate(MODEL, {**app.result.inputs, "list_price": found})
     assert outputs["break_even_volume"] == pytest.approx(100_000, rel=1e-6)
-    assert "100 tấn" in app.goal_result.value
+    assert "100 tấn" in app.goal.answer.value
 
 
 def test_own_sales_that_take_less_than_the_plan_are_told_beside_the_results(app):

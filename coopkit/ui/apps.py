@@ -15,7 +15,7 @@ import pandas as pd
 import coopkit as ck
 from coopkit import fmt, i18n, plots
 from coopkit.ui.base import App
-from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox
+from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox, volume_control
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_positive
 
@@ -25,14 +25,6 @@ __all__ = ["UnitCostApp", "BreakEvenApp", "ChannelPricingApp", "UnitCostResult",
 #: Most raw material per unit of product a box accepts (dried tea takes about 4–5 kg of fresh leaf a kg,
 #: green coffee 5–6 kg of cherry; 100 leaves room for any product and refuses a typing slip of 10 000).
 MAX_CONVERSION_RATIO = 100
-
-
-def _volume_control(product: Any, lang: str, value: float | None = None) -> Control:
-    volume = product.volume_per_season if value is None else value
-    if product.unit == "kg":
-        return QuantityBox("volume", volume, lang, dimension="weight", unit="tan" if volume >= 10_000 else "kg",
-                           check=check_positive)
-    return NumberBox("volume", volume, lang, unit_key=f"unit.{product.unit}", check=check_positive, decimals=0)
 
 
 def fee_schedule_text(schedule: Any, lang: str, *, short: bool = False) -> str:
@@ -89,7 +81,7 @@ class UnitCostApp(App):
         controls: list[Control] = []
         if product.area_ha > 0:
             controls.append(QuantityBox("area_ha", product.area_ha, lang, dimension="area", unit="ha"))
-        controls.append(_volume_control(product, lang))
+        controls.append(volume_control(product, lang))
         for item in product.cost_items:
             controls.append(
                 NumberBox(f"cost.{item.key}", item.amount, lang, money=True,
@@ -168,7 +160,7 @@ class BreakEvenApp(App):
                       unit_key=f"unit.vnd_per_{product.unit}"),
             NumberBox("price_per_unit", price, lang, money=True, unit_key=f"unit.vnd_per_{product.unit}",
                       check=check_positive, slider=(0.0, round(price * 3), max(round(price / 100), 1))),
-            _volume_control(product, lang),
+            volume_control(product, lang),
         ]
 
     def compute(self) -> tuple[ck.BreakEven, pd.DataFrame]:

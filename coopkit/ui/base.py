@@ -20,7 +20,7 @@ from coopkit import i18n
 from coopkit.errors import InputError
 from coopkit.ui.controls import Control, choice, language_toggle
 
-__all__ = ["App", "safe", "figure_png", "BUSY_CLASS", "DONE_CLASS"]
+__all__ = ["App", "Panel", "safe", "figure_png", "BUSY_CLASS", "DONE_CLASS"]
 
 log = logging.getLogger("coopkit.ui")
 
@@ -121,12 +121,54 @@ def figure_png(figure: Any) -> bytes:
     return png(figure, DPI)
 
 
+class Panel(ABC):
+    """A part of an app's page below its results, shown as a tab (scenarios, goal seek…).
+
+    A panel builds its own widgets (``box``) when it is made, draws the app's latest result in
+    `render`, and switches its words to another language in `set_lang`. The app shell places
+    the panels an app declares (`App.panels`) and calls them in one loop: `render` with each
+    new result while the panel is on show (and when it is opened), `set_lang` on a language
+    switch. Its tab's title is ``app.<app name>.section.<key>`` in the catalogues.
+    """
+
+    #: Short name: the tab's classes ``ck-section-tab-<key>``, ``ck-section-<key>``.
+    key: str = "panel"
+
+    def __init__(self, app: "App") -> None:
+        self.app = app
+        self.box = widgets.VBox()
+
+    def title(self, lang: str) -> str:
+        """The title on the panel's tab."""
+        return i18n.tr(f"app.{self.app.name}.section.{self.key}", lang)
+
+    def render(self, result: Any) -> None:  # noqa: B027 - a panel that only acts on a click draws nothing here
+        """Show what the panel says about ``result`` (the app's last good result)."""
+
+    @abstractmethod
+    def set_lang(self, lang: str) -> None:
+        """Switch the panel's labels and texts to ``lang`` (the app redraws the result after)."""
+
+    def redraw(self, _change: object = None) -> None:
+        """Draw the app's result again (after a choice inside the panel); nothing while an input is bad."""
+        if self.app.error is None and self.app.result is not None:
+            self.render(self.app.result)
+
+    def on(self, callback: Callable[..., Any]) -> Callable[..., None]:
+        """``callback`` wrapped by the app's `safe` (busy mark, errors beside their box)."""
+        return safe(self.app, callback)
+
+
 class App(ABC):
     """Base of the workbook apps. Subclasses define the inputs, the domain call and the view.
 
     Test an app without a browser: set a control's ``value`` (as typing would), then read
     ``app.result`` (the last domain result), ``app.error`` (the last bad-input error) and
     ``control.error_text`` (the message shown beside an input).
+
+    The page is built after the subclass is ready: `App.__init__` makes the shared widgets,
+    calls `setup` (the subclass makes its own state, pickers and panels there), then places
+    `pickers` under the product picker and `panels` under the results, then loads the product.
     """
 
     #: Short name: CSS class ``ck-app-<name>`` and catalogue keys ``app.<name>.*``.
@@ -161,18 +203,22 @@ class App(ABC):
         self.chart_box = widgets.Box([self.chart])
         self.chart_box.add_class("ck-chart")
 
+        self.setup()
+        self.panel_list: tuple[Panel, ...] = tuple(self.panels())
         header = [self.title] + ([self.toggle] if self.toggle is not None else [])
         product_row = widgets.HBox([self.product_label, self.product_choice], layout=widgets.Layout(align_items="center"))
-        left = widgets.VBox([product_row, self.controls_box], layout=widgets.Layout(flex="1 1 480px", min_width="320px"))
+        left = widgets.VBox([product_row, *self.pickers(), self.controls_box],
+                            layout=widgets.Layout(flex="1 1 480px", min_width="320px"))
         right = widgets.VBox([self.summary, self.results, self.chart_box],
                              layout=widgets.Layout(flex="1 1 520px", min_width="320px"))
-        self.view = widgets.VBox(
-            [
-                widgets.HBox(header, layout=widgets.Layout(justify_content="space-between", flex_flow="row wrap")),
-                self.help,
-                widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start")),
-            ]
-        )
+        page = [
+            widgets.HBox(header, layout=widgets.Layout(justify_content="space-between", flex_flow="row wrap")),
+            self.help,
+            widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start")),
+        ]
+        if self.panel_list:
+            page.append(self._build_panels())
+        self.view = widgets.VBox(page)
         self.view.add_class("ck-app")
         self.view.add_class(f"ck-app-{self.name}")
 
@@ -186,6 +232,21 @@ class App(ABC):
         self.view.add_class("ck-ready")
 
     # -- what each app defines -----------------------------------------------------------
+    def setup(self) -> None:  # noqa: B027 - most apps need nothing besides their inputs
+        """Make the app's own widgets and state (pickers, panels) before the page is built.
+
+        Runs inside `App.__init__` after the shared widgets exist (``self.lang``,
+        ``self.product``) and before `build_controls` and the first refresh.
+        """
+
+    def pickers(self) -> list[widgets.Widget]:
+        """Widgets placed under the product picker (another picker: a sales channel, say)."""
+        return []
+
+    def panels(self) -> list[Panel]:
+        """The panels placed under the results, one tab each, in this order."""
+        return []
+
     @abstractmethod
     def build_controls(self) -> list[Control]:
         """The inputs for the current product (``self.product``), filled from its template."""
@@ -223,6 +284,70 @@ class App(ABC):
     def _product_picked(self, change: dict) -> None:
         if not self._relabelling and change["new"] != self.product_key:
             self.load_product(change["new"])
+
+    # -- panels --------------------------------------------------------------------------
+    def _build_panels(self) -> widgets.VBox:
+        """The panels' tabs and pages. Only the first page is filled at start; the others get
+        their widgets when first opened, so the page has fewer widgets to draw before it is ready."""
+        self.section_boxes = {panel.key: widgets.VBox() for panel in self.panel_list}
+        for key, box in self.section_boxes.items():
+            box.add_class(f"ck-section-{key}")
+        # Tabs are buttons in a row that wraps: on a phone every title shows in full
+        # (a Tab bar cuts them to "Kịch bả…").
+        self.section_buttons = []
+        for index, panel in enumerate(self.panel_list):
+            button = widgets.Button(layout=widgets.Layout(width="auto", flex="0 0 auto"))
+            button.add_class("ck-section-tab")
+            button.add_class(f"ck-section-tab-{panel.key}")
+            button.on_click(safe(self, lambda _b, index=index: setattr(self.sections, "selected_index", index)))
+            self.section_buttons.append(button)
+        self.section_tabs = widgets.HBox(self.section_buttons, layout=widgets.Layout(flex_flow="row wrap"))
+        self.section_tabs.add_class("ck-section-tabs")
+        self.sections = widgets.Stack(children=list(self.section_boxes.values()), selected_index=0)
+        self.sections.add_class("ck-section-pages")
+        self._panel_titles()
+        self._open_panel()
+        self.sections.observe(safe(self, lambda _c: self._open_panel(render=True)), "selected_index")
+        box = widgets.VBox([self.section_tabs, self.sections], layout=widgets.Layout(width="100%", max_width="100%"))
+        box.add_class("ck-sections")
+        return box
+
+    @property
+    def open_panel(self) -> Panel | None:
+        """The panel on show (None for an app without panels)."""
+        if not self.panel_list:
+            return None
+        return self.panel_list[self.sections.selected_index or 0]
+
+    def section_title(self, index: int) -> str:
+        """The title of panel ``index`` as its tab shows it."""
+        return self.section_buttons[index].description
+
+    def _panel_titles(self) -> None:
+        for button, panel in zip(self.section_buttons, self.panel_list):
+            button.description = panel.title(self.lang)
+
+    def _open_panel(self, *, render: bool = False) -> None:
+        """Put the open panel's widgets on the page (once), draw its tab pressed and, with
+        ``render``, show the last result in it."""
+        panel = self.open_panel
+        box = self.section_boxes[panel.key]
+        if not box.children:
+            box.children = [panel.box]
+        for button, other in zip(self.section_buttons, self.panel_list):
+            button.button_style = "info" if other is panel else ""
+            if other is panel:
+                button.add_class("ck-section-tab-open")
+            else:
+                button.remove_class("ck-section-tab-open")
+        if render:
+            panel.redraw()
+
+    def _render_panels(self) -> None:
+        """Show the new result in the panel on show (the others draw it when opened)."""
+        panel = self.open_panel
+        if panel is not None:
+            safe(self, panel.redraw)()
 
     def control(self, field: str) -> Control | None:
         """The control whose ``field`` is ``field``, if any."""
@@ -274,6 +399,7 @@ class App(ABC):
         self.results.value = html
         if figure is not None:
             self.chart.value = figure_png(figure)
+        self._render_panels()
 
     def control_for(self, err: InputError) -> Control | None:
         """The input ``err`` is about: the control of its field (apps with several boxes per
@@ -324,6 +450,13 @@ class App(ABC):
                 control.set_lang(self.lang)
             except Exception:  # noqa: BLE001 - one control's bug must not leave the page half translated
                 log.exception("coopkit app %s: %s did not switch language", self.name, control.field)
+        for panel in self.panel_list:
+            try:
+                panel.set_lang(self.lang)
+            except Exception:  # noqa: BLE001 - as for a control
+                log.exception("coopkit app %s: panel %s did not switch language", self.name, panel.key)
+        if self.panel_list:
+            self._panel_titles()
         try:
             self.refresh()
         except Exception:  # noqa: BLE001 - as `safe`: logged, a short line on the page

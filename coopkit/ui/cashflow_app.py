@@ -19,13 +19,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from coopkit import cashflow, fields, fmt, i18n
+from coopkit import cashflow, fmt, i18n
 from coopkit.errors import InputError
 from coopkit.cashflow import month_name
 from coopkit.plots.cashflow import cash_flow_chart
 from coopkit.ui.base import App
-from coopkit.ui.controls import (Control, NumberBox, OptionChoice, PercentBox, QuantityBox, parse_typed, text_labels,
-                                 typed_text)
+from coopkit.ui.controls import (MILLION, Control, MonthChoice, MonthColumn, NumberBox, OptionChoice,
+                                 PercentBox, QuantityBox, text_labels)
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_finite, check_nonnegative, check_positive
 
@@ -35,8 +35,6 @@ __all__ = ["CashFlowApp", "CashFlowResult", "MonthChoice", "MonthColumn", "LoanS
 #: The columns of the month table: the sales calendar (%), then money in and out.
 TABLE_COLUMNS = ("sales_calendar", "other_receipts", "input_payments", "wage_payments", "member_payments",
                  "other_payments")
-#: Money in the month table is typed in millions of đồng (triệu đồng), as cooperative reports write it.
-MILLION = 1_000_000
 #: Opening cash and the minimum cash to keep of the app's first screen: illustrative assumptions.
 OPENING_CASH = 100_000_000
 MINIMUM_CASH = 50_000_000
@@ -50,9 +48,6 @@ MAX_LOAN_MONTHS = 360
 LOAN_METHODS = ("equal_principal", "annuity")
 #: The loan's boxes: hidden, and not read, while "without a loan" is picked.
 LOAN_FIELDS = ("loan_amount", "loan_rate", "loan_months", "loan_grace_months", "loan_kind", "loan_month")
-#: Shares are typed with two decimals (twelve times 8,33 % is 99,96 %): a total this close to
-#: 100 % counts as 100 % and the shares are scaled to add up to exactly 100 %.
-SHARE_TOLERANCE = 0.001
 
 
 def _whole_months(field: str, value: object) -> float:
@@ -108,12 +103,6 @@ def loan_defaults(flows: cashflow.SeasonFlows, opening_cash: float = OPENING_CAS
     return LoanDefaults(amount=amount, calendar_month=month)
 
 
-def MonthChoice(field: str, month: int, lang: str) -> OptionChoice:  # noqa: N802 (a control, named like one)
-    """A calendar month picked from a list of month names: ``read()`` gives 1–12."""
-    return OptionChoice(field, int(month), range(1, 13), lang, label_of=month_name, buttons=False, width="11em",
-                        css="ck-month-choice")
-
-
 class LoanSwitch(OptionChoice):
     """Without or with a loan: ``read()`` gives ``False`` or ``True``."""
 
@@ -132,142 +121,6 @@ def MethodChoice(field: str, method: str, lang: str) -> OptionChoice:  # noqa: N
     """Equal parts of the loan plus interest, or equal instalments: ``read()`` gives the method."""
     return OptionChoice(field, method, LOAN_METHODS, lang, label_of=text_labels("app.cash_flow.method_"),
                         css="ck-loan-method")
-
-
-class MonthColumn(Control):
-    """One column of the month table: twelve amounts (in millions of đồng) or shares (in %), one
-    per calendar month.
-
-    The cells live in the app's month table (``cells[m - 1]`` is calendar month ``m``); this
-    control's own box holds only its error line, shown under the table. An empty cell is 0.
-    ``read()`` gives twelve numbers, January first (shares as fractions).
-    """
-
-    def __init__(self, field: str, values_jan_first: tuple[float, ...], lang: str, *, percent: bool = False) -> None:
-        super().__init__(field, lang, unit_key="unit.percent" if percent else "app.cash_flow.unit_million")
-        self.percent = percent
-        #: what one typed unit is worth: 1 % (0.01) for shares, a million đồng for money
-        self.scale = 0.01 if percent else MILLION
-        #: largest number a cell takes, as typed: 100 % or a million million đồng (`coopkit.fields.LARGEST`)
-        self.maximum = (fields.LARGEST["rate"] if percent else fields.LARGEST["money"]) / self.scale
-        self._header = widgets.HTML(layout=widgets.Layout(width="auto", min_width="0"), _dom_classes=("ck-column-header",))
-        self.cells = []
-        for month in range(1, 13):
-            cell = widgets.Text(continuous_update=False, layout=widgets.Layout(width="auto", min_width="4.5em"),
-                                _dom_classes=("ck-cell", f"ck-cell-{field}", f"ck-month-{month}"))
-            cell.observe(self._changed, "value")
-            self.cells.append(cell)
-        self.box = self._box()
-        self.set(values_jan_first)
-
-    def _inputs(self) -> list[widgets.Widget]:
-        return self.cells
-
-    def _box(self) -> widgets.Box:
-        box = widgets.VBox([self._error], _dom_classes=("ck-field", f"ck-field-{self.field}"))
-        self._render_label()
-        return box
-
-    def _render_label(self) -> None:
-        super()._render_label()
-        unit = i18n.tr(self.unit_key, self.lang) if self.unit_key else ""
-        short = i18n.tr(f"app.cash_flow.col.{self.field}", self.lang)
-        self._header.value = (f"<div style='white-space:normal;line-height:1.2' title='{escape(self.label_text())}'>"
-                              f"<b>{escape(short)}</b><br><span class='ck-unit'>({escape(unit)})</span></div>")
-
-    def close(self) -> None:
-        super().close()
-        self._header.close()
-
-    def header(self) -> widgets.HTML:
-        """The column's heading in the month table (a short name and the unit)."""
-        return self._header
-
-    def _format(self, value: float) -> str:
-        return fmt.number(value / self.scale, self.lang, decimals=2)
-
-    def set(self, values_jan_first) -> None:
-        """Show twelve values (January first) without announcing a change."""
-        self._silent = True
-        try:
-            for cell, value in zip(self.cells, values_jan_first, strict=True):
-                cell.value = self._format(float(value))
-        finally:
-            self._silent = False
-
-    def _read_cell(self, month: int) -> float:
-        text = self.cells[month - 1].value
-        if not str(text).strip():
-            return 0.0
-        try:
-            number = parse_typed(text, self.lang, self.field)
-        except InputError:
-            raise self.error("cash_cell_not_a_number", text=typed_text(text), cash_month=month) from None
-        if not -self.maximum <= number <= self.maximum:  # NaN too
-            shown = ((fields.Shown(0.0, "volume"), fields.Shown(1.0, "loss_rate")) if self.percent else
-                     (fields.Shown(0.0, "volume"), fields.Shown(self.maximum, "volume", unit=self.unit_key)))
-            raise self.error("cash_cell_out_of_range", text=typed_text(text), cash_month=month,
-                             minimum=shown[0], maximum=shown[1])
-        number = number * self.scale
-        if number < 0:
-            if self.percent:
-                raise self.error("negative_share", number, harvest_month=month)
-            raise self.error("cash_negative_amount", number, cash_month=month)
-        return number
-
-    def read(self) -> tuple[float, ...]:  # type: ignore[override]
-        values = []
-        for month in range(1, 13):
-            try:
-                values.append(self._read_cell(month))
-            except InputError:
-                self.cells[month - 1].add_class("ck-invalid-cell")
-                raise
-            self.cells[month - 1].remove_class("ck-invalid-cell")
-        if self.percent:
-            total = math.fsum(values)
-            if abs(total - 1.0) > SHARE_TOLERANCE:
-                raise self.error("shares_not_one", share_total=total)
-            values = [v / total for v in values]
-        return tuple(values)
-
-    def show_error(self, error: InputError | None) -> None:
-        super().show_error(error)
-        if error is None:
-            for cell in self.cells:
-                cell.remove_class("ck-invalid-cell")
-
-    def _enter(self, values_jan_first) -> None:  # type: ignore[override]
-        """Type twelve values (January first), as a manager would, one change at the end."""
-        self._silent = True
-        try:
-            for cell, value in zip(self.cells[:-1], values_jan_first[:-1], strict=True):
-                cell.value = self._format(float(value))
-        finally:
-            self._silent = False
-        self.cells[-1].value = self._format(float(values_jan_first[-1]))
-        self._changed()
-
-    def type_cell(self, month: int, text: str) -> None:
-        """Type ``text`` in the cell of calendar month ``month`` (tests; the page does it by hand)."""
-        self.cells[month - 1].value = text
-
-    def set_lang(self, lang: str) -> None:
-        old = self.lang
-        texts = [cell.value for cell in self.cells]
-        super().set_lang(lang)
-        self._silent = True
-        try:
-            for cell, text in zip(self.cells, texts, strict=True):
-                try:
-                    number = parse_typed(text, old, self.field) if str(text).strip() else 0.0
-                except InputError:
-                    continue
-                if not -self.maximum <= number <= self.maximum:
-                    continue  # out of range: left as typed, its message says the range
-                cell.value = fmt.number(number, self.lang, decimals=2)
-        finally:
-            self._silent = False
 
 
 class CashFlowApp(App):

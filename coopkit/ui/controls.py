@@ -19,18 +19,22 @@ import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 
-from coopkit import fields, fmt, i18n, units
+from coopkit import fields, fmt, i18n, risk, units
+from coopkit.cashflow import month_name
 from coopkit.errors import InputError
-from coopkit.validate import check_finite, check_fraction, check_nonnegative
+from coopkit.members import MEMBER_KINDS, Member
+from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_positive
 
 __all__ = [
     "Control",
     "NumberBox",
     "QuantityBox",
+    "ScaledBox",
     "PercentBox",
     "PercentSlider",
     "OptionChoice",
@@ -39,6 +43,12 @@ __all__ = [
     "text_labels",
     "language_toggle",
     "choice",
+    "MonthChoice",
+    "MonthColumn",
+    "MemberTable",
+    "RangeBox",
+    "set_options",
+    "volume_control",
 ]
 
 Check = Callable[[str, object], float]
@@ -646,3 +656,516 @@ def choice(options: list[tuple[str, str]], value: str, css: str) -> widgets.Drop
     dropdown = widgets.Dropdown(options=options, value=value, layout=widgets.Layout(width="22em"))
     dropdown.add_class(css)
     return dropdown
+
+
+def set_options(dropdown: widgets.Dropdown | widgets.ToggleButtons, options: list) -> None:
+    """New options (values, or ``(label, value)`` pairs), keeping the chosen value if it is still
+    there, else the first (ipywidgets leaves nothing chosen after a change of options)."""
+    chosen = dropdown.value
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    dropdown.options = options
+    dropdown.value = chosen if chosen in values else (values[0] if values else None)
+
+
+def volume_control(product: Any, lang: str, value: float | None = None) -> Control:
+    """The box of a product's volume for a season: in tấn or kg (a unit picker) for a product
+    sold by weight, else a whole number of the product's units."""
+    volume = product.volume_per_season if value is None else value
+    if product.unit == "kg":
+        return QuantityBox("volume", volume, lang, dimension="weight", unit="tan" if volume >= 10_000 else "kg",
+                           check=check_positive)
+    return NumberBox("volume", volume, lang, unit_key=f"unit.{product.unit}", check=check_positive, decimals=0)
+
+
+class ScaledBox(NumberBox):
+    """A quantity box that shows the quantity in the unit another box uses (kg, tạ, tấn …)
+    and reads it back in the product's unit: ``factor`` product units per shown unit."""
+
+    def __init__(self, field: str, value: float, lang: str, *, factor: float, **kwargs: Any) -> None:
+        self.factor = factor
+        super().__init__(field, value / factor, lang, **kwargs)
+
+    def _to_shown(self, value: float) -> float:
+        return value / self.factor
+
+    def _from_shown(self, number: float) -> float:
+        return number * self.factor
+
+    def rescale(self, factor: float, unit_key: str, decimals: int) -> None:
+        """Show the same quantity in another unit."""
+        try:
+            value = self.read()
+        except InputError:
+            value = None
+        self.factor, self.unit_key, self.decimals = factor, unit_key, decimals
+        self._render_label()
+        if value is not None:
+            self.set(value)
+
+
+# -- controls of several boxes: a month table's column, a member table, a range ----------------------
+#: Money in a month table is typed in millions of đồng (triệu đồng), as cooperative reports write it.
+MILLION = 1_000_000
+#: Shares are typed with two decimals (twelve times 8,33 % is 99,96 %): a total this close to
+#: 100 % counts as 100 % and the shares are scaled to add up to exactly 100 %.
+SHARE_TOLERANCE = 0.001
+#: Most members a member table takes (a teaching example, not a member register).
+MAX_MEMBERS = 30
+#: The three boxes of a `RangeBox`, lowest first.
+RANGE_PARTS = ("minimum", "most_likely", "maximum")
+
+
+def MonthChoice(field: str, month: int, lang: str) -> OptionChoice:  # noqa: N802 (a control, named like one)
+    """A calendar month picked from a list of month names: ``read()`` gives 1–12."""
+    return OptionChoice(field, int(month), range(1, 13), lang, label_of=month_name, buttons=False, width="11em",
+                        css="ck-month-choice")
+
+
+class MonthColumn(Control):
+    """One column of the month table: twelve amounts (in millions of đồng) or shares (in %), one
+    per calendar month.
+
+    The cells live in the app's month table (``cells[m - 1]`` is calendar month ``m``; `header` is the
+    column's heading there, its short name the catalogue text ``<header_prefix><field>``); this
+    control's own box holds only its error line, shown under the table. An empty cell is 0.
+    ``read()`` gives twelve numbers, January first (shares as fractions).
+    """
+
+    def __init__(self, field: str, values_jan_first: tuple[float, ...], lang: str, *, percent: bool = False,
+                 header_prefix: str = "app.cash_flow.col.", money_unit_key: str = "app.cash_flow.unit_million") -> None:
+        super().__init__(field, lang, unit_key="unit.percent" if percent else money_unit_key)
+        self.percent = percent
+        #: catalogue key of the column's short heading: ``<header_prefix><field>``
+        self.header_prefix = header_prefix
+        #: what one typed unit is worth: 1 % (0.01) for shares, a million đồng for money
+        self.scale = 0.01 if percent else MILLION
+        #: largest number a cell takes, as typed: 100 % or a million million đồng (`coopkit.fields.LARGEST`)
+        self.maximum = (fields.LARGEST["rate"] if percent else fields.LARGEST["money"]) / self.scale
+        self._header = widgets.HTML(layout=widgets.Layout(width="auto", min_width="0"), _dom_classes=("ck-column-header",))
+        self.cells = []
+        for month in range(1, 13):
+            cell = widgets.Text(continuous_update=False, layout=widgets.Layout(width="auto", min_width="4.5em"),
+                                _dom_classes=("ck-cell", f"ck-cell-{field}", f"ck-month-{month}"))
+            cell.observe(self._changed, "value")
+            self.cells.append(cell)
+        self.box = self._box()
+        self.set(values_jan_first)
+
+    def _inputs(self) -> list[widgets.Widget]:
+        return self.cells
+
+    def _box(self) -> widgets.Box:
+        box = widgets.VBox([self._error], _dom_classes=("ck-field", f"ck-field-{self.field}"))
+        self._render_label()
+        return box
+
+    def _render_label(self) -> None:
+        super()._render_label()
+        unit = i18n.tr(self.unit_key, self.lang) if self.unit_key else ""
+        short = i18n.tr(f"{self.header_prefix}{self.field}", self.lang)
+        self._header.value = (f"<div style='white-space:normal;line-height:1.2' title='{escape(self.label_text())}'>"
+                              f"<b>{escape(short)}</b><br><span class='ck-unit'>({escape(unit)})</span></div>")
+
+    def close(self) -> None:
+        super().close()
+        self._header.close()
+
+    def header(self) -> widgets.HTML:
+        """The column's heading in the month table (a short name and the unit)."""
+        return self._header
+
+    def _format(self, value: float) -> str:
+        return fmt.number(value / self.scale, self.lang, decimals=2)
+
+    def set(self, values_jan_first) -> None:
+        """Show twelve values (January first) without announcing a change."""
+        self._silent = True
+        try:
+            for cell, value in zip(self.cells, values_jan_first, strict=True):
+                cell.value = self._format(float(value))
+        finally:
+            self._silent = False
+
+    def _read_cell(self, month: int) -> float:
+        text = self.cells[month - 1].value
+        if not str(text).strip():
+            return 0.0
+        try:
+            number = parse_typed(text, self.lang, self.field)
+        except InputError:
+            raise self.error("cash_cell_not_a_number", text=typed_text(text), cash_month=month) from None
+        if not -self.maximum <= number <= self.maximum:  # NaN too
+            shown = ((fields.Shown(0.0, "volume"), fields.Shown(1.0, "loss_rate")) if self.percent else
+                     (fields.Shown(0.0, "volume"), fields.Shown(self.maximum, "volume", unit=self.unit_key)))
+            raise self.error("cash_cell_out_of_range", text=typed_text(text), cash_month=month,
+                             minimum=shown[0], maximum=shown[1])
+        number = number * self.scale
+        if number < 0:
+            if self.percent:
+                raise self.error("negative_share", number, harvest_month=month)
+            raise self.error("cash_negative_amount", number, cash_month=month)
+        return number
+
+    def read(self) -> tuple[float, ...]:  # type: ignore[override]
+        values = []
+        for month in range(1, 13):
+            try:
+                values.append(self._read_cell(month))
+            except InputError:
+                self.cells[month - 1].add_class("ck-invalid-cell")
+                raise
+            self.cells[month - 1].remove_class("ck-invalid-cell")
+        if self.percent:
+            total = math.fsum(values)
+            if abs(total - 1.0) > SHARE_TOLERANCE:
+                raise self.error("shares_not_one", share_total=total)
+            values = [v / total for v in values]
+        return tuple(values)
+
+    def show_error(self, error: InputError | None) -> None:
+        super().show_error(error)
+        if error is None:
+            for cell in self.cells:
+                cell.remove_class("ck-invalid-cell")
+
+    def _enter(self, values_jan_first) -> None:  # type: ignore[override]
+        """Type twelve values (January first), as a manager would, one change at the end."""
+        self._silent = True
+        try:
+            for cell, value in zip(self.cells[:-1], values_jan_first[:-1], strict=True):
+                cell.value = self._format(float(value))
+        finally:
+            self._silent = False
+        self.cells[-1].value = self._format(float(values_jan_first[-1]))
+        self._changed()
+
+    def type_cell(self, month: int, text: str) -> None:
+        """Type ``text`` in the cell of calendar month ``month`` (tests; the page does it by hand)."""
+        self.cells[month - 1].value = text
+
+    def set_lang(self, lang: str) -> None:
+        old = self.lang
+        texts = [cell.value for cell in self.cells]
+        super().set_lang(lang)
+        self._silent = True
+        try:
+            for cell, text in zip(self.cells, texts, strict=True):
+                try:
+                    number = parse_typed(text, old, self.field) if str(text).strip() else 0.0
+                except InputError:
+                    continue
+                if not -self.maximum <= number <= self.maximum:
+                    continue  # out of range: left as typed, its message says the range
+                cell.value = fmt.number(number, self.lang, decimals=2)
+        finally:
+            self._silent = False
+
+
+class MemberTable(Control):
+    """An editable table of members: name, kind (official or associate capital member),
+    transactions with the cooperative (VND), capital (VND).
+
+    ``read()`` returns a tuple of `coopkit.members.Member`; a bad cell is reported below the
+    table, naming the member, the row and the column. Cells are read as every number box reads
+    (`coopkit.ui.controls.parse_typed`: the page's decimal mark, ``30.5`` a decimal and
+    ``1.250.000`` grouping on a Vietnamese page) and hold money from 0 ₫ to
+    `coopkit.fields.LARGEST` ``["money"]``; a number outside is refused naming that range. ``value = [(name, transactions, capital[, kind]), ...]`` types a whole
+    table. ``show_warnings`` puts warnings (capital limits) below it without blocking anything.
+    """
+
+    def __init__(self, field: str, members: tuple[Member, ...], lang: str) -> None:
+        super().__init__(field, lang)
+        self.rows: list[tuple[widgets.Text, widgets.Text, widgets.Text, widgets.Button, widgets.Dropdown,
+                              widgets.HBox]] = []
+        self.header = widgets.HTML()
+        self.header.add_class("ck-member-header")
+        self.grid = widgets.VBox()
+        self.grid.add_class("ck-member-rows")
+        self.add_button = widgets.Button(icon="plus", layout=widgets.Layout(width="auto"))
+        self.add_button.add_class("ck-member-add")
+        self.add_button.on_click(lambda _b: self._add_row("", 0.0, 0.0, "official", announce=True))
+        self.note = widgets.HTML()
+        self.note.add_class("ck-note")
+        self.warning = widgets.HTML()
+        self.warning.add_class("ck-capital-warning")
+        self._warnings: list[Any] = []
+        self.minimum = 0.0
+        self.maximum = fields.LARGEST["money"]
+        for member in members:
+            self._add_row(member.name, member.transactions, member.capital, member.kind, announce=False)
+        self.box = self._box()
+
+    # -- layout ----------------------------------------------------------------------------
+    def _inputs(self) -> list[widgets.Widget]:
+        return [self.grid]
+
+    def _box(self) -> widgets.Box:
+        box = widgets.VBox([self._label, self.note, self.header, self.grid, self.add_button, self._error,
+                            self.warning])
+        box.add_class("ck-field")
+        box.add_class(f"ck-field-{self.field}")
+        self._render_label()
+        return box
+
+    def _render_label(self) -> None:
+        super()._render_label()
+        tr = lambda key: escape(i18n.tr(f"app.member_income.{key}", self.lang))  # noqa: E731
+        self.header.value = (f"<div style='display:flex;gap:0.5em'><b style='width:14em'>{tr('col_member')}</b>"
+                             f"<b style='width:10em'>{tr('col_transactions')}</b><b style='width:9em'>{tr('col_capital')}</b>"
+                             f"<b style='width:10em'>{tr('col_kind')}</b></div>")
+        self.note.value = f"<small>{tr('members_note')}</small>"
+        self.add_button.description = i18n.tr("app.member_income.add_member", self.lang)
+        for *_texts, remove, kind, _row in self.rows:
+            remove.tooltip = i18n.tr("app.member_income.remove_member", self.lang)
+            self._relabel_kind(kind)
+        self._render_warnings()
+
+    def _kind_options(self) -> list[tuple[str, str]]:
+        return [(i18n.tr(f"app.member_income.kind.{kind}", self.lang), kind) for kind in MEMBER_KINDS]
+
+    def _relabel_kind(self, kind: widgets.Dropdown) -> None:
+        silent, self._silent = self._silent, True
+        try:
+            value = kind.value
+            kind.options = self._kind_options()
+            kind.value = value
+        finally:
+            self._silent = silent
+
+    def show_warnings(self, items: list[Any]) -> None:
+        """Show warnings below the table (objects with ``message(lang)``); an empty list clears them."""
+        self._warnings = list(items)
+        self._render_warnings()
+
+    def _render_warnings(self) -> None:
+        self.warning.value = "".join(f"<p class='ck-warning'>⚠ {escape(w.message(self.lang))}</p>"
+                                     for w in self._warnings)
+
+    def _add_row(self, name: str, transactions: float, capital: float, kind: str, *, announce: bool) -> None:
+        if len(self.rows) >= MAX_MEMBERS:
+            return
+        name_box = widgets.Text(value=name, continuous_update=False, layout=widgets.Layout(width="14em"))
+        name_box.add_class("ck-member-name")
+        money = []
+        for value, css, width in ((transactions, "ck-member-transactions", "10em"), (capital, "ck-member-capital", "9em")):
+            text = widgets.Text(value=self._format(value), continuous_update=False,
+                                layout=widgets.Layout(width=width))
+            text.add_class("ck-number")
+            text.add_class(css)
+            money.append(text)
+        remove = widgets.Button(icon="trash", layout=widgets.Layout(width="2.6em"),
+                                tooltip=i18n.tr("app.member_income.remove_member", self.lang))
+        remove.add_class("ck-member-remove")
+        kind_box = widgets.Dropdown(options=self._kind_options(), value=kind if kind in MEMBER_KINDS else "official",
+                                    layout=widgets.Layout(width="10em"))
+        kind_box.add_class("ck-member-kind")
+        row = widgets.HBox([name_box, *money, kind_box, remove],
+                           layout=widgets.Layout(align_items="center", flex_flow="row wrap"))
+        row.add_class("ck-member-row")
+        entry = (name_box, money[0], money[1], remove, kind_box, row)
+        self.rows.append(entry)
+        remove.on_click(lambda _b, entry=entry: self._remove(entry))
+        for text in (name_box, *money, kind_box):
+            text.observe(self._changed, "value")
+        self.grid.children = [r[-1] for r in self.rows]
+        if announce:
+            self._changed()
+
+    def _remove(self, entry) -> None:
+        if entry in self.rows:
+            self.rows.remove(entry)
+            self.grid.children = [r[-1] for r in self.rows]
+            for widget in entry:
+                widget.close()
+            self._changed()
+
+    # -- values ----------------------------------------------------------------------------
+    def _limit_shown(self, number: float) -> object:
+        return fields.Shown(number, "amount")
+
+    def _format(self, value: float) -> str:
+        """A cell's amount in the page's format (a number far out of range, set from code, as
+        Python writes it: `read` refuses it in words)."""
+        value = float(value)
+        if not math.isfinite(value) or abs(value) >= UNFORMATTED:
+            return str(value)
+        return fmt.number(value, self.lang, decimals=0 if value.is_integer() else 2)
+
+    def _typed(self, text: widgets.Text, field: str) -> float:
+        """The amount typed in a cell, in range and not negative; raises `InputError` about ``field``."""
+        number = parse_typed(text.value, self.lang, field)
+        try:
+            self.in_range(number, text.value, check=lambda: check_nonnegative(field, number))
+        except InputError as err:
+            raise InputError(field, reason=err.reason, value=err.value, **err.params) from None
+        return check_nonnegative(field, number)
+
+    def _number(self, text: widgets.Text, field: str, number: int, name: str) -> float:
+        try:
+            return self._typed(text, field)
+        except InputError as err:
+            label = {code: i18n.tr("app.member_income.cell_label", code, field=i18n.tr(f"field.{field}", code),
+                                   row=str(number), member=name) for code in i18n.LANGUAGES}
+            raise InputError(field, reason=err.reason, value=err.value, label=label, row=number,
+                             **err.params) from None
+
+    def read(self) -> tuple[Member, ...]:  # type: ignore[override]
+        members = []
+        for number, (name_box, transactions, capital, _remove, kind, _row) in enumerate(self.rows, start=1):
+            name = name_box.value.strip()
+            if not name:
+                label = {code: i18n.tr("app.member_income.row_label", code, row=str(number)) for code in i18n.LANGUAGES}
+                raise InputError("member_name", reason="empty_name", value="", label=label, row=number)
+            members.append(Member(name, self._number(transactions, "member_transactions", number, name),
+                                  self._number(capital, "member_capital", number, name), kind.value))
+        return tuple(members)
+
+    def names(self) -> list[str]:
+        """The names typed, in order, without empty ones."""
+        return [r[0].value.strip() for r in self.rows if r[0].value.strip()]
+
+    def _enter(self, rows: Any) -> None:  # type: ignore[override]
+        """Type a whole table (``[(name, transactions, capital[, kind]), ...]``); one change event."""
+        self._silent = True
+        try:
+            for entry in list(self.rows):
+                self.rows.remove(entry)
+                for widget in entry:
+                    widget.close()
+            for name, transactions, capital, *kind in rows:
+                self._add_row(name, transactions, capital, kind[0] if kind else "official", announce=False)
+        finally:
+            self._silent = False
+        self._changed()
+
+    def show_error(self, error: InputError | None) -> None:
+        super().show_error(error)
+        row = None if error is None else error.params.get("row")
+        for number, entry in enumerate(self.rows, start=1):
+            if number == row:
+                entry[-1].add_class("ck-invalid-row")
+            else:
+                entry[-1].remove_class("ck-invalid-row")
+
+    def set_lang(self, lang: str) -> None:
+        typed = []
+        for _name, transactions, capital, _remove, _kind, _row in self.rows:
+            pair = []
+            for text in (transactions, capital):
+                try:
+                    pair.append(self._typed(text, "member_transactions"))
+                except InputError:
+                    pair.append(None)  # left as typed: its message is translated by the refresh
+            typed.append(pair)
+        super().set_lang(lang)
+        self._silent = True
+        try:
+            for (_name, transactions, capital, _remove, _kind, _row), pair in zip(self.rows, typed, strict=True):
+                for text, number in zip((transactions, capital), pair, strict=True):
+                    if number is not None:
+                        text.value = self._format(number)
+        finally:
+            self._silent = False
+
+    def close(self) -> None:
+        for entry in self.rows:
+            for widget in entry:
+                widget.close()
+        for widget in (self.header, self.grid, self.add_button, self.note, self.warning):
+            widget.close()
+        super().close()
+
+
+class RangeBox(Control):
+    """Three boxes for one uncertain input: lowest, most likely and highest value.
+
+    ``read()`` returns a checked `coopkit.risk.Estimate`; a minimum above the maximum (or a
+    most likely value outside them) is shown below the three boxes. Each box has the range of
+    a `NumberBox` of the same kind (money or number, `coopkit.fields.LARGEST`).
+    """
+
+    def __init__(self, field: str, value: risk.Estimate, lang: str, *, money: bool = False,
+                 unit_key: str | None = None, check: Callable[[str, object], float] = check_nonnegative) -> None:
+        super().__init__(field, lang, unit_key=unit_key or ("unit.vnd" if money else None))
+        self.money = money
+        self.check = check
+        self.maximum = fields.LARGEST["money" if money else "number"]
+        self.texts = []
+        self.captions = []
+        for part in RANGE_PARTS:
+            text = widgets.Text(continuous_update=False, layout=widgets.Layout(width="9em"))
+            text.add_class("ck-number")
+            text.add_class(f"ck-range-{part}")
+            text.observe(self._changed, "value")
+            caption = widgets.HTML()
+            caption.add_class("ck-range-caption")
+            self.texts.append(text)
+            self.captions.append(caption)
+        self._columns = [widgets.VBox([caption, text]) for caption, text in zip(self.captions, self.texts, strict=True)]
+        self.box = self._box()
+        self._show(value)
+
+    def _inputs(self) -> list[widgets.Widget]:
+        return self._columns
+
+    def _render_label(self) -> None:
+        super()._render_label()
+        for caption, part in zip(self.captions, RANGE_PARTS, strict=True):
+            caption.value = f"<small>{i18n.tr(f'app.production_risk.{part}', self.lang)}</small>"
+
+    def _format(self, number: float) -> str:
+        return fmt.number(number, self.lang, decimals=0 if self.money or abs(number) >= 1000 else 2)
+
+    def _limit_shown(self, number: float) -> object:
+        if self.money:
+            return fields.Shown(number, "amount")
+        return fields.Shown(number, "volume", unit=self.unit_key if number else None)
+
+    def _typed(self, text: widgets.Text) -> float:
+        return self.in_range(parse_typed(text.value, self.lang, self.field), text.value)
+
+    def _show(self, value: risk.Estimate) -> None:
+        self._silent = True
+        try:
+            for text, number in zip(self.texts, value.as_tuple(), strict=True):
+                text.value = self._format(number)
+        finally:
+            self._silent = False
+
+    def read(self) -> risk.Estimate:
+        try:
+            numbers = [self.check(self.field, self._typed(t)) for t in self.texts]
+            return risk.estimate(self.field, tuple(numbers), self.check)
+        except InputError as err:
+            raise self.error(err.reason, err.value, **err.params) from None
+
+    def _enter(self, value: Any) -> None:
+        """Type three numbers (or an `Estimate`); one change event, as when the last box is left."""
+        parts = value.as_tuple() if isinstance(value, risk.Estimate) else tuple(value)
+        self._silent = True
+        try:
+            for text, number in zip(self.texts[:-1], parts[:-1], strict=True):
+                text.value = self._format(number)
+        finally:
+            self._silent = False
+        last = self._format(parts[-1])
+        if self.texts[-1].value == last:
+            self._changed()  # the last box does not change, so it would not announce the others
+        else:
+            self.texts[-1].value = last
+
+    def set_lang(self, lang: str) -> None:
+        typed = []
+        for text in self.texts:  # each box as typed in the old language (even when the range is wrong)
+            try:
+                typed.append(self._typed(text))
+            except InputError:
+                typed.append(None)
+        super().set_lang(lang)
+        self._silent = True
+        try:
+            for text, number in zip(self.texts, typed, strict=True):
+                if number is not None:
+                    text.value = self._format(number)
+        finally:
+            self._silent = False

@@ -26,14 +26,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from coopkit import fields, fmt, i18n
+from coopkit import fmt, i18n
 from coopkit.errors import InputError
 from coopkit.health import HealthReport, Statement, financial_health
 from coopkit.members import (
     DEFAULT_INDIVISIBLE_INTERNAL_RATE,
     DEFAULT_USE_SHARE,
     INDIVISIBLE_EXTERNAL_MINIMUM,
-    MEMBER_KINDS,
     USE_SHARE_MINIMUM,
     Distribution,
     Fund,
@@ -46,7 +45,7 @@ from coopkit.members import (
 )
 from coopkit.plots.members import member_income_chart
 from coopkit.ui.base import App
-from coopkit.ui.controls import UNFORMATTED, Control, NumberBox, OptionChoice, PercentBox, parse_typed, text_labels
+from coopkit.ui.controls import Control, MemberTable, NumberBox, OptionChoice, PercentBox, text_labels
 from coopkit.ui.tables import Column, Row, format_kind, frame_table, summary_table
 from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_positive
 
@@ -61,8 +60,6 @@ EXAMPLE_INTERNAL_SURPLUS = 180_000_000.0
 INTERNAL_FIELDS = ("internal_surplus", "indivisible_internal_rate")
 #: A trader's price as a share of the cooperative's (illustrative assumption: 10 % less).
 TRADER_PRICE_RATIO = 0.9
-#: Most members the table takes (a teaching example, not a member register).
-MAX_MEMBERS = 30
 #: The first control of each section and the section's heading key (``app.member_income.<key>``).
 SECTIONS = {
     "surplus": "section_surplus",
@@ -76,223 +73,6 @@ BAND_COLOURS = {"comfort": "#e3f2fd", "caution": "#f5f5f5", "danger": "#fff3e0"}
 
 def _fraction_incl(field: str, value: object) -> float:
     return check_fraction(field, value, allow_one=True)
-
-
-class MemberTable(Control):
-    """An editable table of members: name, kind (official or associate capital member),
-    transactions with the cooperative (VND), capital (VND).
-
-    ``read()`` returns a tuple of `coopkit.members.Member`; a bad cell is reported below the
-    table, naming the member, the row and the column. Cells are read as every number box reads
-    (`coopkit.ui.controls.parse_typed`: the page's decimal mark, ``30.5`` a decimal and
-    ``1.250.000`` grouping on a Vietnamese page) and hold money from 0 ₫ to
-    `coopkit.fields.LARGEST` ``["money"]``; a number outside is refused naming that range. ``value = [(name, transactions, capital[, kind]), ...]`` types a whole
-    table. ``show_warnings`` puts warnings (capital limits) below it without blocking anything.
-    """
-
-    def __init__(self, field: str, members: tuple[Member, ...], lang: str) -> None:
-        super().__init__(field, lang)
-        self.rows: list[tuple[widgets.Text, widgets.Text, widgets.Text, widgets.Button, widgets.Dropdown,
-                              widgets.HBox]] = []
-        self.header = widgets.HTML()
-        self.header.add_class("ck-member-header")
-        self.grid = widgets.VBox()
-        self.grid.add_class("ck-member-rows")
-        self.add_button = widgets.Button(icon="plus", layout=widgets.Layout(width="auto"))
-        self.add_button.add_class("ck-member-add")
-        self.add_button.on_click(lambda _b: self._add_row("", 0.0, 0.0, "official", announce=True))
-        self.note = widgets.HTML()
-        self.note.add_class("ck-note")
-        self.warning = widgets.HTML()
-        self.warning.add_class("ck-capital-warning")
-        self._warnings: list[Any] = []
-        self.minimum = 0.0
-        self.maximum = fields.LARGEST["money"]
-        for member in members:
-            self._add_row(member.name, member.transactions, member.capital, member.kind, announce=False)
-        self.box = self._box()
-
-    # -- layout ----------------------------------------------------------------------------
-    def _inputs(self) -> list[widgets.Widget]:
-        return [self.grid]
-
-    def _box(self) -> widgets.Box:
-        box = widgets.VBox([self._label, self.note, self.header, self.grid, self.add_button, self._error,
-                            self.warning])
-        box.add_class("ck-field")
-        box.add_class(f"ck-field-{self.field}")
-        self._render_label()
-        return box
-
-    def _render_label(self) -> None:
-        super()._render_label()
-        tr = lambda key: escape(i18n.tr(f"app.member_income.{key}", self.lang))  # noqa: E731
-        self.header.value = (f"<div style='display:flex;gap:0.5em'><b style='width:14em'>{tr('col_member')}</b>"
-                             f"<b style='width:10em'>{tr('col_transactions')}</b><b style='width:9em'>{tr('col_capital')}</b>"
-                             f"<b style='width:10em'>{tr('col_kind')}</b></div>")
-        self.note.value = f"<small>{tr('members_note')}</small>"
-        self.add_button.description = i18n.tr("app.member_income.add_member", self.lang)
-        for *_texts, remove, kind, _row in self.rows:
-            remove.tooltip = i18n.tr("app.member_income.remove_member", self.lang)
-            self._relabel_kind(kind)
-        self._render_warnings()
-
-    def _kind_options(self) -> list[tuple[str, str]]:
-        return [(i18n.tr(f"app.member_income.kind.{kind}", self.lang), kind) for kind in MEMBER_KINDS]
-
-    def _relabel_kind(self, kind: widgets.Dropdown) -> None:
-        silent, self._silent = self._silent, True
-        try:
-            value = kind.value
-            kind.options = self._kind_options()
-            kind.value = value
-        finally:
-            self._silent = silent
-
-    def show_warnings(self, items: list[Any]) -> None:
-        """Show warnings below the table (objects with ``message(lang)``); an empty list clears them."""
-        self._warnings = list(items)
-        self._render_warnings()
-
-    def _render_warnings(self) -> None:
-        if not hasattr(self, "warning"):
-            return
-        self.warning.value = "".join(f"<p class='ck-warning'>⚠ {escape(w.message(self.lang))}</p>"
-                                     for w in self._warnings)
-
-    def _add_row(self, name: str, transactions: float, capital: float, kind: str, *, announce: bool) -> None:
-        if len(self.rows) >= MAX_MEMBERS:
-            return
-        name_box = widgets.Text(value=name, continuous_update=False, layout=widgets.Layout(width="14em"))
-        name_box.add_class("ck-member-name")
-        money = []
-        for value, css, width in ((transactions, "ck-member-transactions", "10em"), (capital, "ck-member-capital", "9em")):
-            text = widgets.Text(value=self._format(value), continuous_update=False,
-                                layout=widgets.Layout(width=width))
-            text.add_class("ck-number")
-            text.add_class(css)
-            money.append(text)
-        remove = widgets.Button(icon="trash", layout=widgets.Layout(width="2.6em"),
-                                tooltip=i18n.tr("app.member_income.remove_member", self.lang))
-        remove.add_class("ck-member-remove")
-        kind_box = widgets.Dropdown(options=self._kind_options(), value=kind if kind in MEMBER_KINDS else "official",
-                                    layout=widgets.Layout(width="10em"))
-        kind_box.add_class("ck-member-kind")
-        row = widgets.HBox([name_box, *money, kind_box, remove],
-                           layout=widgets.Layout(align_items="center", flex_flow="row wrap"))
-        row.add_class("ck-member-row")
-        entry = (name_box, money[0], money[1], remove, kind_box, row)
-        self.rows.append(entry)
-        remove.on_click(lambda _b, entry=entry: self._remove(entry))
-        for text in (name_box, *money, kind_box):
-            text.observe(self._changed, "value")
-        self.grid.children = [r[-1] for r in self.rows]
-        if announce:
-            self._changed()
-
-    def _remove(self, entry) -> None:
-        if entry in self.rows:
-            self.rows.remove(entry)
-            self.grid.children = [r[-1] for r in self.rows]
-            for widget in entry:
-                widget.close()
-            self._changed()
-
-    # -- values ----------------------------------------------------------------------------
-    def _limit_shown(self, number: float) -> object:
-        return fields.Shown(number, "amount")
-
-    def _format(self, value: float) -> str:
-        """A cell's amount in the page's format (a number far out of range, set from code, as
-        Python writes it: `read` refuses it in words)."""
-        value = float(value)
-        if not math.isfinite(value) or abs(value) >= UNFORMATTED:
-            return str(value)
-        return fmt.number(value, self.lang, decimals=0 if value.is_integer() else 2)
-
-    def _typed(self, text: widgets.Text, field: str) -> float:
-        """The amount typed in a cell, in range and not negative; raises `InputError` about ``field``."""
-        number = parse_typed(text.value, self.lang, field)
-        try:
-            self.in_range(number, text.value, check=lambda: check_nonnegative(field, number))
-        except InputError as err:
-            raise InputError(field, reason=err.reason, value=err.value, **err.params) from None
-        return check_nonnegative(field, number)
-
-    def _number(self, text: widgets.Text, field: str, number: int, name: str) -> float:
-        try:
-            return self._typed(text, field)
-        except InputError as err:
-            label = {code: i18n.tr("app.member_income.cell_label", code, field=i18n.tr(f"field.{field}", code),
-                                   row=str(number), member=name) for code in i18n.LANGUAGES}
-            raise InputError(field, reason=err.reason, value=err.value, label=label, row=number,
-                             **err.params) from None
-
-    def read(self) -> tuple[Member, ...]:  # type: ignore[override]
-        members = []
-        for number, (name_box, transactions, capital, _remove, kind, _row) in enumerate(self.rows, start=1):
-            name = name_box.value.strip()
-            if not name:
-                label = {code: i18n.tr("app.member_income.row_label", code, row=str(number)) for code in i18n.LANGUAGES}
-                raise InputError("member_name", reason="empty_name", value="", label=label, row=number)
-            members.append(Member(name, self._number(transactions, "member_transactions", number, name),
-                                  self._number(capital, "member_capital", number, name), kind.value))
-        return tuple(members)
-
-    def names(self) -> list[str]:
-        """The names typed, in order, without empty ones."""
-        return [r[0].value.strip() for r in self.rows if r[0].value.strip()]
-
-    def _enter(self, rows: Any) -> None:  # type: ignore[override]
-        """Type a whole table (``[(name, transactions, capital[, kind]), ...]``); one change event."""
-        self._silent = True
-        try:
-            for entry in list(self.rows):
-                self.rows.remove(entry)
-                for widget in entry:
-                    widget.close()
-            for name, transactions, capital, *kind in rows:
-                self._add_row(name, transactions, capital, kind[0] if kind else "official", announce=False)
-        finally:
-            self._silent = False
-        self._changed()
-
-    def show_error(self, error: InputError | None) -> None:
-        super().show_error(error)
-        row = None if error is None else error.params.get("row")
-        for number, entry in enumerate(self.rows, start=1):
-            if number == row:
-                entry[-1].add_class("ck-invalid-row")
-            else:
-                entry[-1].remove_class("ck-invalid-row")
-
-    def set_lang(self, lang: str) -> None:
-        typed = []
-        for _name, transactions, capital, _remove, _kind, _row in self.rows:
-            pair = []
-            for text in (transactions, capital):
-                try:
-                    pair.append(self._typed(text, "member_transactions"))
-                except InputError:
-                    pair.append(None)  # left as typed: its message is translated by the refresh
-            typed.append(pair)
-        super().set_lang(lang)
-        self._silent = True
-        try:
-            for (_name, transactions, capital, _remove, _kind, _row), pair in zip(self.rows, typed, strict=True):
-                for text, number in zip((transactions, capital), pair, strict=True):
-                    if number is not None:
-                        text.value = self._format(number)
-        finally:
-            self._silent = False
-
-    def close(self) -> None:
-        for entry in self.rows:
-            for widget in entry:
-                widget.close()
-        for widget in (self.header, self.grid, self.add_button, self.note, self.warning):
-            widget.close()
-        super().close()
 
 
 class MemberChoice(Control):

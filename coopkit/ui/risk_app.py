@@ -18,13 +18,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from coopkit import fields, fmt, i18n, reference, risk
+from coopkit import fmt, i18n, reference, risk
 from coopkit.errors import InputError
 from coopkit.plots import risk as risk_plots
 from coopkit.ui.base import App, figure_png, safe
-from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox, parse_typed
+from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox, RangeBox
 from coopkit.ui.tables import Column, frame_table
-from coopkit.validate import check_nonnegative, check_positive
+from coopkit.validate import check_positive
 
 __all__ = ["RangeBox", "ProductionRiskApp", "RiskAppResult", "FigureView", "PRICE_SERIES"]
 
@@ -41,102 +41,6 @@ ILLUSTRATIVE_PRICE_RATIOS = (0.8, 1.0, 1.2)
 #: The app's seed and draws: everyone in the room sees the same numbers for the same inputs.
 SEED = 2026
 DRAWS = risk.DEFAULT_DRAWS
-_PARTS = ("minimum", "most_likely", "maximum")
-
-
-class RangeBox(Control):
-    """Three boxes for one uncertain input: lowest, most likely and highest value.
-
-    ``read()`` returns a checked `coopkit.risk.Estimate`; a minimum above the maximum (or a
-    most likely value outside them) is shown below the three boxes. Each box has the range of
-    a `NumberBox` of the same kind (money or number, `coopkit.fields.LARGEST`).
-    """
-
-    def __init__(self, field: str, value: risk.Estimate, lang: str, *, money: bool = False,
-                 unit_key: str | None = None, check: Callable[[str, object], float] = check_nonnegative) -> None:
-        super().__init__(field, lang, unit_key=unit_key or ("unit.vnd" if money else None))
-        self.money = money
-        self.check = check
-        self.maximum = fields.LARGEST["money" if money else "number"]
-        self.texts = []
-        self.captions = []
-        for part in _PARTS:
-            text = widgets.Text(continuous_update=False, layout=widgets.Layout(width="9em"))
-            text.add_class("ck-number")
-            text.add_class(f"ck-range-{part}")
-            text.observe(self._changed, "value")
-            caption = widgets.HTML()
-            caption.add_class("ck-range-caption")
-            self.texts.append(text)
-            self.captions.append(caption)
-        self._columns = [widgets.VBox([caption, text]) for caption, text in zip(self.captions, self.texts, strict=True)]
-        self.box = self._box()
-        self._show(value)
-
-    def _inputs(self) -> list[widgets.Widget]:
-        return self._columns
-
-    def _render_label(self) -> None:
-        super()._render_label()
-        for caption, part in zip(getattr(self, "captions", []), _PARTS, strict=False):
-            caption.value = f"<small>{i18n.tr(f'app.production_risk.{part}', self.lang)}</small>"
-
-    def _format(self, number: float) -> str:
-        return fmt.number(number, self.lang, decimals=0 if self.money or abs(number) >= 1000 else 2)
-
-    def _limit_shown(self, number: float) -> object:
-        if self.money:
-            return fields.Shown(number, "amount")
-        return fields.Shown(number, "volume", unit=self.unit_key if number else None)
-
-    def _typed(self, text: widgets.Text) -> float:
-        return self.in_range(parse_typed(text.value, self.lang, self.field), text.value)
-
-    def _show(self, value: risk.Estimate) -> None:
-        self._silent = True
-        try:
-            for text, number in zip(self.texts, value.as_tuple(), strict=True):
-                text.value = self._format(number)
-        finally:
-            self._silent = False
-
-    def read(self) -> risk.Estimate:
-        try:
-            numbers = [self.check(self.field, self._typed(t)) for t in self.texts]
-            return risk.estimate(self.field, tuple(numbers), self.check)
-        except InputError as err:
-            raise self.error(err.reason, err.value, **err.params) from None
-
-    def _enter(self, value: Any) -> None:
-        """Type three numbers (or an `Estimate`); one change event, as when the last box is left."""
-        parts = value.as_tuple() if isinstance(value, risk.Estimate) else tuple(value)
-        self._silent = True
-        try:
-            for text, number in zip(self.texts[:-1], parts[:-1], strict=True):
-                text.value = self._format(number)
-        finally:
-            self._silent = False
-        last = self._format(parts[-1])
-        if self.texts[-1].value == last:
-            self._changed()  # the last box does not change, so it would not announce the others
-        else:
-            self.texts[-1].value = last
-
-    def set_lang(self, lang: str) -> None:
-        typed = []
-        for text in self.texts:  # each box as typed in the old language (even when the range is wrong)
-            try:
-                typed.append(self._typed(text))
-            except InputError:
-                typed.append(None)
-        super().set_lang(lang)
-        self._silent = True
-        try:
-            for text, number in zip(self.texts, typed, strict=True):
-                if number is not None:
-                    text.value = self._format(number)
-        finally:
-            self._silent = False
 
 
 @dataclass(frozen=True)
