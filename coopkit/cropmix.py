@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coopkit import fields as _fields
+from coopkit import fields, i18n
 from coopkit.errors import InputError
 from coopkit.validate import check_nonnegative, check_positive
 
@@ -57,7 +57,7 @@ __all__ = [
 
 MONTHS = 12
 
-_fields.register_fields(
+fields.register_fields(
     {
         "crops": "text",
         "crop": "text",
@@ -86,9 +86,7 @@ _REL_TOL = 1e-7
 
 
 def _crop_label(name: str, crop_names: dict[str, str]) -> dict[str, str]:
-    from coopkit import i18n
-
-    return {lang: i18n.tr("cropmix.crop_field", lang, field=_fields.label(name, lang), crop=crop_names[lang])
+    return {lang: i18n.tr("cropmix.crop_field", lang, field=fields.label(name, lang), crop=crop_names[lang])
             for lang in i18n.LANGUAGES}
 
 
@@ -195,8 +193,6 @@ class Crop:
 
     def name(self, lang: str | None = None) -> str:
         """The crop's name in ``lang``."""
-        from coopkit import i18n
-
         return self.name_en or self.name_vi if i18n.normalize_language(lang) == "en" else self.name_vi
 
     @property
@@ -385,8 +381,6 @@ def _tonnes(kg: float, lang: str | None) -> str:
 
 
 def _limit_name(item: Limit, crops: Sequence[Crop], lang: str | None) -> str:
-    from coopkit import i18n
-
     params: dict[str, Any] = {}
     if item.crop is not None:
         params["crop"] = next(c.name(lang) for c in crops if c.key == item.crop)

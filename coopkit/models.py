@@ -1,7 +1,8 @@
 """The what-if models of the first workbooks: unit cost, break-even and channel pricing.
 
-Each is registered with `coopkit.whatif.register_model`, so scenarios, goal seek, data tables
-and tornado charts work on it. Later models (yields, loans) register themselves the same way.
+`MODELS` lists them; `coopkit.whatif` reads that list on its first lookup by name, so scenarios,
+goal seek, data tables and tornado charts work on them. A new built-in model joins `MODELS`; a
+user's own model is added with `coopkit.whatif.register_model`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from collections.abc import Mapping
 from coopkit import breakeven, costs, pricing
 from coopkit.errors import InputError
 from coopkit.validate import check_finite, check_object
-from coopkit.whatif import Model, Values, register_model
+from coopkit.whatif import Model, Values
 
-__all__ = ["UNIT_COST", "BREAK_EVEN", "CHANNEL_PRICING", "PRICING_PLAN", "channel_inputs", "pricing_plan_inputs"]
+__all__ = ["MODELS", "UNIT_COST", "BREAK_EVEN", "CHANNEL_PRICING", "PRICING_PLAN", "channel_inputs", "pricing_plan_inputs"]
 
 
 def _unit_cost(v: Values) -> dict[str, float]:
@@ -143,57 +144,53 @@ def pricing_plan_inputs(
             **{k: float(getattr(check_object("channel", channel, pricing.Channel), k)) for k in CHANNEL_INPUTS}}
 
 
-UNIT_COST = register_model(
-    Model(
-        "unit_cost",
-        inputs=("fixed_costs", "variable_cost_per_unit", "volume"),
-        outputs=("unit_cost", "total_costs"),
-        function=_unit_cost,
-        bounds={"volume": (1.0, None)},
-    )
+UNIT_COST = Model(
+    "unit_cost",
+    inputs=("fixed_costs", "variable_cost_per_unit", "volume"),
+    outputs=("unit_cost", "total_costs"),
+    function=_unit_cost,
+    bounds={"volume": (1.0, None)},
 )
 
-BREAK_EVEN = register_model(
-    Model(
-        "break_even",
-        inputs=("fixed_costs", "price_per_unit", "variable_cost_per_unit", "volume"),
-        outputs=("profit", "revenue", "total_costs", "contribution_margin", "break_even_volume",
-                 "break_even_price", "margin_of_safety"),
-        function=_break_even,
-        bounds={"price_per_unit": (1.0, None), "volume": (1.0, None)},
-    )
+BREAK_EVEN = Model(
+    "break_even",
+    inputs=("fixed_costs", "price_per_unit", "variable_cost_per_unit", "volume"),
+    outputs=("profit", "revenue", "total_costs", "contribution_margin", "break_even_volume",
+             "break_even_price", "margin_of_safety"),
+    function=_break_even,
+    bounds={"price_per_unit": (1.0, None), "volume": (1.0, None)},
 )
 
-CHANNEL_PRICING = register_model(
-    Model(
-        "channel_pricing",
-        inputs=("list_price", "cost_per_unit", *CHANNEL_INPUTS),
-        outputs=("net_per_unit", "net_per_order", "profit_per_unit", "margin", "fees_share"),
-        function=_channel_pricing,
-        bounds={
-            "list_price": (1.0, None),
-            "commission_rate": (0.0, 0.9),
-            "payment_fee_rate": (0.0, 0.9),
-            "vat_rate": (0.0, 0.5),
-            "units_per_order": (1.0, None),
-        },
-    )
+CHANNEL_PRICING = Model(
+    "channel_pricing",
+    inputs=("list_price", "cost_per_unit", *CHANNEL_INPUTS),
+    outputs=("net_per_unit", "net_per_order", "profit_per_unit", "margin", "fees_share"),
+    function=_channel_pricing,
+    bounds={
+        "list_price": (1.0, None),
+        "commission_rate": (0.0, 0.9),
+        "payment_fee_rate": (0.0, 0.9),
+        "vat_rate": (0.0, 0.5),
+        "units_per_order": (1.0, None),
+    },
 )
 
-PRICING_PLAN = register_model(
-    Model(
-        "pricing_plan",
-        inputs=("list_price", "volume", "variable_cost_per_unit", "fixed_costs", *CHANNEL_INPUTS),
-        outputs=("profit", "revenue", "net_per_unit", "unit_cost", "profit_per_unit", "margin", "break_even_volume"),
-        function=_pricing_plan,
-        grid_function=_pricing_plan_grid,
-        bounds={
-            "list_price": (1.0, None),
-            "volume": (1.0, None),
-            "commission_rate": (0.0, 0.9),
-            "payment_fee_rate": (0.0, 0.9),
-            "vat_rate": (0.0, 0.5),
-            "units_per_order": (1.0, None),
-        },
-    )
+PRICING_PLAN = Model(
+    "pricing_plan",
+    inputs=("list_price", "volume", "variable_cost_per_unit", "fixed_costs", *CHANNEL_INPUTS),
+    outputs=("profit", "revenue", "net_per_unit", "unit_cost", "profit_per_unit", "margin", "break_even_volume"),
+    function=_pricing_plan,
+    grid_function=_pricing_plan_grid,
+    bounds={
+        "list_price": (1.0, None),
+        "volume": (1.0, None),
+        "commission_rate": (0.0, 0.9),
+        "payment_fee_rate": (0.0, 0.9),
+        "vat_rate": (0.0, 0.5),
+        "units_per_order": (1.0, None),
+    },
 )
+
+#: The workbooks' models; `coopkit.whatif` reads this tuple on
+#: its first lookup by name (`coopkit.whatif.MODELS`): importing this module registers nothing.
+MODELS: tuple[Model, ...] = (UNIT_COST, BREAK_EVEN, CHANNEL_PRICING, PRICING_PLAN)

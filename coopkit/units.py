@@ -8,9 +8,20 @@ bad input (`InputError` naming ``area`` or ``weight``), not a negative number of
 
 from __future__ import annotations
 
+from coopkit.errors import InputError
+from coopkit.fields import register_fields
 from coopkit.validate import check_nonnegative
 
-__all__ = ["AREA_UNITS_M2", "WEIGHT_UNITS_KG", "area_to_ha", "ha_to_area", "weight_to_kg", "kg_to_weight"]
+__all__ = [
+    "AREA_UNITS_M2",
+    "WEIGHT_UNITS_KG",
+    "area_to_ha",
+    "ha_to_area",
+    "weight_to_kg",
+    "kg_to_weight",
+]
+
+register_fields({"area": "number", "area_unit": "text", "weight": "number", "weight_unit": "text"})
 
 #: Square metres in one unit of area.
 AREA_UNITS_M2: dict[str, float] = {
@@ -25,9 +36,17 @@ AREA_UNITS_M2: dict[str, float] = {
 WEIGHT_UNITS_KG: dict[str, float] = {"kg": 1.0, "yen": 10.0, "ta": 100.0, "tan": 1_000.0}
 
 
-def _factor(table: dict[str, float], unit: str, field: str) -> float:
-    from coopkit.errors import InputError
+def _unit_size(field: str, unit: object, table: dict[str, float]) -> float:
+    """The size of ``unit`` in ``table`` (`AREA_UNITS_M2` or `WEIGHT_UNITS_KG`); bad input
+    naming ``field`` (``"area_unit"``, ``"weight_unit"``) when the table has no such unit.
 
+    >>> _unit_size("weight_unit", "ta", WEIGHT_UNITS_KG)
+    100.0
+    >>> _unit_size("area_unit", "mau", AREA_UNITS_M2)
+    Traceback (most recent call last):
+    ...
+    coopkit.errors.InputError: Đơn vị diện tích: không biết đơn vị “mau”.
+    """
     if not isinstance(unit, str) or unit not in table:
         raise InputError(field, reason="unknown_unit", value=str(unit))
     return table[unit]
@@ -52,7 +71,7 @@ def area_to_ha(value: float, unit: str = "ha") -> float:
     ...     print(err.field, err.reason)
     area negative
     """
-    return check_nonnegative("area", value) * _factor(AREA_UNITS_M2, unit, "area_unit") / AREA_UNITS_M2["ha"]
+    return check_nonnegative("area", value) * _unit_size("area_unit", unit, AREA_UNITS_M2) / AREA_UNITS_M2["ha"]
 
 
 def ha_to_area(area_ha: float, unit: str = "ha") -> float:
@@ -61,7 +80,7 @@ def ha_to_area(area_ha: float, unit: str = "ha") -> float:
     >>> ha_to_area(1, "sao_trung_bo")
     20.0
     """
-    return check_nonnegative("area", area_ha) * AREA_UNITS_M2["ha"] / _factor(AREA_UNITS_M2, unit, "area_unit")
+    return check_nonnegative("area", area_ha) * AREA_UNITS_M2["ha"] / _unit_size("area_unit", unit, AREA_UNITS_M2)
 
 
 def weight_to_kg(value: float, unit: str = "kg") -> float:
@@ -72,7 +91,7 @@ def weight_to_kg(value: float, unit: str = "kg") -> float:
     >>> weight_to_kg(3, "ta"), weight_to_kg(40, "tan")
     (300.0, 40000.0)
     """
-    return check_nonnegative("weight", value) * _factor(WEIGHT_UNITS_KG, unit, "weight_unit")
+    return check_nonnegative("weight", value) * _unit_size("weight_unit", unit, WEIGHT_UNITS_KG)
 
 
 def kg_to_weight(kg: float, unit: str = "kg") -> float:
@@ -81,4 +100,4 @@ def kg_to_weight(kg: float, unit: str = "kg") -> float:
     >>> kg_to_weight(2_500, "yen")
     250.0
     """
-    return check_nonnegative("weight", kg) / _factor(WEIGHT_UNITS_KG, unit, "weight_unit")
+    return check_nonnegative("weight", kg) / _unit_size("weight_unit", unit, WEIGHT_UNITS_KG)

@@ -4,6 +4,9 @@ A `Model` is a named function from a dict of inputs to a dict of outputs, with t
 which each input makes sense. The tools below work on any model, so a new model (yields,
 loans…) plugs in by being registered with `register_model`, without changing this code.
 
+The tools find a model by name in `MODELS`: the workbooks' models (the ``MODELS`` tuple of
+`coopkit.models`, read on the first lookup) and those added with `register_model`.
+
 Spreadsheet equivalents: `goal_seek` is Excel's Goal Seek, `data_table` its Data Table (one or
 two inputs), `evaluate_scenarios` and `compare_scenarios` its Scenario Manager.
 """
@@ -85,7 +88,58 @@ class Model:
         return low, (high if high is not None else max(10.0 * abs(current), 1.0))
 
 
-MODELS: dict[str, Model] = {}
+def _builtin_models() -> tuple[Model, ...]:
+    """The workbooks' models: the ``MODELS`` tuple of `coopkit.models`.
+
+    Imported here, on the first lookup, because `coopkit.models` builds its models with this
+    module's `Model` (a module-level import would go round in a circle).
+    """
+    from coopkit import models
+
+    return models.MODELS
+
+
+class ModelRegistry(Mapping[str, Model]):
+    """The models the what-if tools know by name (read-only; add one with `register_model`).
+
+    The built-in models are read from `coopkit.models` on the first lookup, so importing
+    `coopkit.whatif` registers nothing as a side effect; a model registered later with the same
+    name replaces a built-in one.
+
+    >>> MODELS["break_even"].inputs
+    ('fixed_costs', 'price_per_unit', 'variable_cost_per_unit', 'volume')
+    >>> {"unit_cost", "break_even", "channel_pricing", "pricing_plan"} <= set(MODELS)
+    True
+    """
+
+    def __init__(self) -> None:
+        self._models: dict[str, Model] | None = None
+
+    def _all(self) -> dict[str, Model]:
+        if self._models is None:
+            self._models = {model.name: model for model in _builtin_models()}
+        return self._models
+
+    def add(self, model: Model) -> Model:
+        """Add ``model`` under its name (`register_model` calls this); returns it."""
+        self._all()[check_object("model", model, Model).name] = model
+        return model
+
+    def __getitem__(self, name: str) -> Model:
+        return self._all()[name]
+
+    def __iter__(self):  # noqa: ANN204 - Mapping's iterator
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __repr__(self) -> str:
+        return f"ModelRegistry({sorted(self._all())!r})"
+
+
+#: Every model the tools know by name.
+MODELS = ModelRegistry()
 
 
 @dataclass(frozen=True)
@@ -165,13 +219,25 @@ def _number(name: str, value: object) -> float:
 
 
 def register_model(model: Model) -> Model:
-    """Make ``model`` available by name to the what-if tools and apps; returns it."""
-    MODELS[model.name] = model
-    return model
+    """Make ``model`` available by name to the what-if tools and apps; returns it.
+
+    A cooperative's own model, revenue of eggs sold by the tray, works with the tools as an
+    object; ``register_model(trays)`` would make it available by its name ``"egg_trays"`` too:
+
+    >>> trays = Model("egg_trays", inputs=("volume", "price_per_unit"), outputs=("revenue",),
+    ...               function=lambda v: {"revenue": v["volume"] * v["price_per_unit"]})
+    >>> evaluate(trays, {"volume": 100, "price_per_unit": 90_000})
+    {'revenue': 9000000.0}
+    """
+    return MODELS.add(model)
 
 
 def get_model(model: Model | str) -> Model:
-    """A model, given itself or its name."""
+    """A model, given itself or its name (`MODELS`); an unknown name is bad input.
+
+    >>> get_model("unit_cost").outputs
+    ('unit_cost', 'total_costs')
+    """
     if isinstance(model, Model):
         return model
     try:

@@ -88,6 +88,18 @@ def test_a_negative_area_or_weight_is_bad_input_not_a_negative_quantity(convert,
     assert "-3" in info.value.message("en") or "−3" in info.value.message("en")
 
 
+def test_units_declares_its_fields_like_the_other_domain_modules():
+    """Regression: units imported InputError inside a function and left its fields to the central table."""
+    from coopkit import fields
+
+    for name, kind in {"area": "number", "area_unit": "text", "weight": "number", "weight_unit": "text"}.items():
+        assert fields.kind(name) == kind
+    with pytest.raises(InputError) as info:
+        units.weight_to_kg(2, "bao")
+    for lang, unit_box in (("vi", "Đơn vị khối lượng"), ("en", "Unit of weight")):
+        assert info.value.message(lang).startswith(unit_box), info.value.message(lang)
+
+
 @pytest.mark.parametrize("unit", [None, ["ha"], 1, {"cong": 1}])
 def test_a_unit_that_is_not_a_name_is_bad_input(unit):
     with pytest.raises(InputError) as info:
