@@ -149,13 +149,14 @@ def instrument(timers: Timers) -> None:
                 continue
             charts[id(original)] = timers.wrap("figure", original)
             setattr(module, name, charts[id(original)])
-    png = timers.wrap("png", base.figure_png)
+    original_png = base.figure_png
+    png = timers.wrap("png", original_png)
     for info in pkgutil.iter_modules(coopkit.ui.__path__):
         module = importlib.import_module(f"coopkit.ui.{info.name}")
         for name, value in list(vars(module).items()):
             if id(value) in charts:
                 setattr(module, name, charts[id(value)])
-            elif value is base.figure_png or getattr(value, "__wrapped__", None) is base.figure_png:
+            elif value is original_png:
                 setattr(module, name, png)
     base.figure_png = png
     for _nb, (_lesson, (module_name, class_name), _kwargs, _field) in APPS.items():

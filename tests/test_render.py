@@ -163,3 +163,48 @@ def test_the_collector_comes_back_after_a_failing_change_and_stays_off_if_it_was
         assert not gc.isenabled()  # someone else turned it off: left off
     finally:
         gc.enable()
+
+
+# a chart of two panels, drawn as two parts -------------------------------------------------------
+
+
+def _investment(lang="vi", **changes):
+    from coopkit.ui.invest_app import InvestmentApp
+
+    app = InvestmentApp(lang=lang)
+    for field, value in changes.items():
+        app.control(field).value = value
+    assert app.error is None
+    return app.result
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_investment_chart_in_two_parts_is_the_same_image(lang):
+    from coopkit.plots.finance import investment_chart, investment_stack
+
+    for result in (_investment(lang), _investment(lang, grace_months=6, months=48)):
+        whole = _image(figure_png(investment_chart(result, lang)))
+        parts = _image(figure_png(investment_stack(result, lang)))
+        assert whole.shape == parts.shape
+        assert np.abs(whole - parts).max() <= 2  # the same pixels: nothing cut where the parts meet
+
+
+def test_a_change_that_leaves_the_loan_as_it_was_draws_only_the_cash_flow_panel():
+    from coopkit.plots.finance import investment_stack
+
+    today, cheaper, other = (_investment(), _investment(purchase_price=400_000_000),
+                             _investment(loan_amount=100_000_000))
+    render._PARTS.clear()  # the apps above have drawn their charts already
+    first = investment_stack(today, "vi")
+    figure_png(first)
+    assert sorted(first._figures) == [0, 1]
+    again = investment_stack(cheaper, "vi")
+    png = figure_png(again)
+    assert sorted(again._figures) == [1]  # the loan panel's pixels were kept
+    render._PARTS.clear()
+    assert png == figure_png(investment_stack(cheaper, "vi"))  # as if drawn whole
+    figure_png(first)
+    other_loan = investment_stack(other, "vi")
+    figure_png(other_loan)
+    assert sorted(other_loan._figures) == [0, 1]
+    assert other_loan.get_figwidth() == plots.FIGURE_WIDTH and other_loan.findobj()

@@ -162,9 +162,25 @@ def _label_margin(figure: Figure, labels, fontsize: float = FONT_SIZE) -> float:
     return min(0.55, (longest * fontsize * 0.55 + 14) / width_pt)
 
 
+class _Ticks(FuncFormatter):
+    """A tick formatter that writes each value once: matplotlib formats every tick three or four
+    times a draw (and Babel takes 50–100 µs a number). ``text(x, pos)`` must not depend on ``pos``."""
+
+    def __init__(self, text: Callable[[float, int | None], str]) -> None:
+        written: dict[float, str] = {}
+
+        def write(x: float, pos: int | None = None) -> str:
+            label = written.get(x)
+            if label is None:
+                label = written[x] = text(x, pos)
+            return label
+
+        super().__init__(write)
+
+
 def _money_axis(axis, lang: str, scale: float = 1.0) -> None:
     decimals = 1 if scale > 1 else 0
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x / scale, lang, decimals=decimals)))
+    axis.set_major_formatter(_Ticks(lambda x, _pos: fmt.number(x / scale, lang, decimals=decimals)))
 
 
 @styled
@@ -296,7 +312,7 @@ def _kind_axis(axis, kind: str, lang: str, values: Iterable[float]) -> str:
     tick = _tick(kind, lang, millions)
     # few ticks: each label costs a text layout per draw, and long numbers side by side must not touch
     axis.set_major_locator(MaxNLocator(nbins=3 if axis.axis_name == "x" else 5))
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: tick(x)))
+    axis.set_major_formatter(_Ticks(lambda x, _pos: tick(x)))
     return i18n.tr("chart.million_vnd", lang) if millions else ""
 
 
@@ -395,7 +411,7 @@ def spider_chart(table: pd.DataFrame, output: str, lang: str) -> Figure:
         ax.set_xticks(changes)
     else:
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.percent(x, lang, decimals=1)))
+    ax.xaxis.set_major_formatter(_Ticks(lambda x, _pos: fmt.percent(x, lang, decimals=1)))
     unit = _kind_axis(ax.yaxis, kind, lang, rows.to_numpy().ravel())
     ax.set_xlabel(i18n.tr("chart.spider.change", lang))
     ax.set_ylabel(_axis_label(fields.label(output, lang), unit, lang))

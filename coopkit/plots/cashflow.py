@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from coopkit import fmt, i18n
 from coopkit.cashflow import month_name
@@ -19,6 +19,7 @@ from coopkit.plots import (
     HIGHER_COLOUR,
     LOWER_COLOUR,
     VARIABLE_COLOUR,
+    _Ticks,
     _frame,
     _legend_below,
     _title,
@@ -65,7 +66,7 @@ def cash_flow_chart(plan: CashFlowPlan, lang: str) -> Figure:
     ax.set_xticklabels([month_name(m, lang, short=True) for m in table["calendar_month"]],
                        rotation=90 if len(table) > 6 else 0)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v, lang)))
+    ax.yaxis.set_major_formatter(_Ticks(lambda v, _pos: fmt.number(v, lang)))
     ax.set_ylabel(i18n.tr("chart.cash_flow.million", lang))
     low = min(0.0, float(table["month_end_cash"].min()) / MILLION)
     ax.set_ylim(bottom=low * 1.25 if low < 0 else 0)

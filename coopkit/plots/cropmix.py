@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from coopkit import fmt, i18n
@@ -19,6 +19,7 @@ from coopkit.plots import (
     FIGURE_WIDTH,
     SERIES_COLOURS,
     VARIABLE_COLOUR,
+    _Ticks,
     _frame,
     _label_margin,
     _title,
@@ -39,7 +40,7 @@ TIGHT_COLOUR = COST_COLOUR
 
 def _number_axis(axis, lang: str) -> None:
     axis.set_major_locator(MaxNLocator(nbins=5))
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, lang)))
+    axis.set_major_formatter(_Ticks(lambda x, _pos: fmt.number(x, lang)))
 
 
 def _draw_land(ax: Axes, mix: CropMix, lang: str) -> None:

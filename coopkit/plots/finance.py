@@ -37,8 +37,15 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from coopkit.investment import Appraisal
+    from coopkit.plots.render import Stack
 
-__all__ = ["investment_chart", "loan_chart", "payback_chart"]
+__all__ = ["investment_chart", "investment_stack", "loan_chart", "payback_chart"]
+
+#: The two-panel investment chart (inches): its size, margins (fractions) and the gap between panels
+#: (a fraction of a panel's height), and where `investment_stack` cuts it in two (clear of both
+#: the loan legend above and the cash-flow title below).
+_TWO_PANELS = {"height": 8.0, "left": 0.16, "right": 0.84, "top": 0.94, "bottom": 0.14, "hspace": 0.75}
+_CUT = 4.0
 
 
 def _loan_panel(ax: Axes, schedule: pd.DataFrame | None, lang: str) -> Axes | None:
@@ -119,26 +126,80 @@ def payback_chart(appraisal: Appraisal, lang: str) -> Figure:
     return figure
 
 
+def _loan_legend(top: Axes, balance_ax: Axes | None) -> None:
+    """The loan panel's legend under its axis label (0.5 in below the axes)."""
+    handles, labels = top.get_legend_handles_labels()
+    if balance_ax is not None:
+        more = balance_ax.get_legend_handles_labels()
+        handles, labels = handles + more[0], labels + more[1]
+    below = ScaledTranslation(0, -0.5, top.figure.dpi_scale_trans)
+    top.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=top.transAxes + below,
+               ncol=_columns(top.figure, labels), frameon=False)
+
+
+def _payback_legend(bottom: Axes) -> None:
+    below = ScaledTranslation(0, -0.5, bottom.figure.dpi_scale_trans)
+    labels = bottom.get_legend_handles_labels()[1]
+    bottom.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=bottom.transAxes + below,
+                  ncol=_columns(bottom.figure, labels), frameon=False)
+
+
 @styled
 def investment_chart(appraisal: Appraisal, lang: str) -> Figure:
     """Both charts in one figure (one image for the app): the loan's payments on top, the
     cumulative cash flow below. Without a loan, only the cumulative cash flow."""
     if appraisal.loan is None:
         return payback_chart(appraisal, lang)
-    figure = Figure(figsize=(FIGURE_WIDTH, 8.0))
-    figure.subplots_adjust(left=0.16, right=0.84, top=0.94, bottom=0.14, hspace=0.75)
+    p = _TWO_PANELS
+    figure = Figure(figsize=(FIGURE_WIDTH, p["height"]))
+    figure.subplots_adjust(left=p["left"], right=p["right"], top=p["top"], bottom=p["bottom"], hspace=p["hspace"])
     top, bottom = figure.subplots(2, 1)
-    balance_ax = _loan_panel(top, appraisal.loan.schedule, lang)
-    handles, labels = top.get_legend_handles_labels()
-    if balance_ax is not None:
-        more = balance_ax.get_legend_handles_labels()
-        handles, labels = handles + more[0], labels + more[1]
-    # each panel's legend under its axis label (0.5 in below the axes)
-    below = ScaledTranslation(0, -0.5, figure.dpi_scale_trans)
-    top.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=top.transAxes + below,
-               ncol=_columns(figure, labels), frameon=False)
+    _loan_legend(top, _loan_panel(top, appraisal.loan.schedule, lang))
     _payback_panel(bottom, appraisal, lang)
-    labels = bottom.get_legend_handles_labels()[1]
-    bottom.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=bottom.transAxes + below,
-                  ncol=_columns(figure, labels), frameon=False)
+    _payback_legend(bottom)
     return figure
+
+
+def _panel_height() -> float:
+    """Height of one panel of `investment_chart` (inches)."""
+    p = _TWO_PANELS
+    return (p["top"] - p["bottom"]) * p["height"] / (2 + p["hspace"])
+
+
+@styled
+def _loan_part(schedule: pd.DataFrame, lang: str) -> Figure:
+    """The top of `investment_chart` (above `_CUT`), as a figure of its own."""
+    p, panel = _TWO_PANELS, _panel_height()
+    height = p["height"] - _CUT
+    figure = Figure(figsize=(FIGURE_WIDTH, height))
+    top = figure.add_axes((p["left"], (p["top"] * p["height"] - panel - _CUT) / height,
+                           p["right"] - p["left"], panel / height))
+    _loan_legend(top, _loan_panel(top, schedule, lang))
+    return figure
+
+
+@styled
+def _payback_part(appraisal: Appraisal, lang: str) -> Figure:
+    """The bottom of `investment_chart` (below `_CUT`), as a figure of its own."""
+    p, panel = _TWO_PANELS, _panel_height()
+    figure = Figure(figsize=(FIGURE_WIDTH, _CUT))
+    bottom = figure.add_axes((p["left"], p["bottom"] * p["height"] / _CUT, p["right"] - p["left"], panel / _CUT))
+    _payback_panel(bottom, appraisal, lang)
+    _payback_legend(bottom)
+    return figure
+
+
+@styled
+def investment_stack(appraisal: Appraisal, lang: str) -> Figure | Stack:
+    """`investment_chart` for an app: the same image, drawn as two parts, so that a change that
+    leaves the loan as it was (price, life, revenue, costs, discount rate…) redraws only the
+    cash-flow panel. Without a loan, the cash-flow chart."""
+    from coopkit.plots.render import Stack
+
+    if appraisal.loan is None:
+        return payback_chart(appraisal, lang)
+    schedule = appraisal.loan.schedule
+    loan_key = ("investment.loan", lang, tuple(schedule.columns),
+                schedule.to_numpy(dtype=float).tobytes())
+    return Stack([(loan_key, lambda: _loan_part(schedule, lang)),
+                  (None, lambda: _payback_part(appraisal, lang))])

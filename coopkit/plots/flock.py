@@ -8,10 +8,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from coopkit import fmt, i18n
-from coopkit.plots import COST_COLOUR, FIGURE_WIDTH, REVENUE_COLOUR, VARIABLE_COLOUR, _frame, _legend_below, _title, styled
+from coopkit.plots import (
+    COST_COLOUR,
+    FIGURE_WIDTH,
+    REVENUE_COLOUR,
+    VARIABLE_COLOUR,
+    _frame,
+    _legend_below,
+    _Ticks,
+    _title,
+    styled,
+)
 
 if TYPE_CHECKING:
     from coopkit.flock import FlockPlan
@@ -35,7 +45,7 @@ def flock_chart(plan: FlockPlan, lang: str) -> Figure:
     months = table["month"]
     ax.bar(months, table["eggs"], color=VARIABLE_COLOUR, width=0.7, label=i18n.tr("chart.flock.eggs", lang))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x / 1000, lang)))
+    ax.yaxis.set_major_formatter(_Ticks(lambda x, _pos: fmt.number(x / 1000, lang)))
     ax.set_ylabel(i18n.tr("chart.flock.eggs", lang))
     ax.set_xlabel(i18n.tr("chart.flock.month", lang))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
@@ -53,7 +63,7 @@ def flock_chart(plan: FlockPlan, lang: str) -> Figure:
     high = min(max(float(costs.max()), plan.price_per_egg), 2.0 * usual)
     cost_ax.set_ylim(0, high * 1.15 if high > 0 else 1)
     cost_ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
-    cost_ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, lang)))
+    cost_ax.yaxis.set_major_formatter(_Ticks(lambda x, _pos: fmt.number(x, lang)))
     cost_ax.set_ylabel(i18n.tr("chart.flock.cost_per_egg", lang))
     cost_ax.spines[["top"]].set_visible(False)
     _title(ax, i18n.tr("chart.flock.title", lang))

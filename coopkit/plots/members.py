@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from coopkit import fmt, i18n
 from coopkit.plots import (
@@ -16,6 +16,7 @@ from coopkit.plots import (
     COST_COLOUR,
     FIGURE_WIDTH,
     SERIES_COLOURS,
+    _Ticks,
     _label_margin,
     _legend_below,
     _title,
@@ -37,7 +38,7 @@ OBLIGATIONS_COLOUR = "#bdbdbd"
 
 
 def _millions(lang: str):
-    return FuncFormatter(lambda x, _pos: fmt.number(x / 1e6, lang, decimals=1))
+    return _Ticks(lambda x, _pos: fmt.number(x / 1e6, lang, decimals=1))
 
 
 @styled

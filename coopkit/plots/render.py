@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,7 +25,7 @@ from matplotlib.transforms import Bbox
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["png", "PAD"]
+__all__ = ["png", "Stack", "PAD"]
 
 #: Space kept around what is drawn (inches), as ``pad_inches`` with ``bbox_inches="tight"``.
 PAD = 0.08
@@ -38,6 +39,8 @@ ROOM_HEIGHT = 16.0
 LAYOUT_CACHE_SIZE = 4096
 #: Glyph images kept (each a few hundred bytes): every character of a few scripts at 16 sub-pixel offsets.
 GLYPH_CACHE_SIZE = 20_000
+#: Parts of stacked charts kept as pixels (`Stack`): a few apps' panels (each about 1 MB).
+PART_CACHE_SIZE = 6
 #: zlib effort of the PNG (3: about as fast as 1, 3 % larger than matplotlib's 6).
 COMPRESS_LEVEL = 3
 
@@ -149,7 +152,8 @@ _CACHE_LAYOUTS = _can_cache_layouts()
 
 
 class _Canvas(FigureCanvasAgg):
-    """An Agg canvas that draws with a shared renderer of its size (at most two sizes kept)."""
+    """An Agg canvas that draws with a shared renderer of its size (at most two sizes kept: the
+    usual one and a figure taller than `ROOM_HEIGHT` allows)."""
 
     def get_renderer(self):
         w, h = self.get_width_height(physical=True)
@@ -177,27 +181,31 @@ class _Sink:
         return 0
 
 
-def png(figure: Figure, dpi: float) -> bytes:
-    """``figure`` as PNG bytes at ``dpi``, cropped to what is drawn plus `PAD` on each side."""
-    from PIL import Image
-
+def _drawn(figure: Figure, dpi: float) -> np.ndarray:
+    """The renderer's pixels after drawing ``figure`` in its room: rows from `ROOM` above the
+    figure's top down, columns from `ROOM` left of it (a view of the shared buffer)."""
     width, height = figure.get_size_inches()
     left, below, right, above = ROOM
     top = height + above
     bottom = top - max(ROOM_HEIGHT, height + below + above)
     _Canvas(figure)
     figure.savefig(_Sink(), format="rgba", dpi=dpi, bbox_inches=Bbox([[-left, bottom], [width + right, top]]))
-    renderer = figure.canvas.renderer
-    rgba = np.asarray(renderer.buffer_rgba())
-    drawn = rgba.view(np.uint32)[:, :, 0] != _background(figure)
+    return np.asarray(figure.canvas.renderer.buffer_rgba())
+
+
+def _encode(rgba: np.ndarray, background: int, box: tuple[int, int, int, int], dpi: float) -> bytes:
+    """PNG of ``rgba`` cropped to what differs from ``background`` plus `PAD` (``box``: rows and
+    columns of the figure, the crop when nothing is drawn)."""
+    from PIL import Image
+
+    drawn = rgba.view(np.uint32)[:, :, 0] != background
     rows, columns = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
     pad = round(PAD * dpi)
     if rows.size:
         top_row, bottom_row = max(rows[0] - pad, 0), min(rows[-1] + 1 + pad, rgba.shape[0])
         first, last = max(columns[0] - pad, 0), min(columns[-1] + 1 + pad, rgba.shape[1])
     else:  # nothing drawn: the figure's box
-        top_row, bottom_row = round(above * dpi), round((above + height) * dpi)
-        first, last = round(left * dpi), round((left + width) * dpi)
+        top_row, bottom_row, first, last = box
     shown = rgba[top_row:bottom_row, first:last]
     if shown[:, :, 3].min() == 255:  # opaque (a white figure): RGB, a quarter fewer bytes to compress
         shown = shown[:, :, :3]
@@ -205,6 +213,81 @@ def png(figure: Figure, dpi: float) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="png", compress_level=COMPRESS_LEVEL)
     return buffer.getvalue()
+
+
+def png(figure: Figure | Stack, dpi: float) -> bytes:
+    """``figure`` (or a `Stack` of figures) as PNG bytes at ``dpi``, cropped to what is drawn
+    plus `PAD` on each side."""
+    if isinstance(figure, Stack):
+        return figure.png(dpi)
+    width, height = figure.get_size_inches()
+    left, _below, _right, above = ROOM
+    box = (round(above * dpi), round((above + height) * dpi), round(left * dpi), round((left + width) * dpi))
+    return _encode(_drawn(figure, dpi), _background(figure), box, dpi)
+
+
+class Stack:
+    """Figures of one width shown one above the other as one image, each drawn only when its
+    key changes: an app's chart of two panels redraws the panel whose numbers changed.
+
+    ``parts`` are ``(key, draw)``: ``draw()`` makes the part's Figure, ``key`` (hashable; None:
+    always drawn) names what it shows, e.g. ``("loan", lang, schedule_bytes)``. The parts are
+    cut at their figures' edges and joined, so a part's legend or title must not cross them;
+    the first keeps the room above it, the last the room below it.
+    """
+
+    def __init__(self, parts: list[tuple[object, Callable[[], Figure]]]) -> None:
+        self.parts = list(parts)
+        self._figures: dict[int, Figure] = {}
+
+    def figure(self, index: int) -> Figure:
+        """The ``index``-th part's Figure (made once)."""
+        if index not in self._figures:
+            self._figures[index] = self.parts[index][1]()
+        return self._figures[index]
+
+    def figures(self) -> list[Figure]:
+        return [self.figure(i) for i in range(len(self.parts))]
+
+    def get_figwidth(self) -> float:
+        return self.figure(0).get_figwidth()
+
+    def get_figheight(self) -> float:
+        return sum(f.get_figheight() for f in self.figures())
+
+    def findobj(self, match=None) -> list:
+        """The artists of every part (as `matplotlib.figure.Figure.findobj`)."""
+        return [artist for figure in self.figures() for artist in figure.findobj(match)]
+
+    def png(self, dpi: float) -> bytes:
+        left, below, _right, above = ROOM
+        pieces, background, box_height = [], None, 0
+        last = len(self.parts) - 1
+        for index, (key, _draw) in enumerate(self.parts):
+            cache_key = (key, dpi, index == 0, index == last)
+            piece = _PARTS.get(cache_key) if key is not None else None
+            if piece is None:
+                figure = self.figure(index)
+                height = figure.get_figheight()
+                first_row = 0 if index == 0 else round(above * dpi)
+                end_row = round((above + height + (below if index == last else 0)) * dpi)
+                piece = (np.array(_drawn(figure, dpi)[first_row:end_row]), _background(figure), height)
+                if key is not None:
+                    _PARTS[cache_key] = piece
+                    while len(_PARTS) > PART_CACHE_SIZE:
+                        _PARTS.popitem(last=False)
+            else:
+                _PARTS.move_to_end(cache_key)
+            pieces.append(piece[0])
+            background = piece[1] if background is None else background
+            box_height += piece[2]
+        rgba = np.concatenate(pieces)
+        width = pieces[0].shape[1] / dpi - ROOM[0] - ROOM[2]
+        box = (round(above * dpi), round((above + box_height) * dpi), round(left * dpi), round((left + width) * dpi))
+        return _encode(rgba, background, box, dpi)
+
+
+_PARTS: OrderedDict = OrderedDict()
 
 
 def _background(figure: Figure) -> int:

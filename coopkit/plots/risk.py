@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from coopkit import fmt, i18n
 from coopkit.plots import (
@@ -20,6 +20,7 @@ from coopkit.plots import (
     REVENUE_COLOUR,
     FIGURE_WIDTH,
     SERIES_COLOURS,
+    _Ticks,
     _frame,
     _kind_axis,
     _legend_below,
@@ -88,7 +89,7 @@ def profit_histogram(
                     bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
     unit = _kind_axis(ax.xaxis, "money", lang, [low, high])
     ax.set_xlabel(i18n.tr("chart.risk.profit_axis", lang, unit=unit) if unit else i18n.tr("chart.risk.profit", lang))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.percent(y, lang, decimals=1)))
+    ax.yaxis.set_major_formatter(_Ticks(lambda y, _pos: fmt.percent(y, lang, decimals=1)))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.set_ylabel(i18n.tr("chart.risk.share_of_seasons", lang))
     _title(ax, i18n.tr("chart.risk.histogram_title", lang, probability=fmt.percent(summary.probability_of_loss, lang)))
@@ -135,7 +136,7 @@ def profit_s_curve(
     unit = _kind_axis(ax.xaxis, "money", lang, ends)
     ax.set_xlabel(i18n.tr("chart.risk.profit_axis", lang, unit=unit) if unit else i18n.tr("chart.risk.profit", lang))
     ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.percent(y, lang, decimals=0)))
+    ax.yaxis.set_major_formatter(_Ticks(lambda y, _pos: fmt.percent(y, lang, decimals=0)))
     ax.set_ylabel(i18n.tr("chart.risk.share_below", lang))
     _title(ax, i18n.tr("chart.risk.s_curve_title", lang))
     _legend_below(figure)
@@ -157,8 +158,8 @@ def yield_trend_chart(trend: YieldTrend, lang: str) -> Figure:
             label=i18n.tr("chart.risk.trend", lang,
                           slope=fmt.number(trend.slope_kg_per_ha_per_year, lang, decimals=0)))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(int(x))))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.number(y, lang, decimals=1)))
+    ax.xaxis.set_major_formatter(_Ticks(lambda x, _pos: str(int(x))))
+    ax.yaxis.set_major_formatter(_Ticks(lambda y, _pos: fmt.number(y, lang, decimals=1)))
     ax.set_ylabel(i18n.tr("chart.risk.t_per_ha", lang))
     _title(ax, i18n.tr("chart.risk.yield_title", lang, start=str(trend.start_year), end=str(trend.end_year)))
     _legend_below(figure)
@@ -195,7 +196,7 @@ def price_history_chart(swings: PriceSwings, lang: str, other: PriceSwings | Non
     starts = [i for i, m in enumerate(months) if m.endswith("-01")]
     step = max(1, -(-len(starts) // 6))  # at most six years written
     ax.set_xticks(starts[::step], [months[i][:4] for i in starts[::step]])
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: fmt.number(y, lang, decimals=1)))
+    ax.yaxis.set_major_formatter(_Ticks(lambda y, _pos: fmt.number(y, lang, decimals=1)))
     ax.set_ylabel(i18n.tr("chart.risk.usd_per_kg", lang))
     _title(ax, i18n.tr("chart.risk.price_title", lang, series=name, start=swings.start_month, end=swings.end_month))
     _legend_below(figure)

@@ -33,7 +33,7 @@ from coopkit.investment import (
     verdict_text,
 )
 from coopkit.loans import FREQUENCIES, MAX_LOAN_MONTHS, METHODS, Loan
-from coopkit.plots.finance import investment_chart
+from coopkit.plots.finance import investment_stack
 from coopkit.ui.base import App
 from coopkit.ui.controls import Control, NumberBox, OptionChoice, PercentBox, text_labels
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
@@ -191,7 +191,7 @@ class InvestmentApp(App):
         # The dataset's source notes are for maintainers (English, with references); the page says what they mean.
         source_key = "source_assumption" if self.product.is_assumption else "source_reported"
         parts.append(f"<p class='ck-note ck-source'>{escape(text(source_key))}</p>")
-        return "".join(parts), investment_chart(result, lang)
+        return "".join(parts), investment_stack(result, lang)
 
     def _schedule_html(self, schedule: pd.DataFrame) -> str:
         lang = self.lang
