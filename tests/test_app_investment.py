@@ -75,7 +75,6 @@ def test_app_without_a_loan_hides_the_loan_terms(app):
         ("months", "0", "phải lớn hơn 0", "must be greater than zero"),
         ("months", "30,5", "số tháng nguyên", "whole number of months"),
         ("grace_months", "36", "phải ngắn hơn thời hạn vay", "must be shorter than the loan term"),
-        ("purchase_price", "", "ô này đang trống", "this box is empty"),
         ("salvage_value", "900.000.000", "không được cao hơn giá mua", "cannot be higher than the purchase price"),
         ("loan_amount", "500.000.000", "vượt quá giá mua", "more than the purchase price"),
         ("useful_life_years", "0", "phải lớn hơn 0", "must be greater than zero"),

@@ -82,12 +82,3 @@ def test_app_on_a_product_with_area_uses_yield_per_hectare():
     assert np.array_equal(app.result.market.profit, expected.profit)
     app.product_choice.value = "trung_son_nam"
     assert app.control("volume") is not None and app.error is None
-
-
-def test_app_empty_box_is_explained():
-    from coopkit.ui.risk_app import ProductionRiskApp
-
-    app = ProductionRiskApp()
-    app.control("volume").texts[1].value = ""
-    assert app.error.field == "volume" and app.error.reason == "empty"
-    assert "trống" in app.control("volume").error_text
