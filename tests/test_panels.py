@@ -88,13 +88,15 @@ def test_the_shell_builds_the_page_after_setup_and_places_pickers_and_panels():
     assert app.section_boxes["count2"].children == (app.second.box,)
     # A language switch reaches every panel and its tab.
     app.set_lang("en")
-    assert app.first.languages[-1:] == ["en"] and app.second.languages[-1:] == ["en"]
+    assert app.first.languages == ["en"] and app.second.languages == ["en"]  # once, though the toggle moved too
     assert app.section_title(0) == "count-en"
     # A bad input: no panel draws anything.
-    assert app.second.rendered[-1] == 12.0
-    drawn = len(app.second.rendered)
+    assert app.second.rendered == [12.0, 12.0]  # the open panel redrawn in the new language
     app.controls[0].text.value = "abc"
-    assert app.error is not None and len(app.second.rendered) == drawn
+    assert app.error is not None and app.second.rendered == [12.0, 12.0]
+    # A click on the page's language toggle switches once too.
+    app.toggle.value = "vi"
+    assert app.first.languages == ["en", "vi"] and app.lang == "vi"
 
 
 def _walk(widget):

@@ -224,7 +224,7 @@ class App(ABC):
 
         self.refresh_now = safe(self, self.refresh)
         if self.toggle is not None:
-            self.toggle.observe(safe(self, lambda change: self.set_lang(change["new"])), "value")
+            self.toggle.observe(safe(self, self._toggled), "value")
         self._relabelling = False
         self.product_choice.observe(safe(self, self._product_picked), "value")
         self._render_texts()
@@ -432,6 +432,11 @@ class App(ABC):
     def show_unexpected_error(self) -> None:
         self.summary.value = i18n.tr("app.unexpected_error", self.lang)
         self.results.add_class("ck-stale")
+
+    def _toggled(self, change: dict) -> None:
+        """The language toggle moved: switch, unless `set_lang` moved it (the page is not drawn twice)."""
+        if change["new"] != self.lang:
+            self.set_lang(change["new"])
 
     def set_lang(self, lang: str) -> None:
         """Switch every label, number and message to ``lang`` and redraw."""
