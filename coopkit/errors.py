@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from coopkit import fields, i18n
+
 __all__ = ["InputError", "COUNTED_REASONS", "COUNT_PARAMS"]
 
 #: Messages whose ``{value}`` is a count ("3 numbers are needed; you gave {value}") or a number
@@ -101,8 +103,6 @@ class InputError(ValueError):
 
     def message(self, lang: str | None = None) -> str:
         """The message in ``lang`` (``"vi"`` or ``"en"``; default: the current language)."""
-        from coopkit import fields, i18n
-
         lang = i18n.normalize_language(lang)
         values = {name: fields.as_typed(v, lang) if name in COUNT_PARAMS and _is_number(v)
                   else fields.format_value(name, v, lang) for name, v in self.params.items()}
@@ -119,8 +119,6 @@ class InputError(ValueError):
     @property
     def messages(self) -> dict[str, str]:
         """The message in every supported language."""
-        from coopkit import i18n
-
         return {lang: self.message(lang) for lang in i18n.LANGUAGES}
 
     def __str__(self) -> str:

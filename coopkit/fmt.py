@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import math
-import re
 
 from coopkit.i18n import LOCALES, normalize_language
 
@@ -23,7 +22,7 @@ def _digits() -> decimal.Context:
     """A decimal context wide enough for any float (used around every Babel call)."""
     return decimal.localcontext(prec=_DIGITS)
 
-__all__ = ["money", "number", "percent", "by_kind", "parse_number", "locale_of", "month_name", "calendar_date"]
+__all__ = ["money", "number", "percent", "by_kind", "locale_of", "month_name", "calendar_date"]
 
 
 def locale_of(lang: str | None) -> str:
@@ -134,37 +133,17 @@ def by_kind(value: float, kind: str, lang: str | None = None) -> str:
     return number(value, lang, decimals=2 if abs(value) < 100 else 0)
 
 
-_NOISE = re.compile(r"[\s\u00a0\u202f₫%]|(?i:vnd|đồng|đ)$")
+def __getattr__(name: str) -> object:
+    """``fmt.parse_number`` moved to `coopkit.validate.parse_number` (reading what a manager typed
+    raises `InputError`, which sits above this module); the old name works until coopkit 0.3."""
+    if name == "parse_number":
+        import warnings
 
+        from coopkit._compat import REMOVED_IN
 
-def parse_number(text: str, lang: str | None = None, field: str = "value") -> float:
-    """Read a number typed in the locale's way (``"1.250.000"`` in vi, ``"1,250,000"`` in en).
+        warnings.warn(f"coopkit.fmt.parse_number is deprecated and removed in coopkit {REMOVED_IN}; "
+                      "use coopkit.validate.parse_number", DeprecationWarning, stacklevel=2)
+        from coopkit.validate import parse_number  # the deprecated name only (see tests/test_imports.py)
 
-    A currency sign, ``đ``, ``VND``, a percent sign and spaces are ignored. Raises
-    `InputError` naming ``field`` when the box is empty or holds no number.
-
-    >>> parse_number("1.250.000 ₫", "vi"), parse_number("1,250,000", "en")
-    (1250000.0, 1250000.0)
-    >>> parse_number("12,5", "vi"), parse_number("12.5", "en")
-    (12.5, 12.5)
-    >>> parse_number("", "vi", field="volume")
-    Traceback (most recent call last):
-    ...
-    coopkit.errors.InputError: Sản lượng bán: ô này đang trống, hãy nhập một số.
-    """
-    from babel.numbers import NumberFormatError, parse_decimal
-
-    from coopkit.errors import InputError
-
-    raw = "" if text is None else str(text)
-    cleaned = _NOISE.sub("", raw.strip())
-    cleaned = re.sub(r"(?i)(vnd|đồng|đ)$", "", cleaned).strip()
-    if not cleaned:
-        raise InputError(field, reason="empty")
-    try:
-        value = float(parse_decimal(cleaned, locale=locale_of(lang), strict=True))
-    except (NumberFormatError, ValueError):
-        raise InputError(field, reason="not_a_number", text=raw.strip()) from None
-    if not math.isfinite(value):
-        raise InputError(field, reason="not_finite", value=value)
-    return value
+        return parse_number
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,13 +1,16 @@
-"""Checks shared by the domain functions; each raises `InputError` naming the field."""
+"""Checks shared by the domain functions, and the reading of a typed number; each raises
+`InputError` naming the field."""
 
 from __future__ import annotations
 
 import math
+import re
 from numbers import Real
 
+from coopkit import fmt
 from coopkit.errors import InputError
 
-__all__ = ["check_finite", "check_positive", "check_nonnegative", "check_fraction", "check_object"]
+__all__ = ["check_finite", "check_positive", "check_nonnegative", "check_fraction", "check_object", "parse_number"]
 
 
 def check_finite(field: str, value: object) -> float:
@@ -61,4 +64,39 @@ def check_object(field: str, value: object, kind: type) -> object:
     ``field`` otherwise, instead of an ``AttributeError`` deep inside a calculation."""
     if not isinstance(value, kind):
         raise InputError(field, reason="not_an_object", value=str(value)[:80], expected=kind.__name__)
+    return value
+
+
+_NOISE = re.compile(r"[\s\u00a0\u202f₫%]|(?i:vnd|đồng|đ)$")
+
+
+def parse_number(text: str, lang: str | None = None, field: str = "value") -> float:
+    """Read a number typed in the locale's way (``"1.250.000"`` in vi, ``"1,250,000"`` in en).
+
+    A currency sign, ``đ``, ``VND``, a percent sign and spaces are ignored. Raises
+    `InputError` naming ``field`` when the box is empty or holds no number. (It was
+    ``coopkit.fmt.parse_number``, which still works until coopkit 0.3, with a warning.)
+
+    >>> parse_number("1.250.000 ₫", "vi"), parse_number("1,250,000", "en")
+    (1250000.0, 1250000.0)
+    >>> parse_number("12,5", "vi"), parse_number("12.5", "en")
+    (12.5, 12.5)
+    >>> parse_number("", "vi", field="volume")
+    Traceback (most recent call last):
+    ...
+    coopkit.errors.InputError: Sản lượng bán: ô này đang trống, hãy nhập một số.
+    """
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    raw = "" if text is None else str(text)
+    cleaned = _NOISE.sub("", raw.strip())
+    cleaned = re.sub(r"(?i)(vnd|đồng|đ)$", "", cleaned).strip()
+    if not cleaned:
+        raise InputError(field, reason="empty")
+    try:
+        value = float(parse_decimal(cleaned, locale=fmt.locale_of(lang), strict=True))
+    except (NumberFormatError, ValueError):
+        raise InputError(field, reason="not_a_number", text=raw.strip()) from None
+    if not math.isfinite(value):
+        raise InputError(field, reason="not_finite", value=value)
     return value

@@ -28,7 +28,7 @@ from coopkit import fields, fmt, i18n, risk, units
 from coopkit.cashflow import month_name
 from coopkit.errors import InputError
 from coopkit.members import MEMBER_KINDS, Member
-from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_positive
+from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_positive, parse_number
 
 __all__ = [
     "Control",
@@ -89,7 +89,7 @@ def parse_typed(text: object, lang: str | None, field: str) -> float:
     """The number typed in a box of a page in ``lang``; raises `InputError` about ``field``.
 
     The page's own way is read first: ``1.250.000`` and ``30,5`` on a Vietnamese page,
-    ``1,250,000`` and ``30.5`` on an English one (`coopkit.fmt.parse_number`). A phone keypad
+    ``1,250,000`` and ``30.5`` on an English one (`coopkit.validate.parse_number`). A phone keypad
     often offers only the other mark, so a *single* other mark that cannot be a thousands
     separator is read as the decimal mark:
 
@@ -112,7 +112,7 @@ def parse_typed(text: object, lang: str | None, field: str) -> float:
     raw = "" if text is None else str(text)
     cleaned = re.sub(r"[\s\u00a0\u202f]", "", raw)
     try:
-        return fmt.parse_number(_decimal_typed_as_group(cleaned, lang), lang, field=field)
+        return parse_number(_decimal_typed_as_group(cleaned, lang), lang, field=field)
     except InputError as err:
         if err.reason == "not_finite":
             return float(err.value)
