@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     channel = ck.Channel("x", "x", "x", **{k: inputs[k] for k in CHANNEL_INPUTS})
     eggs = {"fixed_costs": 610e6, "price_per_unit": 2_800, "variable_cost_per_unit": 2_067, "volume": 1_095_000}
     egg_prices = [2_000 + 40 * i for i in range(50)]
-    curve = ck.fit_demand([22_000, 28_000, 34_000], [200_000, 160_000, 110_000])
+    curve = demand.fit_demand([22_000, 28_000, 34_000], [200_000, 160_000, 110_000])
 
     def direct(n: int):
         def run():
@@ -77,10 +77,10 @@ def main(argv: list[str] | None = None) -> int:
          lambda: ck.data_table("pricing_plan", inputs, {"list_price": prices})),
         ("goal seek: price for 500 million profit", None,
          lambda: ck.goal_seek("pricing_plan", inputs, "list_price", "profit", 500e6)),
-        ("tornado, 11 inputs ± 20 %", 22, lambda: ck.tornado("pricing_plan", inputs, "profit")),
-        ("spider, 11 inputs × 5 changes", 55, lambda: ck.spider("pricing_plan", inputs, "profit")),
+        ("tornado, 11 inputs ± 20 %", 22, lambda: ck.whatif.tornado("pricing_plan", inputs, "profit")),
+        ("spider, 11 inputs × 5 changes", 55, lambda: ck.whatif.spider("pricing_plan", inputs, "profit")),
         ("demand fit (3 sales) + best price + price curve", None,
-         lambda: (demand.best_price(ck.fit_demand([22_000, 28_000, 34_000], [200_000, 160_000, 110_000]),
+         lambda: (demand.best_price(demand.fit_demand([22_000, 28_000, 34_000], [200_000, 160_000, 110_000]),
                                     channel, inputs["variable_cost_per_unit"], inputs["fixed_costs"],
                                     capacity=inputs["volume"]),
                   demand.price_response(curve, channel, inputs["variable_cost_per_unit"], inputs["fixed_costs"],

@@ -9,6 +9,7 @@ it maps them by the old order and warns that they should be passed by name.
 from __future__ import annotations
 
 import functools
+import inspect
 import warnings
 from collections.abc import Callable
 from typing import TypeVar
@@ -22,7 +23,11 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 def old_positional_order(*old_order: str) -> Callable[[F], F]:
-    """Let a keyword-only function accept positional arguments in its old order, with a warning.
+    """Let a function whose arguments changed order accept positional calls in the old order, with a warning.
+
+    The function takes the moved arguments by name only (after ``*``), in the new order. Its
+    leading positional parameters, if any, must be the first names of ``old_order``: a call
+    that passes no more than them is a call of today and does not warn.
 
     Parameters
     ----------
@@ -33,9 +38,9 @@ def old_positional_order(*old_order: str) -> Callable[[F], F]:
     -------
     callable
         A decorator. The decorated function keeps its signature, docstring and module
-        (``inspect.signature`` shows the keyword-only form); a call with positional arguments
-        maps them by ``old_order``, emits a `DeprecationWarning` that names the keywords to
-        use, and calls the function with keywords.
+        (``inspect.signature`` shows the keyword-only form); a call with more positional
+        arguments than the function takes maps them by ``old_order``, emits a
+        `DeprecationWarning` that names the keywords to use, and calls the function with them.
 
     Examples
     --------
@@ -55,14 +60,20 @@ def old_positional_order(*old_order: str) -> Callable[[F], F]:
 
     def decorate(function: F) -> F:
         name = function.__name__
+        parameters = inspect.signature(function).parameters.values()
+        positional = [p.name for p in parameters
+                      if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        if tuple(positional) != old_order[:len(positional)]:
+            raise TypeError(f"{name}: the positional parameters {positional} must start the old order {old_order}")
+        kept = len(positional)
 
         @functools.wraps(function)
         def wrapper(*args: object, **kwargs: object) -> object:
-            if args:
+            if len(args) > kept:
                 if len(args) > len(old_order):
                     raise TypeError(f"{name}() takes at most {len(old_order)} positional arguments "
                                     f"({len(args)} given)")
-                named = dict(zip(old_order, args))
+                named = dict(zip(old_order[kept:], args[kept:]))
                 twice = sorted(named.keys() & kwargs.keys())
                 if twice:
                     raise TypeError(f"{name}() got multiple values for argument {twice[0]!r}")
@@ -73,8 +84,8 @@ def old_positional_order(*old_order: str) -> Callable[[F], F]:
                     DeprecationWarning,
                     stacklevel=2,
                 )
-                kwargs = {**named, **kwargs}
-            return function(**kwargs)
+                args, kwargs = args[:kept], {**named, **kwargs}
+            return function(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
 

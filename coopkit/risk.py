@@ -409,10 +409,10 @@ def simulate_profit(
     price_per_unit: EstimateLike,
     variable_cost_per_unit: EstimateLike,
     *,
+    fixed_costs: EstimateLike = 0.0,
     volume: EstimateLike | None = None,
     area_ha: float | None = None,
     yield_kg_per_ha: EstimateLike | None = None,
-    fixed_costs: EstimateLike = 0.0,
     loss_rate: EstimateLike = 0.0,
     contract_share: float = 0.0,
     contract_price: float | None = None,
@@ -431,6 +431,8 @@ def simulate_profit(
         VND per kg (or per unit) at the market.
     variable_cost_per_unit
         VND spent per unit sold (raw material, packaging, picking …).
+    fixed_costs
+        VND for the season.
     volume
         Units harvested before losses, for a plan not counted per hectare. Give either
         ``volume`` or ``area_ha`` and ``yield_kg_per_ha``.
@@ -438,8 +440,6 @@ def simulate_profit(
         Hectares harvested (known, more than zero).
     yield_kg_per_ha
         Kilograms (units) harvested per hectare.
-    fixed_costs
-        VND for the season.
     loss_rate
         Share of the harvest lost before sale (a fraction below 1).
     contract_share

@@ -17,7 +17,7 @@ def products():
 def test_unit_cost_app_starts_with_the_template_result(products):
     app = UnitCostApp(product="ca_phe_nhan_son_la")
     p = products["ca_phe_nhan_son_la"]
-    expected = ck.cost_summary(p.all_cost_items(), p.volume_per_season, p.area_ha, p.units_per_batch)
+    expected = ck.costs.cost_summary(p.all_cost_items(), p.volume_per_season, p.area_ha, p.units_per_batch)
     assert app.result.unit_cost == pytest.approx(expected.unit_cost)
     assert app.error is None
     assert f'data-key="unit_cost" data-value="{expected.unit_cost!r}"' in app.results.value
@@ -31,7 +31,7 @@ def test_changing_the_volume_recomputes_the_unit_cost(products):
     p = products["cam_lac_thuy"]
     app.control("volume").unit_choice.value = "kg"
     app.control("volume").value = 200_000
-    expected = ck.cost_summary(p.all_cost_items(), 200_000, p.area_ha, p.units_per_batch)
+    expected = ck.costs.cost_summary(p.all_cost_items(), 200_000, p.area_ha, p.units_per_batch)
     assert app.result.unit_cost == pytest.approx(expected.unit_cost)
 
 
@@ -53,7 +53,7 @@ def test_area_in_sao_changes_the_per_hectare_costs(products):
     area.unit_choice.value = "sao_bac_bo"
     assert area.read() == pytest.approx(p.area_ha, rel=1e-4)
     area.text.value = "100"  # 100 sào Bắc Bộ = 3.6 ha
-    expected = ck.cost_summary(p.all_cost_items(), p.volume_per_season, 3.6, p.units_per_batch)
+    expected = ck.costs.cost_summary(p.all_cost_items(), p.volume_per_season, 3.6, p.units_per_batch)
     assert app.result.summary.total_costs == pytest.approx(expected.total_costs)
 
 
@@ -102,7 +102,7 @@ def test_break_even_app_matches_the_domain(products):
     volume = app.control("volume").read()
     be, _table = app.result
     assert be.break_even_volume == pytest.approx(ck.break_even_volume(fixed, 3_000, variable))
-    assert be.profit == pytest.approx(ck.profit(volume, 3_000, fixed, variable))
+    assert be.profit == pytest.approx(ck.profit(fixed_costs=fixed, price_per_unit=3_000, variable_cost_per_unit=variable, volume=volume))
     assert f'data-key="break_even_volume" data-value="{be.break_even_volume!r}"' in app.results.value
 
 
@@ -182,7 +182,7 @@ def test_picking_another_product_reloads_its_template(products):
     assert old_box.comm is None  # the old inputs are closed, not left in the kernel
     p = products["trung_son_nam"]
     assert {c.field for c in app.controls} >= {f"cost.{i.key}" for i in p.cost_items}
-    expected = ck.cost_summary(p.all_cost_items(), p.volume_per_season, p.area_ha, p.units_per_batch)
+    expected = ck.costs.cost_summary(p.all_cost_items(), p.volume_per_season, p.area_ha, p.units_per_batch)
     assert app.result.unit_cost == pytest.approx(expected.unit_cost)
 
 

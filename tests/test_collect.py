@@ -22,7 +22,7 @@ def test_the_room_table_and_files_hold_every_cooperative(tmp_path, capsys):
     xlsx, csv = tmp_path / "room.xlsx", tmp_path / "room.csv"
     assert collect.main([str(root), "--xlsx", str(xlsx), "--csv", str(csv)]) == 0
     out = capsys.readouterr().out
-    profit = ck.evaluate("break_even", EGGS)["profit"]
+    profit = ck.whatif.evaluate("break_even", EGGS)["profit"]
     assert "htx-son-nam" in out and "htx-cam-lac-thuy" in out
     assert fmt.money(profit, "vi") in out
     back = exchange.scenarios_from_xlsx(xlsx)

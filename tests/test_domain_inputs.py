@@ -20,7 +20,13 @@ import pandas as pd
 import pytest
 
 import coopkit as ck
+import coopkit.models  # noqa: F401  (ck.models)
+import coopkit.demand  # noqa: F401  (ck.demand)
+import coopkit.flock  # noqa: F401  (ck.flock)
+import coopkit.health  # noqa: F401  (ck.health)
+import coopkit.processing  # noqa: F401  (ck.processing)
 import coopkit.units  # noqa: F401  (ck.units)
+import coopkit.yields  # noqa: F401  (ck.yields)
 from coopkit import fields, i18n
 from coopkit.errors import InputError
 
@@ -44,9 +50,9 @@ NOT_FUZZED = {
 
 M = 1_000_000
 EGGS = {"fixed_costs": 610e6, "price_per_unit": 2_800, "variable_cost_per_unit": 2_067, "volume": 1_095_000}
-STEP = ck.Step("Sấy", "Drying", conversion_ratio=5.0, loss_rate=0.02, cost_per_output_kg=1_500)
+STEP = ck.processing.Step("Sấy", "Drying", conversion_ratio=5.0, loss_rate=0.02, cost_per_output_kg=1_500)
 SHOP = ck.Channel("shopee", "Shopee", "Shopee", commission_rate=0.1, payment_fee_rate=0.05, fixed_fee_per_order=3_000)
-CURVE = ck.fit_demand([25_000, 30_000, 35_000], [1_200, 1_000, 700])
+CURVE = ck.demand.fit_demand([25_000, 30_000, 35_000], [1_200, 1_000, 700])
 SCHEDULE = ck.loan_schedule(300 * M, 0.12, 3)
 LABOUR = (100.0,) * 12
 COFFEE_CROP = dict(key="ca_phe", name_vi="Cà phê", name_en="Coffee", yield_kg_per_ha=2_500.0, price_per_kg=40_000.0,
@@ -62,7 +68,7 @@ def _farm_mix(**farm):
 
 
 def _flock(function):
-    return lambda months=12, **flock: function(ck.Flock(**flock), months)
+    return lambda months=12, **flock: function(ck.flock.Flock(**flock), months)
 
 
 def _loan_in_investment(**loan):
@@ -73,92 +79,92 @@ def _loan_in_investment(**loan):
 #: their constructor and, where it matters, through the function that uses them.
 CASES: dict[str, tuple[Callable, dict]] = {
     # breakeven
-    "contribution_margin": (ck.contribution_margin, dict(price_per_unit=2_800, variable_cost_per_unit=2_067)),
-    "contribution_margin_ratio": (ck.contribution_margin_ratio, dict(price_per_unit=2_800, variable_cost_per_unit=2_067)),
+    "contribution_margin": (ck.breakeven.contribution_margin, dict(price_per_unit=2_800, variable_cost_per_unit=2_067)),
+    "contribution_margin_ratio": (ck.breakeven.contribution_margin_ratio, dict(price_per_unit=2_800, variable_cost_per_unit=2_067)),
     "profit": (ck.profit, EGGS),
     "break_even_volume": (ck.break_even_volume, {k: v for k, v in EGGS.items() if k != "volume"}),
-    "break_even_price": (ck.break_even_price, {k: v for k, v in EGGS.items() if k != "price_per_unit"}),
+    "break_even_price": (ck.breakeven.break_even_price, {k: v for k, v in EGGS.items() if k != "price_per_unit"}),
     "margin_of_safety": (ck.margin_of_safety, EGGS),
     "break_even": (ck.break_even, EGGS),
-    "cvp_table": (ck.cvp_table, dict(fixed_costs=610e6, price_per_unit=2_800, variable_cost_per_unit=2_067,
+    "cvp_table": (ck.breakeven.cvp_table, dict(fixed_costs=610e6, price_per_unit=2_800, variable_cost_per_unit=2_067,
                                      max_volume=2e6, points=11)),
     # costs
-    "CostItem": (ck.CostItem, dict(key="phan_bon", name_vi="Phân bón", name_en="Fertiliser", amount=12 * M,
+    "CostItem": (ck.costs.CostItem, dict(key="phan_bon", name_vi="Phân bón", name_en="Fertiliser", amount=12 * M,
                                    basis="ha", kind="variable")),
-    "cost_summary": (ck.cost_summary, dict(items=[ck.CostItem("x", "x", "x", 12 * M, "ha", "variable")],
+    "cost_summary": (ck.costs.cost_summary, dict(items=[ck.costs.CostItem("x", "x", "x", 12 * M, "ha", "variable")],
                                            volume=40_000, area_ha=3.0, units_per_batch=1.0)),
-    "cost_breakdown": (ck.cost_breakdown, dict(items=[ck.CostItem("x", "x", "x", 12 * M, "ha", "variable")],
+    "cost_breakdown": (ck.costs.cost_breakdown, dict(items=[ck.costs.CostItem("x", "x", "x", 12 * M, "ha", "variable")],
                                                volume=40_000, area_ha=3.0, units_per_batch=1.0)),
     "unit_cost": (ck.unit_cost, dict(fixed_costs=120 * M, variable_cost_per_unit=9_000, volume=40_000)),
     "raw_input_needed": (ck.raw_input_needed, dict(output_units=1_000, conversion_ratio=5.0, loss_rate=0.02)),
-    "raw_material_cost_per_unit": (ck.raw_material_cost_per_unit,
+    "raw_material_cost_per_unit": (ck.costs.raw_material_cost_per_unit,
                                    dict(raw_price_per_unit=12_000, conversion_ratio=5.0, loss_rate=0.02)),
-    "processed_unit_cost": (ck.processed_unit_cost, dict(raw_price_per_unit=12_000, conversion_ratio=5.0,
+    "processed_unit_cost": (ck.costs.processed_unit_cost, dict(raw_price_per_unit=12_000, conversion_ratio=5.0,
                                                          loss_rate=0.02, processing_cost_per_unit=3_000)),
-    "straight_line_depreciation": (ck.straight_line_depreciation,
+    "straight_line_depreciation": (ck.costs.straight_line_depreciation,
                                    dict(purchase_price=450 * M, salvage_value=50 * M, useful_life_years=8)),
     # pricing
     "price_for_markup": (ck.price_for_markup, dict(cost_per_unit=14_000, markup=0.3)),
     "price_for_margin": (ck.price_for_margin, dict(cost_per_unit=14_000, margin=0.3)),
     "markup_to_margin": (ck.markup_to_margin, dict(markup=0.3)),
-    "margin_to_markup": (ck.margin_to_markup, dict(margin=0.3)),
+    "margin_to_markup": (ck.pricing.margin_to_markup, dict(margin=0.3)),
     "Channel": (ck.Channel, dict(key="shopee", name_vi="Shopee", name_en="Shopee", commission_rate=0.1,
                                  payment_fee_rate=0.05, fixed_fee_per_order=3_000, packaging_per_order=6_000,
                                  shipping_per_order=0.0, units_per_order=1.0, vat_rate=0.0)),
     "channel_result": (ck.channel_result, dict(list_price=45_000, channel=SHOP, cost_per_unit=13_469)),
-    "price_for_channel_margin": (ck.price_for_channel_margin,
+    "price_for_channel_margin": (ck.pricing.price_for_channel_margin,
                                  dict(cost_per_unit=13_469, target_margin=0.2, channel=SHOP)),
     "compare_channels": (ck.compare_channels, dict(list_price=45_000, channels=[SHOP], cost_per_unit=13_469,
                                                    target_margin=0.2)),
     # what-if
-    "evaluate": (ck.evaluate, dict(model="break_even", inputs=EGGS)),
+    "evaluate": (ck.whatif.evaluate, dict(model="break_even", inputs=EGGS)),
     "data_table": (ck.data_table, dict(model="break_even", inputs=EGGS, vary={"price_per_unit": [2_500, 2_800, 3_100]},
                                        output="profit")),
     "goal_seek": (ck.goal_seek, dict(model="break_even", inputs=EGGS, vary="price_per_unit", output="profit",
                                      target=500 * M, low=1_000.0, high=10_000.0)),
-    "tornado": (ck.tornado, dict(model="break_even", inputs=EGGS, output="profit", change=0.2,
+    "tornado": (ck.whatif.tornado, dict(model="break_even", inputs=EGGS, output="profit", change=0.2,
                                  values={"volume": (900_000, 1_200_000)})),
-    "spider": (ck.spider, dict(model="break_even", inputs=EGGS, output="profit", changes=[-0.2, 0.0, 0.2])),
+    "spider": (ck.whatif.spider, dict(model="break_even", inputs=EGGS, output="profit", changes=[-0.2, 0.0, 0.2])),
     "channel_inputs": (ck.models.channel_inputs, dict(channel=SHOP, list_price=45_000, cost_per_unit=13_469)),
     "pricing_plan_inputs": (ck.models.pricing_plan_inputs, dict(channel=SHOP, list_price=45_000, fixed_costs=100 * M,
                                                                 variable_cost_per_unit=9_000, volume=20_000)),
     # demand
-    "DemandCurve": (ck.DemandCurve, dict(kind="linear", a=2_500.0, b=0.05)),
-    "fit_demand": (ck.fit_demand, dict(prices=[25_000, 30_000, 35_000], quantities=[1_200, 1_000, 700])),
-    "best_price": (ck.best_price, dict(curve=CURVE, channel=SHOP, variable_cost_per_unit=13_000, fixed_costs=1 * M,
+    "DemandCurve": (ck.demand.DemandCurve, dict(kind="linear", a=2_500.0, b=0.05)),
+    "fit_demand": (ck.demand.fit_demand, dict(prices=[25_000, 30_000, 35_000], quantities=[1_200, 1_000, 700])),
+    "best_price": (ck.demand.best_price, dict(curve=CURVE, channel=SHOP, variable_cost_per_unit=13_000, fixed_costs=1 * M,
                                        capacity=2_000.0, price_low=20_000.0, price_high=45_000.0)),
-    "price_response": (ck.price_response, dict(curve=CURVE, channel=SHOP, variable_cost_per_unit=13_000,
+    "price_response": (ck.demand.price_response, dict(curve=CURVE, channel=SHOP, variable_cost_per_unit=13_000,
                                                fixed_costs=1 * M, capacity=2_000.0, price_low=20_000.0,
                                                price_high=45_000.0, points=11)),
     # yields
-    "Grade": (ck.Grade, dict(key="loai_1", name_vi="Loại 1", name_en="Grade 1", share=0.6, price_per_kg=18_000)),
-    "marketable_output": (ck.marketable_output, dict(area_ha=12.0, yield_kg_per_ha=15_000, loss_rate=0.05)),
-    "output_plan": (ck.output_plan, dict(area_ha=12.0, yield_kg_per_ha=15_000, loss_rate=0.05,
+    "Grade": (ck.yields.Grade, dict(key="loai_1", name_vi="Loại 1", name_en="Grade 1", share=0.6, price_per_kg=18_000)),
+    "marketable_output": (ck.yields.marketable_output, dict(area_ha=12.0, yield_kg_per_ha=15_000, loss_rate=0.05)),
+    "output_plan": (ck.yields.output_plan, dict(area_ha=12.0, yield_kg_per_ha=15_000, loss_rate=0.05,
                                          grades=ck.yields.default_grades(16_000),
                                          calendar=ck.yields.HARVEST_CALENDARS["cam_lac_thuy"],
                                          season_costs=900 * M)),
     "default_grades": (ck.yields.default_grades, dict(price_per_kg=16_000)),
     "harvest_calendar": (ck.yields.harvest_calendar, dict(product="trung_son_nam", season_months=6)),
     # processing
-    "Step": (ck.Step, dict(name_vi="Sấy", name_en="Drying", conversion_ratio=5.0, loss_rate=0.02,
+    "Step": (ck.processing.Step, dict(name_vi="Sấy", name_en="Drying", conversion_ratio=5.0, loss_rate=0.02,
                            cost_per_output_kg=1_500)),
-    "Chain": (ck.Chain, dict(key="x", name_vi="x", name_en="x", raw_vi="x", raw_en="x", steps=(STEP,),
+    "Chain": (ck.processing.Chain, dict(key="x", name_vi="x", name_en="x", raw_vi="x", raw_en="x", steps=(STEP,),
                              raw_price_per_kg=12_000)),
-    "raw_material_needed": (ck.raw_material_needed, dict(steps=[STEP], sales_target_kg=10_000)),
-    "chain_plan": (ck.chain_plan, dict(steps=[STEP], sales_target_kg=10_000, raw_price_per_kg=12_000)),
+    "raw_material_needed": (ck.processing.raw_material_needed, dict(steps=[STEP], sales_target_kg=10_000)),
+    "chain_plan": (ck.processing.chain_plan, dict(steps=[STEP], sales_target_kg=10_000, raw_price_per_kg=12_000)),
     # flock
-    "Flock": (ck.Flock, dict(hens=5_000, laying_rate=0.6, age_weeks=40, mortality_per_month=0.005,
+    "Flock": (ck.flock.Flock, dict(hens=5_000, laying_rate=0.6, age_weeks=40, mortality_per_month=0.005,
                              feed_g_per_hen_day=115, feed_price_per_kg=9_200, other_costs_per_month=50 * M,
                              other_cost_per_egg=300, price_per_egg=2_800)),
-    "flock_plan": (_flock(ck.flock_plan), dict(months=12, hens=5_000, laying_rate=None, age_weeks=30)),
-    "break_even_egg_price": (_flock(ck.break_even_egg_price), dict(months=12, hens=5_000)),
-    "break_even_laying_rate": (_flock(ck.break_even_laying_rate), dict(months=12, hens=5_000)),
-    "eggs_per_day": (ck.eggs_per_day, dict(hens=5_000, laying_rate=0.6)),
-    "trays": (ck.trays, dict(eggs=3_000)),
-    "monthly_mortality": (ck.monthly_mortality, dict(mortality_per_cycle=0.08, cycle_months=14)),
-    "laying_curve": (ck.laying_curve, dict(age_weeks=[20, 30, 40], curve=((18, 0.05), (26, 0.92), (80, 0.67)))),
+    "flock_plan": (_flock(ck.flock.flock_plan), dict(months=12, hens=5_000, laying_rate=None, age_weeks=30)),
+    "break_even_egg_price": (_flock(ck.flock.break_even_egg_price), dict(months=12, hens=5_000)),
+    "break_even_laying_rate": (_flock(ck.flock.break_even_laying_rate), dict(months=12, hens=5_000)),
+    "eggs_per_day": (ck.flock.eggs_per_day, dict(hens=5_000, laying_rate=0.6)),
+    "trays": (ck.flock.trays, dict(eggs=3_000)),
+    "monthly_mortality": (ck.flock.monthly_mortality, dict(mortality_per_cycle=0.08, cycle_months=14)),
+    "laying_curve": (ck.flock.laying_curve, dict(age_weeks=[20, 30, 40], curve=((18, 0.05), (26, 0.92), (80, 0.67)))),
     # risk
-    "Estimate": (lambda **e: ck.simulate_profit(ck.Estimate(**e), 10_000, volume=1_000, draws=200),
+    "Estimate": (lambda **e: ck.simulate_profit(ck.risk.Estimate(**e), 10_000, volume=1_000, draws=200),
                  dict(minimum=20_000, most_likely=25_000, maximum=32_000)),
     "mean_of": (ck.risk.mean_of, dict(value=(20_000, 25_000, 32_000))),
     "draw_inputs": (ck.risk.draw_inputs, dict(estimates={"price_per_unit": (20_000, 25_000, 32_000)},
@@ -181,43 +187,43 @@ CASES: dict[str, tuple[Callable, dict]] = {
     "loan_payment": (ck.loan_payment, dict(principal=300 * M, annual_rate=0.09, months=24, payments_per_year=12)),
     "loan_schedule": (ck.loan_schedule, dict(principal=300 * M, annual_rate=0.09, months=24, grace_months=3,
                                              extra_payment=20 * M, extra_payment_period=6)),
-    "loan_summary": (ck.loan_summary, dict(principal=300 * M, annual_rate=0.09, months=24, grace_months=3)),
+    "loan_summary": (ck.loans.loan_summary, dict(principal=300 * M, annual_rate=0.09, months=24, grace_months=3)),
     # investment
     "Investment": (ck.Investment, dict(purchase_price=450 * M, useful_life_years=5, salvage_value=50 * M,
                                        extra_revenue_per_year=150 * M, running_cost_per_year=20 * M, grant=50 * M,
                                        own_funds=400 * M, discount_rate=0.09)),
-    "Equipment": (ck.Equipment, dict(key="x", name_vi="x", name_en="x", purchase_price=450 * M, useful_life_years=5,
+    "Equipment": (ck.investment.Equipment, dict(key="x", name_vi="x", name_en="x", purchase_price=450 * M, useful_life_years=5,
                                      salvage_value=50 * M, extra_revenue_per_year=150 * M,
                                      running_cost_per_year=20 * M, grant=0.0, loan_amount=0.0, source="")),
     "appraise": (_loan_in_investment, dict(principal=300 * M, annual_rate=0.09, months=24)),
     "npv": (ck.npv, dict(rate=0.09, investment=450 * M, yearly_cash_flows=[120 * M] * 5)),
     "irr": (ck.irr, dict(investment=450 * M, yearly_cash_flows=[120 * M] * 5)),
-    "payback_years": (ck.payback_years, dict(investment=450 * M, yearly_cash_flows=[120 * M] * 5)),
-    "discounted_payback_years": (ck.discounted_payback_years,
+    "payback_years": (ck.investment.payback_years, dict(investment=450 * M, yearly_cash_flows=[120 * M] * 5)),
+    "discounted_payback_years": (ck.investment.discounted_payback_years,
                                  dict(rate=0.09, investment=450 * M, yearly_cash_flows=[150 * M] * 5)),
     # cash flow
     "CashCalendar": (ck.cashflow.CashCalendar, dict(sales=(1 / 12,) * 12, harvest=(1 / 12,) * 12,
                                                     inputs=(1 / 12,) * 12, work=(1 / 12,) * 12)),
     "cash_flow_plan": (ck.cash_flow_plan, dict(sales_receipts=[0, 0, 700 * M], member_payments=[400 * M, 600 * M, 0],
                                                opening_cash=100 * M, minimum_cash=50 * M, start_month=10, months=3)),
-    "credit_line_needed": (ck.credit_line_needed, dict(month_end_cash=[120 * M, -350 * M, 80 * M],
+    "credit_line_needed": (ck.cashflow.credit_line_needed, dict(month_end_cash=[120 * M, -350 * M, 80 * M],
                                                        minimum_cash=50 * M)),
-    "loan_cash_flows": (ck.loan_cash_flows, dict(principal=300 * M, schedule=SCHEDULE, loan_month=2, months=12,
+    "loan_cash_flows": (ck.cashflow.loan_cash_flows, dict(principal=300 * M, schedule=SCHEDULE, loan_month=2, months=12,
                                                  period_months=1)),
-    "monthly_sales": (ck.monthly_sales, dict(revenue=2_560 * M, calendar=ck.yields.HARVEST_CALENDARS["cam_lac_thuy"])),
+    "monthly_sales": (ck.cashflow.monthly_sales, dict(revenue=2_560 * M, calendar=ck.yields.HARVEST_CALENDARS["cam_lac_thuy"])),
     "in_season_order": (ck.cashflow.in_season_order, dict(values_jan_first=list(range(1, 13)), start_month=10)),
     "season_months": (ck.cashflow.season_months, dict(start_month=5, months=12)),
     # members and health
     "Member": (ck.Member, dict(name="Bà Lò Thị Hoa", transactions=120 * M, capital=20 * M)),
-    "Fund": (ck.Fund, dict(key="dau_tu", name_vi="Quỹ đầu tư", name_en="Investment fund", share=0.2)),
+    "Fund": (ck.members.Fund, dict(key="dau_tu", name_vi="Quỹ đầu tư", name_en="Investment fund", share=0.2)),
     "distribute_surplus": (ck.distribute_surplus, dict(surplus=500 * M, members=[ck.Member("A", 100 * M, 10 * M),
                                                                                 ck.Member("B", 50 * M, 30 * M)],
                                                        income_tax_rate=0.1, funds=ck.members.load_funds())),
-    "member_income": (ck.member_income, dict(quantity_kg=5_000, price_via_coop_per_kg=42_000,
+    "member_income": (ck.members.member_income, dict(quantity_kg=5_000, price_via_coop_per_kg=42_000,
                                              price_via_trader_per_kg=38_000, refund=2 * M)),
-    "share_of_pool": (ck.share_of_pool, dict(pool=300 * M, member_amount=20 * M, total_amount=400 * M)),
-    "Statement": (ck.Statement, {}),
-    "Band": (ck.Band, dict(ratio="current_ratio", higher_is_better=True, danger=1.0, comfort=1.5, source="x")),
+    "share_of_pool": (ck.members.share_of_pool, dict(pool=300 * M, member_amount=20 * M, total_amount=400 * M)),
+    "Statement": (ck.health.Statement, {}),
+    "Band": (ck.health.Band, dict(ratio="current_ratio", higher_is_better=True, danger=1.0, comfort=1.5, source="x")),
     # units
     "area_to_ha": (ck.units.area_to_ha, dict(value=10, unit="sao_bac_bo")),
     "ha_to_area": (ck.units.ha_to_area, dict(area_ha=1.5, unit="cong")),
@@ -229,8 +235,8 @@ if hasattr(ck.demand, "plan_demand"):  # being added to coopkit.demand (issue 10
         curve=CURVE, channel=SHOP, variable_cost_per_unit=13_000, fixed_costs=1 * M, volume=1_000,
         list_price=30_000, points=11, price_low=20_000.0, price_high=45_000.0))
     CASES["example_sales"] = (ck.demand.example_sales, dict(list_price=30_000, volume=1_000))
-CASES["Statement"] = (lambda **statement: ck.financial_health(ck.Statement(**statement)),
-                      {name: p.default for name, p in inspect.signature(ck.Statement).parameters.items()})
+CASES["Statement"] = (lambda **statement: ck.health.financial_health(ck.health.Statement(**statement)),
+                      {name: p.default for name, p in inspect.signature(ck.health.Statement).parameters.items()})
 #: Public functions fuzzed through another case (the dataclasses they take).
 COVERED_BY = {"best_crop_mix": ("Crop", "Farm"), "financial_health": ("Statement",)}
 
@@ -395,7 +401,7 @@ def test_a_cash_series_of_the_wrong_length_counts_its_amounts_not_money():
 
 
 @pytest.mark.parametrize(("call", "typed"), [
-    (lambda: ck.cvp_table(610e6, 2_800, 2_067, 2e6, points=2.5), {"vi": "2,5", "en": "2.5"}),
+    (lambda: ck.breakeven.cvp_table(610e6, 2_800, 2_067, 2e6, points=2.5), {"vi": "2,5", "en": "2.5"}),
     (lambda: ck.cash_flow_plan(start_month=2.5), {"vi": "2,5", "en": "2.5"}),
     (lambda: ck.cash_flow_plan(months=120.5), {"vi": "120,5", "en": "120.5"}),
     (lambda: ck.loan_schedule(300 * M, 0.09, months=1_000.5), {"vi": "1.000,5", "en": "1,000.5"}),
@@ -464,20 +470,20 @@ def test_a_count_field_shows_a_fraction_as_typed():
 
 
 @pytest.mark.parametrize(("call", "field", "reason"), [
-    (lambda: ck.raw_material_needed(["Sấy"], 1_000), "steps", "not_a_step"),
-    (lambda: ck.raw_material_needed(5, 1_000), "steps", "not_a_step"),
-    (lambda: ck.chain_plan([], 1_000, 12_000), "steps", "no_steps"),
-    (lambda: ck.Chain("x", "x", "x", "x", "x", (STEP,), raw_price_per_kg=-1), "raw_price_per_kg", "negative"),
-    (lambda: ck.output_plan(12, 15_000, 0.05, [("loai_1", 1.0)], [1 / 12] * 12), "grades", "not_a_grade"),
-    (lambda: ck.output_plan(12, 15_000, 0.05, ck.yields.default_grades(16_000), 1.0), "harvest_calendar",
+    (lambda: ck.processing.raw_material_needed(["Sấy"], 1_000), "steps", "not_a_step"),
+    (lambda: ck.processing.raw_material_needed(5, 1_000), "steps", "not_a_step"),
+    (lambda: ck.processing.chain_plan([], 1_000, 12_000), "steps", "no_steps"),
+    (lambda: ck.processing.Chain("x", "x", "x", "x", "x", (STEP,), raw_price_per_kg=-1), "raw_price_per_kg", "negative"),
+    (lambda: ck.yields.output_plan(12, 15_000, 0.05, [("loai_1", 1.0)], [1 / 12] * 12), "grades", "not_a_grade"),
+    (lambda: ck.yields.output_plan(12, 15_000, 0.05, ck.yields.default_grades(16_000), 1.0), "harvest_calendar",
      "calendar_not_12_months"),
     (lambda: ck.yields.harvest_calendar("x", season_months=math.nan), "season_months", "not_finite"),
     (lambda: ck.yields.harvest_calendar("x", season_months=-3), "season_months", "not_positive"),
-    (lambda: ck.laying_curve(30, curve=((18, 0.1), (18, 0.5))), "laying_curve", "laying_curve_order"),
-    (lambda: ck.laying_curve(30, curve=((18, 0.1, 3),)), "laying_curve", "laying_curve_points"),
-    (lambda: ck.laying_curve(30, curve=()), "laying_curve", "laying_curve_points"),
-    (lambda: ck.laying_curve(30, curve=((18, 1.5),)), "laying_rate", "not_a_fraction_incl"),
-    (lambda: ck.laying_curve(["30", 40]), "age_weeks", "not_a_number"),
+    (lambda: ck.flock.laying_curve(30, curve=((18, 0.1), (18, 0.5))), "laying_curve", "laying_curve_order"),
+    (lambda: ck.flock.laying_curve(30, curve=((18, 0.1, 3),)), "laying_curve", "laying_curve_points"),
+    (lambda: ck.flock.laying_curve(30, curve=()), "laying_curve", "laying_curve_points"),
+    (lambda: ck.flock.laying_curve(30, curve=((18, 1.5),)), "laying_rate", "not_a_fraction_incl"),
+    (lambda: ck.flock.laying_curve(["30", 40]), "age_weeks", "not_a_number"),
 ])
 def test_a_wrong_object_or_table_is_explained(call, field, reason):
     with pytest.raises(InputError) as excinfo:
@@ -492,17 +498,17 @@ def test_laying_curve_keeps_the_shape_of_an_array_of_ages():
     import numpy as np
 
     ages = np.array([[20, 30], [40, 72]])
-    assert ck.laying_curve(ages).shape == (2, 2)
-    assert ck.laying_curve([[20, 30], [40, 72]]).tolist() == ck.laying_curve(ages).tolist()
+    assert ck.flock.laying_curve(ages).shape == (2, 2)
+    assert ck.flock.laying_curve([[20, 30], [40, 72]]).tolist() == ck.flock.laying_curve(ages).tolist()
 
 
 def test_cvp_table_has_a_largest_number_of_rows():
     # Before: points=1e308 raised numpy's bare "Maximum allowed size exceeded".
     with pytest.raises(InputError) as excinfo:
-        ck.cvp_table(610e6, 2_800, 2_067, 2e6, points=1e9)
+        ck.breakeven.cvp_table(610e6, 2_800, 2_067, 2e6, points=1e9)
     assert (excinfo.value.field, excinfo.value.reason) == ("points", "too_many_points")
     assert _shows(excinfo.value.message("vi"), "1.000.000.000") and _shows(excinfo.value.message("en"), "10,000")
-    assert len(ck.cvp_table(610e6, 2_800, 2_067, 2e6, points=ck.breakeven.MAX_POINTS)) == ck.breakeven.MAX_POINTS
+    assert len(ck.breakeven.cvp_table(610e6, 2_800, 2_067, 2e6, points=ck.breakeven.MAX_POINTS)) == ck.breakeven.MAX_POINTS
 
 
 @pytest.mark.parametrize(("changes", "field"), [
@@ -521,20 +527,20 @@ def test_a_crop_figure_too_large_to_plan_with_is_explained(changes, field):
 
 
 @pytest.mark.parametrize(("call", "field", "reason"), [
-    (lambda: ck.total_interest(pd.DataFrame()), "loan_schedule", "cash_bad_schedule"),
-    (lambda: ck.total_interest([1, 2]), "loan_schedule", "not_an_object"),
-    (lambda: ck.yearly_loan_payments(pd.DataFrame({"period": [1]})), "loan_schedule", "cash_bad_schedule"),
-    (lambda: ck.season_flows(None), "product", "not_an_object"),
+    (lambda: ck.loans.total_interest(pd.DataFrame()), "loan_schedule", "cash_bad_schedule"),
+    (lambda: ck.loans.total_interest([1, 2]), "loan_schedule", "not_an_object"),
+    (lambda: ck.loans.yearly_loan_payments(pd.DataFrame({"period": [1]})), "loan_schedule", "cash_bad_schedule"),
+    (lambda: ck.cashflow.season_flows(None), "product", "not_an_object"),
     (lambda: ck.cashflow.cash_calendar("cam_lac_thuy"), "product", "not_an_object"),
-    (lambda: ck.plan_from_template(None), "product", "not_an_object"),
+    (lambda: ck.yields.plan_from_template(None), "product", "not_an_object"),
     (lambda: ck.risk.summarize_profit("abc"), "profit", "not_a_number"),
     (lambda: ck.yields.check_shares("harvest_calendar", 5), "harvest_calendar", "calendar_not_12_months"),
-    (lambda: ck.evaluate("break_even", None), "model", "not_an_object"),
-    (lambda: ck.evaluate_scenarios("break_even", [1]), "scenarios", "not_an_object"),
-    (lambda: ck.compare_plans(None, None), "simulation", "not_an_object"),
-    (lambda: ck.cost_summary(None, 1_000), "cost_items", "not_an_object"),
-    (lambda: ck.cost_summary([1], 1_000), "cost_items", "not_an_object"),
-    (lambda: ck.flock_plan(None), "flock", "not_an_object"),
+    (lambda: ck.whatif.evaluate("break_even", None), "model", "not_an_object"),
+    (lambda: ck.whatif.evaluate_scenarios("break_even", [1]), "scenarios", "not_an_object"),
+    (lambda: ck.risk.compare_plans(None, None), "simulation", "not_an_object"),
+    (lambda: ck.costs.cost_summary(None, 1_000), "cost_items", "not_an_object"),
+    (lambda: ck.costs.cost_summary([1], 1_000), "cost_items", "not_an_object"),
+    (lambda: ck.flock.flock_plan(None), "flock", "not_an_object"),
 ])
 def test_a_wrong_object_is_explained_instead_of_a_bare_type_or_attribute_error(call, field, reason):
     # Before: KeyError, TypeError, AttributeError or ValueError from deep inside the calculation.

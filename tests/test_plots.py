@@ -19,7 +19,7 @@ from coopkit import fields, i18n, plots, whatif
 LANGS = ("vi", "en")
 # Sơn Nam eggs (the break-even lesson's template)
 EGGS = {"fixed_costs": 610e6, "price_per_unit": 2_800, "variable_cost_per_unit": 2_067, "volume": 1_095_000}
-BASE_PROFIT = ck.evaluate("break_even", EGGS)["profit"]
+BASE_PROFIT = ck.whatif.evaluate("break_even", EGGS)["profit"]
 TORNADO = whatif.tornado("break_even", EGGS, "profit", change=0.1)
 SPIDER = whatif.spider("break_even", EGGS, "profit")
 PRICES = [2_300.0, 2_600.0, 2_900.0, 3_200.0]
@@ -151,7 +151,7 @@ def test_tornado_axis_of_a_rate_output_is_in_percent():
               "fixed_fee_per_order": 3_000, "packaging_per_order": 6_000, "shipping_per_order": 0,
               "units_per_order": 1, "vat_rate": 0.0}
     table = whatif.tornado("channel_pricing", online, "margin")
-    figure = plots.tornado_chart(table, ck.evaluate("channel_pricing", online)["margin"], "margin", "en")
+    figure = plots.tornado_chart(table, ck.whatif.evaluate("channel_pricing", online)["margin"], "margin", "en")
     _png(figure)
     ticks = [t.get_text() for t in figure.axes[0].get_xticklabels() if t.get_text()]
     assert ticks and all(t.endswith("%") for t in ticks)

@@ -34,7 +34,7 @@ def _alone(model: str, inputs: dict, output: str, name: str, change: float) -> f
     if not low <= value <= high:
         return math.nan
     try:
-        return ck.evaluate(model, {**inputs, name: value})[output]
+        return ck.whatif.evaluate(model, {**inputs, name: value})[output]
     except InputError:
         return math.nan
 
@@ -91,7 +91,7 @@ def test_spider_cells_the_model_rejects_are_nan():
             raise InputError("volume", reason="not_positive", value=v["volume"])
         return {"unit_cost": 1 / v["volume"]}
 
-    model = ck.Model("tiny", inputs=("volume",), outputs=("unit_cost",), function=function)
+    model = ck.whatif.Model("tiny", inputs=("volume",), outputs=("unit_cost",), function=function)
     table = spider(model, {"volume": 1.0}, "unit_cost", changes=(0.0, 2.0))
     assert table.loc[0.0, "volume"] == 1.0 and math.isnan(table.loc[2.0, "volume"])
 
@@ -144,7 +144,7 @@ def test_every_spider_cell_equals_its_own_evaluation(inputs, steps, output):
 @given(inputs=eggs_like, output=st.sampled_from(["profit", "revenue", "total_costs", "break_even_price"]))
 def test_at_no_change_every_column_is_the_base_output(inputs, output):
     table = spider("break_even", inputs, output, changes=(-0.2, 0.0, 0.2))
-    base = ck.evaluate("break_even", inputs)[output]
+    base = ck.whatif.evaluate("break_even", inputs)[output]
     assert table.loc[0.0].tolist() == pytest.approx([base] * 4, rel=1e-12)
 
 
@@ -156,7 +156,7 @@ def test_tornado_order_matches_effects_computed_one_by_one_with_evaluate(inputs,
     for name in model.inputs:
         lo, hi = model.range_of(name, inputs[name])
         ends = [min(max(inputs[name] * (1 + sign * change), lo), hi) for sign in (-1, 1)]
-        low, high = (ck.evaluate("break_even", {**inputs, name: x})["profit"] for x in ends)
+        low, high = (ck.whatif.evaluate("break_even", {**inputs, name: x})["profit"] for x in ends)
         effects[name] = abs(high - low)
     # the table lists the inputs from the largest effect down, each with its own effect
     assert set(table["input"]) == set(model.inputs)

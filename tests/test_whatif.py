@@ -9,6 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import coopkit as ck
+import coopkit.models  # noqa: F401  (ck.models)
 from coopkit.errors import InputError
 from coopkit.whatif import MODELS, Model, get_model
 from helpers import assert_input_error
@@ -33,24 +34,24 @@ def test_the_three_workbook_models_are_registered():
 
 
 def test_models_agree_with_the_domain_functions():
-    out = ck.evaluate("break_even", EGGS)
-    assert out["profit"] == pytest.approx(ck.profit(1_095_000, 2_800, 610e6, 2_067))
+    out = ck.whatif.evaluate("break_even", EGGS)
+    assert out["profit"] == pytest.approx(ck.profit(fixed_costs=610e6, price_per_unit=2_800, variable_cost_per_unit=2_067, volume=1_095_000))
     assert out["break_even_volume"] == pytest.approx(ck.break_even_volume(610e6, 2_800, 2_067))
     channel = ck.Channel("x", "x", "x", commission_rate=0.10, payment_fee_rate=0.05,
                          fixed_fee_per_order=3_000, packaging_per_order=6_000)
-    online = ck.evaluate("channel_pricing", ORANGES_ONLINE)
+    online = ck.whatif.evaluate("channel_pricing", ORANGES_ONLINE)
     assert online["net_per_unit"] == pytest.approx(ck.channel_result(45_000, channel, 13_469).net_per_unit)
 
 
 def test_a_price_below_the_variable_cost_leaves_break_even_undefined_not_an_error():
-    out = ck.evaluate("break_even", {**EGGS, "price_per_unit": 2_000})
+    out = ck.whatif.evaluate("break_even", {**EGGS, "price_per_unit": 2_000})
     assert math.isnan(out["break_even_volume"]) and out["profit"] < 0
 
 
 def test_scenarios_table_and_comparison():
     scenarios = {"plan": EGGS, "cheaper feed": {**EGGS, "variable_cost_per_unit": 1_900},
                  "bad": {**EGGS, "volume": 0}}
-    table = ck.evaluate_scenarios("break_even", scenarios)
+    table = ck.whatif.evaluate_scenarios("break_even", scenarios)
     assert list(table.index) == ["plan", "cheaper feed", "bad"]
     assert table.loc["cheaper feed", "profit"] - table.loc["plan", "profit"] == pytest.approx(167 * 1_095_000)
     assert math.isnan(table.loc["bad", "profit"]) and "0" in table.loc["bad", "error"]
@@ -63,7 +64,7 @@ def test_goal_seek_worked_example_price_for_a_20_percent_margin_online():
     price = ck.goal_seek("channel_pricing", ORANGES_ONLINE, vary="list_price", output="margin", target=0.2)
     # closed form: (0.85 p − 9 000 − 13 469) / p = 0.2  →  p = 22 469 / 0.65
     assert price == pytest.approx(22_469 / 0.65, rel=1e-9)
-    assert price == pytest.approx(ck.price_for_channel_margin(
+    assert price == pytest.approx(ck.pricing.price_for_channel_margin(
         13_469, 0.2, ck.Channel("x", "x", "x", commission_rate=0.1, payment_fee_rate=0.05,
                                 fixed_fee_per_order=3_000, packaging_per_order=6_000)), rel=1e-9)
 
@@ -86,7 +87,7 @@ def test_goal_seek_rejects_unknown_names():
         ck.goal_seek("break_even", EGGS, vary="price_per_unit", output="happiness", target=0)
     assert_input_error(info, "output", "unknown_output")
     with pytest.raises(InputError) as info:
-        ck.evaluate("yield_plan", EGGS)
+        ck.whatif.evaluate("yield_plan", EGGS)
     assert_input_error(info, "model", "unknown_model")
 
 
@@ -99,7 +100,7 @@ def test_goal_seek_result_meets_the_target(fixed, price, variable, volume, targe
     except InputError as err:
         assert err.reason == "goal_unreachable"
         return
-    profit = ck.evaluate("break_even", {**inputs, "price_per_unit": found})["profit"]
+    profit = ck.whatif.evaluate("break_even", {**inputs, "price_per_unit": found})["profit"]
     assert profit == pytest.approx(target, abs=1e-6 * max(abs(target), fixed, 1.0))
 
 
@@ -120,7 +121,7 @@ def test_every_data_table_cell_equals_its_own_evaluation(prices, volumes_):
     assert grid.shape == (len(prices), len(volumes_))
     for i, p in enumerate(prices):
         for j, q in enumerate(volumes_):
-            alone = ck.evaluate("break_even", {**EGGS, "price_per_unit": p, "volume": q})["profit"]
+            alone = ck.whatif.evaluate("break_even", {**EGGS, "price_per_unit": p, "volume": q})["profit"]
             assert grid.iat[i, j] == pytest.approx(alone)
 
 
@@ -149,18 +150,18 @@ def test_data_table_50_by_50():
 
 @given(change=st.floats(min_value=0.01, max_value=0.5))
 def test_tornado_order_matches_the_effects_computed_one_by_one(change):
-    table = ck.tornado("break_even", EGGS, "profit", change=change)
+    table = ck.whatif.tornado("break_even", EGGS, "profit", change=change)
     effects = {}
     for name, base in EGGS.items():
-        low = ck.evaluate("break_even", {**EGGS, name: base * (1 - change)})["profit"]
-        high = ck.evaluate("break_even", {**EGGS, name: base * (1 + change)})["profit"]
+        low = ck.whatif.evaluate("break_even", {**EGGS, name: base * (1 - change)})["profit"]
+        high = ck.whatif.evaluate("break_even", {**EGGS, name: base * (1 + change)})["profit"]
         effects[name] = abs(high - low)
     assert table["effect"].tolist() == pytest.approx(sorted(effects.values(), reverse=True))
     assert set(table["input"]) == set(EGGS)
 
 
 def test_tornado_with_explicit_values_and_bounds():
-    table = ck.tornado("channel_pricing", ORANGES_ONLINE, "profit_per_unit", change=0.5,
+    table = ck.whatif.tornado("channel_pricing", ORANGES_ONLINE, "profit_per_unit", change=0.5,
                        values={"list_price": (40_000, 50_000)})
     row = table.set_index("input").loc["list_price"]
     assert (row["low"], row["high"]) == (40_000, 50_000)
@@ -178,7 +179,7 @@ def test_a_new_model_plugs_in_without_changing_the_tools():
 def test_scenarios_round_trip_and_are_checked_against_their_model():
     plan = ck.Scenario("Kế hoạch", "break_even", EGGS, product="eggs_son_nam", note="giá chợ")
     assert ck.Scenario.from_dict(plan.to_dict()) == plan
-    assert plan.evaluate() == ck.evaluate("break_even", EGGS)
+    assert plan.evaluate() == ck.whatif.evaluate("break_even", EGGS)
     bad = plan.to_dict() | {"inputs": {**EGGS, "volume": "nhiều"}}
     with pytest.raises(InputError) as excinfo:
         ck.Scenario.from_dict(bad)
@@ -197,8 +198,8 @@ def test_scenarios_round_trip_and_are_checked_against_their_model():
 def test_scenario_lists_evaluate_like_mappings():
     low = ck.Scenario("low", "break_even", {**EGGS, "price_per_unit": 2_600})
     plan = ck.Scenario("plan", "break_even", EGGS)
-    table = ck.evaluate_scenarios("break_even", [plan, low])
-    assert table.equals(ck.evaluate_scenarios("break_even", {"plan": EGGS, "low": low.inputs}))
+    table = ck.whatif.evaluate_scenarios("break_even", [plan, low])
+    assert table.equals(ck.whatif.evaluate_scenarios("break_even", {"plan": EGGS, "low": low.inputs}))
     diff = ck.compare_scenarios("break_even", [plan, low], base="plan")
     assert diff.loc["low", "profit"] == pytest.approx(-200 * 1_095_000)
 
@@ -207,11 +208,11 @@ def test_pricing_plan_is_break_even_after_channel_fees():
     shop = ck.Channel("san", "Sàn", "Marketplace", commission_rate=0.10, payment_fee_rate=0.05,
                       packaging_per_order=6_000, units_per_order=2)
     inputs = ck.models.pricing_plan_inputs(shop, 45_000, 300e6, 9_000, 40_000)
-    out = ck.evaluate("pricing_plan", inputs)
+    out = ck.whatif.evaluate("pricing_plan", inputs)
     net = ck.channel_result(45_000, shop, 0).net_per_unit
     assert out["net_per_unit"] == pytest.approx(45_000 * 0.85 - 3_000)
     assert out["profit"] == pytest.approx((net - 9_000) * 40_000 - 300e6)
-    at_break_even = ck.evaluate("pricing_plan", {**inputs, "volume": out["break_even_volume"]})
+    at_break_even = ck.whatif.evaluate("pricing_plan", {**inputs, "volume": out["break_even_volume"]})
     assert at_break_even["profit"] == pytest.approx(0, abs=1e-3)
     assert out["unit_cost"] == pytest.approx(ck.unit_cost(300e6, 9_000, 40_000))
 
@@ -233,7 +234,7 @@ def test_the_fast_pricing_grid_agrees_with_evaluating_each_cell(prices, volumes_
     for i, a in enumerate(grid.index):
         for j, b in enumerate(grid.columns):
             try:
-                alone = ck.evaluate("pricing_plan", {**inputs, vary[0]: a, vary[1]: b})["profit"]
+                alone = ck.whatif.evaluate("pricing_plan", {**inputs, vary[0]: a, vary[1]: b})["profit"]
             except InputError:
                 alone = math.nan
             cell = grid.iat[i, j]
@@ -270,14 +271,14 @@ def test_goal_seek_range_message_shows_the_bounds_as_the_input_kind():
 def test_tornado_needs_a_low_and_a_high_for_each_explicit_input(pair, count):
     # Before: values={"volume": (1,)} raised a bare ValueError.
     with pytest.raises(InputError) as excinfo:
-        ck.tornado("break_even", EGGS, "profit", values={"volume": pair})
+        ck.whatif.tornado("break_even", EGGS, "profit", values={"volume": pair})
     assert_input_error(excinfo, "volume", "tornado_pair")
     assert f"({count})" in excinfo.value.message("en").replace("gave ", "(").replace("(( ", "(")
 
 
 def test_tornado_refuses_values_for_an_input_the_model_does_not_have():
     with pytest.raises(InputError) as excinfo:
-        ck.tornado("break_even", EGGS, "profit", values={"volumes": (1, 2)})
+        ck.whatif.tornado("break_even", EGGS, "profit", values={"volumes": (1, 2)})
     assert_input_error(excinfo, "vary", "unknown_input")
 
 
@@ -290,7 +291,7 @@ def test_data_table_values_must_be_a_list(values):
 
 def test_spider_changes_must_be_a_list_and_a_single_name_is_one_input():
     with pytest.raises(InputError) as excinfo:
-        ck.spider("break_even", EGGS, "profit", changes=0.1)
+        ck.whatif.spider("break_even", EGGS, "profit", changes=0.1)
     assert_input_error(excinfo, "change", "values_not_a_list")
-    table = ck.spider("break_even", EGGS, "profit", changes=[0.0, 0.1], names="volume")
+    table = ck.whatif.spider("break_even", EGGS, "profit", changes=[0.0, 0.1], names="volume")
     assert list(table.columns) == ["volume"]

@@ -25,7 +25,7 @@ def test_starts_from_the_template_on_the_chosen_channel(app):
     planned = oranges.cost_summary()
     inputs = ck.models.pricing_plan_inputs(shopee, oranges.price_per_unit, planned.fixed_costs,
                                            planned.variable_cost_per_unit, oranges.volume_per_season)
-    expected = ck.evaluate(MODEL, inputs)
+    expected = ck.whatif.evaluate(MODEL, inputs)
     assert app.error is None
     assert app.result.profit == pytest.approx(expected["profit"], rel=1e-6)
     assert f'data-key="profit" data-value="{app.result.profit!r}"' in app.results.value
@@ -95,7 +95,7 @@ def test_goal_seek_finds_the_price_and_applies_it(app):
     app.goal.target.value = 500_000_000
     found = app.run_goal_seek()
     assert found is not None
-    assert ck.evaluate(MODEL, {**app.result.inputs, "list_price": found})["profit"] == pytest.approx(500e6, rel=1e-6)
+    assert ck.whatif.evaluate(MODEL, {**app.result.inputs, "list_price": found})["profit"] == pytest.approx(500e6, rel=1e-6)
     assert f"data-value='{found!r}'" in app.goal.answer.value
     app.apply_goal()
     assert app.result.outputs["profit"] == pytest.approx(500e6, rel=1e-3)  # the box shows whole đồng
@@ -123,7 +123,7 @@ def test_data_table_cells_equal_single_evaluations(app):
     app.sections.selected_index = 4
     grid = app.show_table()
     price, volume = grid.index[1], grid.columns[2]
-    alone = ck.evaluate(MODEL, {**app.result.inputs, "list_price": price, "volume": volume})["profit"]
+    alone = ck.whatif.evaluate(MODEL, {**app.result.inputs, "list_price": price, "volume": volume})["profit"]
     assert grid.loc[price, volume] == pytest.approx(alone)
     assert bytes(app.table.heatmap.value).startswith(b"\x89PNG")
 
@@ -331,7 +331,7 @@ def test_a_break_even_goal_is_typed_in_the_volume_boxs_unit(app):
     app.goal.target.value = 100  # tấn
     found = app.run_goal_seek()
     assert found is not None
-    outputs = ck.evaluate(MODEL, {**app.result.inputs, "list_price": found})
+    outputs = ck.whatif.evaluate(MODEL, {**app.result.inputs, "list_price": found})
     assert outputs["break_even_volume"] == pytest.approx(100_000, rel=1e-6)
     assert "100 tấn" in app.goal.answer.value
 

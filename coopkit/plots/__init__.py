@@ -187,7 +187,7 @@ def _money_axis(axis, lang: str, scale: float = 1.0) -> None:
 def cost_chart(breakdown: pd.DataFrame, unit_cost: float, lang: str, unit_label: str) -> Figure:
     """What one unit costs, item by item (₫ per unit), fixed and variable items coloured apart.
 
-    ``breakdown`` is `coopkit.cost_breakdown`'s table.
+    ``breakdown`` is `coopkit.costs.cost_breakdown`'s table.
     """
     rows = breakdown.sort_values("per_unit")
     names = [_wrap(name) for name in rows["name"]]
@@ -215,7 +215,7 @@ def cost_chart(breakdown: pd.DataFrame, unit_cost: float, lang: str, unit_label:
 def cvp_chart(table: pd.DataFrame, result: BreakEven, lang: str, unit_label: str) -> Figure:
     """Cost-volume-profit chart: revenue and total costs against volume, break-even marked.
 
-    ``table`` is `coopkit.cvp_table`'s output and ``result`` the `coopkit.break_even` result.
+    ``table`` is `coopkit.breakeven.cvp_table`'s output and ``result`` the `coopkit.break_even` result.
     """
     figure = Figure(figsize=(FIGURE_WIDTH, 4.2))
     _frame(figure, left=0.14, bottom=0.16)

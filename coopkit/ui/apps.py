@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 import coopkit as ck
-from coopkit import fmt, i18n, plots
+from coopkit import breakeven, costs, fmt, i18n, plots
 from coopkit.ui.base import App
 from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox, volume_control
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
@@ -59,7 +59,7 @@ def volume_in_box_unit(app: App, kg_or_units: float) -> tuple[float, str]:
 class UnitCostResult:
     """What the unit-cost app shows: the summary, the item table and the raw input needed."""
 
-    summary: ck.CostSummary
+    summary: costs.CostSummary
     breakdown: pd.DataFrame
     raw_input_needed: float | None
 
@@ -112,8 +112,8 @@ class UnitCostApp(App):
             raw_needed = ck.raw_input_needed(values["volume"], values["conversion_ratio"], values["loss_rate"])
         items = edited.all_cost_items()
         area = values.get("area_ha", product.area_ha)
-        summary = ck.cost_summary(items, values["volume"], area, product.units_per_batch)
-        breakdown = ck.cost_breakdown(items, values["volume"], area, product.units_per_batch, lang=self.lang)
+        summary = costs.cost_summary(items, values["volume"], area, product.units_per_batch)
+        breakdown = costs.cost_breakdown(items, values["volume"], area, product.units_per_batch, lang=self.lang)
         return UnitCostResult(summary, breakdown, raw_needed)
 
     def render(self, result: UnitCostResult) -> tuple[str, Any]:
@@ -163,14 +163,14 @@ class BreakEvenApp(App):
             volume_control(product, lang),
         ]
 
-    def compute(self) -> tuple[ck.BreakEven, pd.DataFrame]:
+    def compute(self) -> tuple[breakeven.BreakEven, pd.DataFrame]:
         v = self.read_all()
         result = ck.break_even(v["fixed_costs"], v["price_per_unit"], v["variable_cost_per_unit"], v["volume"])
         top = max(v["volume"], result.break_even_volume) * 1.4
-        table = ck.cvp_table(v["fixed_costs"], v["price_per_unit"], v["variable_cost_per_unit"], top)
+        table = breakeven.cvp_table(v["fixed_costs"], v["price_per_unit"], v["variable_cost_per_unit"], top)
         return result, table
 
-    def render(self, result: tuple[ck.BreakEven, pd.DataFrame]) -> tuple[str, Any]:
+    def render(self, result: tuple[breakeven.BreakEven, pd.DataFrame]) -> tuple[str, Any]:
         be, table = result
         lang, unit = self.lang, self.product.unit_label(self.lang)
         # volumes in the unit of the volume box (tấn when it is typed in tấn); prices stay per kg

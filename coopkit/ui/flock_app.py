@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-import coopkit as ck
-from coopkit import i18n
+from coopkit import costs, i18n
 from coopkit.errors import InputError
 from coopkit.flock import DAYS_PER_MONTH, Flock, FlockPlan, flock_plan
 from coopkit.plots.flock import flock_chart
@@ -61,7 +60,7 @@ def flock_defaults(product: Any, hens: float = TEMPLATE_HENS) -> FlockDefaults:
     (0.6, 50833333, 316.7)
     """
     items = [item for item in product.all_cost_items() if item.key not in FEED_ITEM_KEYS]
-    summary = ck.cost_summary(items, product.volume_per_season, product.area_ha, product.units_per_batch)
+    summary = costs.cost_summary(items, product.volume_per_season, product.area_ha, product.units_per_batch)
     eggs_per_day = product.volume_per_season / (product.season_months * DAYS_PER_MONTH)
     return FlockDefaults(
         hens=hens,

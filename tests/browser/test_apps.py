@@ -36,7 +36,7 @@ def test_unit_cost_app_updates_the_result_and_explains_bad_input(voila_server, p
     # The planned 32 tonnes are shown in tấn; 20 tấn is 20 000 kg.
     expect(app.locator(".ck-field-volume select")).to_have_value("tấn (1.000 kg)")
     _type(app, "volume", "20")
-    expected = ck.cost_summary(coffee.all_cost_items(), 20_000, coffee.area_ha, coffee.units_per_batch).unit_cost
+    expected = ck.costs.cost_summary(coffee.all_cost_items(), 20_000, coffee.area_ha, coffee.units_per_batch).unit_cost
     expect(_cell(app, "unit_cost")).to_have_text(fmt.money(expected, "vi"))
     expect(_cell(app, "unit_cost")).to_have_attribute("data-value", repr(expected))
 

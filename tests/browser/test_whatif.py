@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 import coopkit as ck
+import coopkit.models  # noqa: F401  (ck.models)
 from coopkit import data, exchange, fields, fmt
 from coopkit.ui.whatif_app import MODEL
 
@@ -56,7 +57,7 @@ def test_pin_two_scenarios_goal_seek_and_export(voila_server, page, tmp_path):
     plan = oranges.cost_summary()  # the boxes show whole đồng and the app computes with what they show
     inputs = ck.models.pricing_plan_inputs(shopee, 28_000, round(plan.fixed_costs),
                                            round(plan.variable_cost_per_unit), 128_000)
-    expect(profit).to_have_attribute("data-value", repr(ck.evaluate(MODEL, inputs)["profit"]))
+    expect(profit).to_have_attribute("data-value", repr(ck.whatif.evaluate(MODEL, inputs)["profit"]))
     app.locator(".ck-scenario-name input").fill("Shopee 28.000 ₫, mất mùa 20 %")
     app.locator("button.ck-pin").click()
     rows = app.locator(".ck-pinned tbody tr")
@@ -98,7 +99,7 @@ def test_pin_two_scenarios_goal_seek_and_export(voila_server, page, tmp_path):
     scenarios = exchange.scenarios_from_xlsx(path)
     assert [s.name for s in scenarios] == ["Kế hoạch", "Shopee 28.000 ₫, mất mùa 20 %"]
     assert scenarios[1].inputs["list_price"] == 28_000 and scenarios[1].inputs["volume"] == 128_000
-    assert ck.evaluate(MODEL, scenarios[1].inputs)["profit"] == pytest.approx(_value(second), rel=1e-9)
+    assert ck.whatif.evaluate(MODEL, scenarios[1].inputs)["profit"] == pytest.approx(_value(second), rel=1e-9)
 
     with page.expect_download() as info:
         app.locator("a.ck-download-csv").click()
