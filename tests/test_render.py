@@ -208,3 +208,37 @@ def test_a_change_that_leaves_the_loan_as_it_was_draws_only_the_cash_flow_panel(
     figure_png(other_loan)
     assert sorted(other_loan._figures) == [0, 1]
     assert other_loan.get_figwidth() == plots.FIGURE_WIDTH and other_loan.findobj()
+
+
+# a lesson chart that follows an app ---------------------------------------------------------------
+
+
+def test_a_chart_following_an_app_is_redrawn_after_the_apps_own_chart():
+    """Workbook 6's S-curve follows the risk app's results; in a kernel (an event loop runs) it
+    is redrawn once the change's message is handled, so the app's histogram is sent first;
+    without a loop (a script), at once."""
+    import asyncio
+
+    from coopkit.ui.risk_app import FigureView, ProductionRiskApp
+
+    app = ProductionRiskApp(lang="vi")
+    drawn = []
+
+    def draw(lang):
+        drawn.append(app.chart.value)  # the app's chart when the S-curve is drawn
+        return risk_plots.profit_s_curve(app.result.market, app.result.contract, lang)
+
+    view = FigureView(draw, follow=app.results)
+    fixed = app.control("fixed_costs")
+    fixed.value = fixed.value * 1.5
+    assert len(drawn) == 2 and drawn[-1] != app.chart.value  # at once: before the app's new chart
+    before = view.image.value
+
+    async def change():
+        fixed.value = fixed.value * 1.2
+        assert len(drawn) == 2 and view.image.value == before  # not yet
+        await asyncio.sleep(0)
+
+    asyncio.run(change())
+    assert len(drawn) == 3 and drawn[-1] == app.chart.value  # after the app's new chart
+    assert view.image.value != before

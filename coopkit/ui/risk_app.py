@@ -187,8 +187,29 @@ class FigureView:
         self.view.add_class("ck-chart")
         self.view.add_class("ck-figure")
         self.set_lang(self.lang)
+        self._pending = False
         if follow is not None:  # e.g. an app's results: redraw when they change
-            follow.observe(safe(self, lambda _change: self.set_lang(self.lang)), "value")
+            follow.observe(self._follow, "value")
+
+    def _follow(self, _change: object = None) -> None:
+        """Redraw once the kernel has handled the message that changed what is followed: the app's
+        own chart goes to the page first (the app sets its results before its chart, and this
+        redraw took as long as the app's). Without a running event loop (tests, scripts), now."""
+        import asyncio
+
+        redraw = safe(self, self._redraw)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            redraw()
+            return
+        if not self._pending:  # several changes in one message: one redraw
+            self._pending = True
+            loop.call_soon(redraw)
+
+    def _redraw(self) -> None:
+        self._pending = False
+        self.set_lang(self.lang)
 
     def set_lang(self, lang: str) -> None:
         self.lang = i18n.normalize_language(lang)
