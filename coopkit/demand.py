@@ -34,6 +34,7 @@ from typing import overload
 import numpy as np
 import pandas as pd
 
+from coopkit import breakeven
 from coopkit.breakeven import MAX_POINTS, check_points
 from coopkit.errors import InputError
 from coopkit.fields import register_fields
@@ -494,10 +495,7 @@ class _Problem:
     """Checked inputs shared by `best_price` and `price_response`."""
 
     curve: DemandCurve
-    vat_share: float  # shares of the list price taken by VAT, commission and the payment fee
-    commission_rate: float
-    payment_fee_rate: float
-    per_order_per_unit: float  # fixed fee + packaging + shipping, per unit
+    channel: Channel
     variable_cost_per_unit: float
     fixed_costs: float
     capacity: float  # inf when there is no limit
@@ -514,19 +512,20 @@ class _Problem:
     def table(self, price: np.ndarray) -> dict[str, np.ndarray]:
         """Quantity sold, revenue, net revenue and profit at each price (vectorised).
 
-        The arithmetic is the pricing plan's (`coopkit.pricing.channel_result` and the
-        ``pricing_plan`` what-if model), in the same order, so that where the capacity is sold
-        the profit is the plan's to the last digit.
+        The arithmetic is the pricing plan's: the same functions (`coopkit.pricing.net_per_unit`
+        through the channel, `coopkit.breakeven.profit`) as the ``pricing_plan`` what-if model,
+        so that where the capacity is sold the profit is the plan's to the last digit.
         """
+        price = np.asarray(price, dtype=float)
         sold = self.sold(price)
-        net_per_unit = (price - price * self.vat_share - price * self.commission_rate
-                        - price * self.payment_fee_rate - self.per_order_per_unit)
+        net_per_unit = self.channel.net_per_unit(price)
         return {
             "price": price,
             "quantity_sold": sold,
             "revenue": price * sold,
             "net_revenue": net_per_unit * sold,
-            "profit": (net_per_unit - self.variable_cost_per_unit) * sold - self.fixed_costs,
+            "profit": breakeven.profit(fixed_costs=self.fixed_costs, price_per_unit=net_per_unit,
+                                       variable_cost_per_unit=self.variable_cost_per_unit, volume=sold),
         }
 
     def profit(self, price: np.ndarray) -> np.ndarray:
@@ -569,10 +568,7 @@ def _problem(
 
     return _Problem(
         curve=curve,
-        vat_share=channel.vat_share,
-        commission_rate=channel.commission_rate,
-        payment_fee_rate=channel.payment_fee_rate,
-        per_order_per_unit=channel.per_order_costs / channel.units_per_order,
+        channel=channel,
         variable_cost_per_unit=variable_cost_per_unit,
         fixed_costs=fixed_costs,
         capacity=limit,
@@ -605,7 +601,7 @@ def best_price(
     """The list price with the highest profit through ``channel``, with what it brings.
 
     At each price ``p``: quantity sold ``= min(demand(p), capacity)``; the cooperative keeps
-    ``net_per_unit(p)`` per unit, as in `coopkit.pricing.channel_result` (the price less
+    ``net_per_unit(p)`` per unit (`coopkit.pricing.net_per_unit`: the price less
     VAT, commission, payment fee and per-order costs spread over the units of an order);
     profit ``= (net_per_unit(p) − variable_cost_per_unit) × quantity sold − fixed_costs``.
 

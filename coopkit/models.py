@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
+
 from coopkit import breakeven, costs, pricing
 from coopkit.errors import InputError
 from coopkit.validate import check_finite, check_object
@@ -43,20 +45,12 @@ def _break_even(v: Values) -> dict[str, float]:
     return out
 
 
-CHANNEL_INPUTS = (
-    "commission_rate",
-    "payment_fee_rate",
-    "fixed_fee_per_order",
-    "packaging_per_order",
-    "shipping_per_order",
-    "units_per_order",
-    "vat_rate",
-)
+#: The channel's numbers among the channel models' inputs, in order (`coopkit.pricing.Channel.NUMBERS`).
+CHANNEL_INPUTS = pricing.Channel.NUMBERS
 
 
 def _channel_pricing(v: Values) -> dict[str, float]:
-    channel = pricing.Channel("what_if", "Kênh", "Channel", **{k: v[k] for k in CHANNEL_INPUTS})
-    r = pricing.channel_result(v["list_price"], channel, v["cost_per_unit"])
+    r = pricing.channel_result(v["list_price"], pricing.Channel.from_inputs(v), v["cost_per_unit"])
     return {
         "net_per_unit": r.net_per_unit,
         "net_per_order": r.net_per_order,
@@ -69,61 +63,49 @@ def _channel_pricing(v: Values) -> dict[str, float]:
 def channel_inputs(channel: pricing.Channel, list_price: float, cost_per_unit: float) -> dict[str, float]:
     """The channel-pricing model's inputs for a channel from the fee table.
 
+    The reverse is `coopkit.pricing.Channel.from_inputs`.
+
     >>> online = pricing.Channel("shopee", "Shopee", "Shopee", commission_rate=0.1)
     >>> channel_inputs(online, 30_000, 14_000)["commission_rate"]
     0.1
     """
     return {"list_price": check_finite("list_price", list_price),
             "cost_per_unit": check_finite("cost_per_unit", cost_per_unit),
-            **{k: float(getattr(check_object("channel", channel, pricing.Channel), k)) for k in CHANNEL_INPUTS}}
+            **check_object("channel", channel, pricing.Channel).to_inputs()}
+
+
+def _plan(list_price, volume, variable_cost_per_unit, fixed_costs, unit_cost, net_per_unit):
+    """The pricing plan's outputs, on numbers or on numpy arrays (the same lines for both)."""
+    contribution = net_per_unit - variable_cost_per_unit
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {
+            "profit": breakeven.profit(fixed_costs=fixed_costs, price_per_unit=net_per_unit,
+                                       variable_cost_per_unit=variable_cost_per_unit, volume=volume),
+            "revenue": list_price * volume,
+            "net_per_unit": net_per_unit,
+            "unit_cost": unit_cost,
+            "profit_per_unit": net_per_unit - unit_cost,
+            "margin": (net_per_unit - unit_cost) / list_price,
+            "break_even_volume": np.where(contribution > 0, np.divide(fixed_costs, contribution), np.nan),
+        }
 
 
 def _pricing_plan(v: Values) -> dict[str, float]:
     fixed, variable, volume = v["fixed_costs"], v["variable_cost_per_unit"], v["volume"]
     unit = costs.unit_cost(fixed, variable, volume)
-    channel = pricing.Channel("what_if", "Kênh", "Channel", **{k: v[k] for k in CHANNEL_INPUTS})
-    r = pricing.channel_result(v["list_price"], channel, unit)
-    contribution = r.net_per_unit - variable
-    return {
-        "profit": contribution * volume - fixed,
-        "revenue": v["list_price"] * volume,
-        "net_per_unit": r.net_per_unit,
-        "unit_cost": unit,
-        "profit_per_unit": r.profit_per_unit,
-        "margin": r.margin,
-        "break_even_volume": fixed / contribution if contribution > 0 else math.nan,
-    }
+    net = pricing.Channel.from_inputs(v).net_per_unit(v["list_price"])
+    return {name: float(value) for name, value in _plan(v["list_price"], volume, variable, fixed, unit, net).items()}
 
 
 def _pricing_plan_grid(v: Mapping[str, object]) -> dict[str, object]:
     """`_pricing_plan` on numpy arrays, NaN where it would raise (for fast data tables)."""
-    import numpy as np
-
     a = {name: np.asarray(value, dtype=float) for name, value in v.items()}
     fixed, variable, volume, price = a["fixed_costs"], a["variable_cost_per_unit"], a["volume"], a["list_price"]
-    commission, payment, vat = a["commission_rate"], a["payment_fee_rate"], a["vat_rate"]
-    units = a["units_per_order"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        vat_share = vat / (1.0 + vat)
-        valid = (
-            (fixed >= 0) & (variable >= 0) & (volume > 0) & (price > 0)
-            & (commission >= 0) & (commission < 1) & (payment >= 0) & (payment < 1) & (vat >= 0) & (vat < 1)
-            & (a["fixed_fee_per_order"] >= 0) & (a["packaging_per_order"] >= 0) & (a["shipping_per_order"] >= 0)
-            & (units > 0) & (commission + payment + vat_share < 1.0)
-        )
+        net = pricing.net_per_unit(price, **{name: a[name] for name in CHANNEL_INPUTS})  # NaN: channel refused
         unit = fixed / volume + variable
-        per_order = (a["fixed_fee_per_order"] + a["packaging_per_order"] + a["shipping_per_order"]) / units
-        net = price - price * vat_share - price * commission - price * payment - per_order
-        contribution = net - variable
-        outputs = {
-            "profit": contribution * volume - fixed,
-            "revenue": price * volume,
-            "net_per_unit": net,
-            "unit_cost": unit,
-            "profit_per_unit": net - unit,
-            "margin": (net - unit) / price,
-            "break_even_volume": np.where(contribution > 0, fixed / contribution, np.nan),
-        }
+        valid = (fixed >= 0) & (variable >= 0) & (volume > 0) & ~np.isnan(net)  # as costs.unit_cost checks
+        outputs = _plan(price, volume, variable, fixed, unit, net)
     shape = np.broadcast_shapes(*(x.shape for x in a.values()))
     return {name: np.where(valid, np.broadcast_to(value, shape), np.nan) for name, value in outputs.items()}
 
@@ -141,7 +123,7 @@ def pricing_plan_inputs(
     numbers = {"fixed_costs": fixed_costs, "variable_cost_per_unit": variable_cost_per_unit, "volume": volume,
                "list_price": list_price}
     return {**{k: check_finite(k, v) for k, v in numbers.items()},
-            **{k: float(getattr(check_object("channel", channel, pricing.Channel), k)) for k in CHANNEL_INPUTS}}
+            **check_object("channel", channel, pricing.Channel).to_inputs()}
 
 
 UNIT_COST = Model(

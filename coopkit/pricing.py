@@ -6,8 +6,9 @@ two are easy to confuse and the lessons practise converting between them.
 A sales channel (a wholesale market, a supermarket, an online marketplace) takes part of
 the list price: a commission and a payment fee as shares of the price, the VAT included in
 the price, and per-order costs the seller pays (a fixed fee, packaging, shipping).
-`channel_result` shows what is left per unit; `price_for_channel_margin` finds the list
-price that leaves a target margin; `compare_channels` puts channels side by side.
+`net_per_unit` is that one formula, on numbers or numpy arrays; `channel_result` shows what
+is left per unit, part by part; `price_for_channel_margin` finds the list price that leaves a
+target margin; `compare_channels` puts channels side by side.
 
 All amounts are positive VND; rates are fractions.
 """
@@ -17,12 +18,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
+import numpy as np
 import pandas as pd
 
 from coopkit.errors import InputError
 from coopkit.i18n import normalize_language
-from coopkit.validate import check_fraction, check_nonnegative, check_positive
+from coopkit.validate import check_fraction, check_nonnegative, check_object, check_positive
 
 __all__ = [
     "price_for_markup",
@@ -140,6 +143,128 @@ def margin_to_markup(margin: float) -> float:
     return margin / (1.0 - margin)
 
 
+# The one formula for what a channel leaves: numbers or numpy arrays, broadcast, unchecked.
+# `net_per_unit`, `Channel` and `channel_result` call these; nothing else writes them again.
+
+
+def _vat_share(vat_rate):
+    """Share of a VAT-inclusive price that is VAT: ``vat / (1 + vat)``."""
+    return vat_rate / (1.0 + vat_rate)
+
+
+def _percentage_share(commission_rate, payment_fee_rate, vat_rate):
+    """Share of the list price taken by commission, payment fee and VAT together."""
+    return commission_rate + payment_fee_rate + _vat_share(vat_rate)
+
+
+def _per_order_costs(fixed_fee_per_order, packaging_per_order, shipping_per_order):
+    """VND per order the seller pays: fixed fee + packaging + shipping."""
+    return fixed_fee_per_order + packaging_per_order + shipping_per_order
+
+
+def _deductions(list_price, commission_rate, payment_fee_rate, fixed_fee_per_order, packaging_per_order,
+                shipping_per_order, units_per_order, vat_rate):
+    """Per unit: ``(vat, commission, payment_fee, per_order_costs, net)`` at ``list_price``."""
+    vat = list_price * _vat_share(vat_rate)
+    commission = list_price * commission_rate
+    payment = list_price * payment_fee_rate
+    per_order = _per_order_costs(fixed_fee_per_order, packaging_per_order, shipping_per_order) / units_per_order
+    return vat, commission, payment, per_order, list_price - vat - commission - payment - per_order
+
+
+def _valid(list_price, commission_rate, payment_fee_rate, fixed_fee_per_order, packaging_per_order,
+           shipping_per_order, units_per_order, vat_rate):
+    """Where the list price is above zero and a `Channel` would accept the numbers (arrays)."""
+
+    def fraction(x):  # check_fraction: 0 <= x < 1
+        return (x >= 0) & (x < 1)
+
+    def amount(x):  # check_nonnegative: finite, 0 or more
+        return (x >= 0) & np.isfinite(x)
+
+    def positive(x):  # check_positive: finite, more than 0
+        return (x > 0) & np.isfinite(x)
+
+    return (positive(list_price) & fraction(commission_rate) & fraction(payment_fee_rate) & fraction(vat_rate)
+            & amount(fixed_fee_per_order) & amount(packaging_per_order) & amount(shipping_per_order)
+            & positive(units_per_order)
+            & (_percentage_share(commission_rate, payment_fee_rate, vat_rate) < 1.0))
+
+
+def _is_array(value: object) -> bool:
+    return isinstance(value, np.ndarray) or np.ndim(value) > 0
+
+
+def net_per_unit(
+    list_price,
+    *,
+    commission_rate=0.0,
+    payment_fee_rate=0.0,
+    fixed_fee_per_order=0.0,
+    packaging_per_order=0.0,
+    shipping_per_order=0.0,
+    units_per_order=1.0,
+    vat_rate=0.0,
+):
+    """What the cooperative keeps of each unit sold at ``list_price`` through a sales channel.
+
+    ``net = list_price − VAT − commission − payment fee − (fixed fee + packaging + shipping)
+    / units_per_order``, where the VAT is ``list_price × vat / (1 + vat)`` (the list price
+    includes it) and the commission and payment fee are shares of the list price. This is the
+    package's one copy of the formula: `channel_result`, the ``pricing_plan`` what-if model and
+    its data tables, and the demand module's price–profit curve and best price all use it.
+
+    Parameters
+    ----------
+    list_price
+        VND per unit the buyer pays, VAT included (more than zero).
+    commission_rate, payment_fee_rate, vat_rate
+        Shares of the list price, as in `Channel`, by name only.
+    fixed_fee_per_order, packaging_per_order, shipping_per_order, units_per_order
+        Per-order costs (VND) and the units they are spread over, as in `Channel`, by name only.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        VND per unit; negative when the per-order costs eat a cheap item. Numbers are checked as
+        a `Channel` checks them (`InputError` naming the field). Any argument may be a numpy
+        array: they are broadcast together, as in numpy-financial, and an element that a
+        `Channel` would refuse (or a price not above zero) gives NaN, a gap in a data table.
+
+    See Also
+    --------
+    Channel.net_per_unit : the same for a channel you already have.
+    channel_result : the same, part by part (VAT, commission, fees), with the margin.
+
+    Examples
+    --------
+    Lạc Thủy oranges at 35 000 đ/kg on an online marketplace (illustrative 10 % commission,
+    5 % payment fee, a 20 000 đ box per 5 kg order). What reaches the cooperative per kg?
+
+    >>> net_per_unit(35_000, commission_rate=0.10, payment_fee_rate=0.05,
+    ...              packaging_per_order=20_000, units_per_order=5)
+    25750.0
+
+    At 30 000, 35 000 or 40 000 đ/kg, and if the marketplace raised its commission to 12 %
+    (one row per commission)?
+
+    >>> net_per_unit(np.array([30_000, 35_000, 40_000]), commission_rate=np.array([[0.10], [0.12]]),
+    ...              payment_fee_rate=0.05, packaging_per_order=20_000, units_per_order=5)
+    array([[21500., 25750., 30000.],
+           [20900., 25050., 29200.]])
+    """
+    numbers = {"commission_rate": commission_rate, "payment_fee_rate": payment_fee_rate,
+               "fixed_fee_per_order": fixed_fee_per_order, "packaging_per_order": packaging_per_order,
+               "shipping_per_order": shipping_per_order, "units_per_order": units_per_order, "vat_rate": vat_rate}
+    if not any(_is_array(x) for x in (list_price, *numbers.values())):
+        return Channel("net", "net", "", **numbers).net_per_unit(list_price)
+    price = np.asarray(list_price, dtype=float)
+    arrays = {name: np.asarray(value, dtype=float) for name, value in numbers.items()}
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        net = _deductions(price, **arrays)[-1]
+        return np.where(_valid(price, **arrays), net, np.nan)
+
+
 @dataclass(frozen=True)
 class Channel:
     """A way of selling, and what it takes from the list price.
@@ -168,6 +293,10 @@ class Channel:
     The commission, the payment fee and the VAT share together must stay below 100 % of
     the price.
 
+    A channel is made and checked once, then passed around as it is. `from_inputs` makes one
+    from a what-if model's inputs (or an app's boxes) and `to_inputs` gives them back;
+    ``dataclasses.replace(channel, commission_rate=0.12)`` makes a checked copy with a new fee.
+
     Examples
     --------
     An online marketplace with an illustrative 10 % commission and 5 % payment fee; the
@@ -178,7 +307,25 @@ class Channel:
     ...                  packaging_per_order=20_000, units_per_order=5)
     >>> online.name("vi"), round(online.percentage_share, 2)
     ('Sàn thương mại điện tử', 0.15)
+
+    What reaches the cooperative of a 35 000 đ kilo, and if the commission rose to 12 %?
+
+    >>> import dataclasses
+    >>> online.net_per_unit(35_000), dataclasses.replace(online, commission_rate=0.12).net_per_unit(35_000)
+    (25750.0, 25050.0)
     """
+
+    #: The channel's numbers (the fields after its names), in order: the inputs of the
+    #: channel what-if models.
+    NUMBERS: ClassVar[tuple[str, ...]] = (
+        "commission_rate",
+        "payment_fee_rate",
+        "fixed_fee_per_order",
+        "packaging_per_order",
+        "shipping_per_order",
+        "units_per_order",
+        "vat_rate",
+    )
 
     key: str
     name_vi: str
@@ -218,26 +365,79 @@ class Channel:
                 vat_share=self.vat_share,
             )
 
+    @classmethod
+    def from_inputs(
+        cls, values: Mapping[str, float], key: str = "what_if", name_vi: str = "Kênh", name_en: str = "Channel"
+    ) -> Channel:
+        """A channel from a mapping that holds its `NUMBERS` (other entries are left alone).
+
+        The what-if models and apps keep a channel's numbers among their inputs, one box each;
+        this makes the `Channel` from them once, checked, to pass on as it is.
+
+        Raises
+        ------
+        InputError
+            ``missing_input`` naming the first number not in ``values``; any check of `Channel`.
+
+        Examples
+        --------
+        >>> inputs = {"list_price": 35_000, "commission_rate": 0.10, "payment_fee_rate": 0.05,
+        ...           "fixed_fee_per_order": 0, "packaging_per_order": 20_000, "shipping_per_order": 0,
+        ...           "units_per_order": 5, "vat_rate": 0}
+        >>> Channel.from_inputs(inputs).net_per_unit(inputs["list_price"])
+        25750.0
+        """
+        check_object("channel", values, Mapping)
+        missing = [name for name in cls.NUMBERS if name not in values]
+        if missing:
+            raise InputError(missing[0], reason="missing_input", value=None)
+        return cls(key, name_vi, name_en, **{name: values[name] for name in cls.NUMBERS})
+
+    def to_inputs(self) -> dict[str, float]:
+        """The channel's `NUMBERS` by name, as the channel what-if models take them.
+
+        >>> Channel("cho", "Chợ", "Market", vat_rate=0.05).to_inputs()["vat_rate"]
+        0.05
+        """
+        return {name: getattr(self, name) for name in self.NUMBERS}
+
     def name(self, lang: str | None = None) -> str:
         """The channel's name in ``lang`` (``"vi"`` or ``"en"``)."""
         if normalize_language(lang) == "en" and self.name_en.strip():
             return self.name_en
         return self.name_vi
 
+    def net_per_unit(self, list_price):
+        """VND the cooperative keeps per unit sold through this channel at ``list_price``.
+
+        The formula of the module's `net_per_unit`. ``list_price`` (VND per unit, VAT included)
+        is a number, more than zero, or a numpy array of prices (NaN where one is not above
+        zero), as for a price–profit curve.
+
+        >>> Channel("cho", "Chợ", "Market", vat_rate=0.05).net_per_unit(np.array([21_000, 31_500]))
+        array([20000., 30000.])
+        """
+        if _is_array(list_price):
+            price = np.asarray(list_price, dtype=float)
+            with np.errstate(invalid="ignore", over="ignore"):
+                net = _deductions(price, **self.to_inputs())[-1]
+                return np.where((price > 0) & np.isfinite(price), net, np.nan)
+        return _deductions(check_positive("list_price", list_price), **self.to_inputs())[-1]
+
     @property
     def vat_share(self) -> float:
         """Share of the VAT-inclusive list price that is VAT: ``vat / (1 + vat)``."""
-        return self.vat_rate / (1.0 + self.vat_rate)
+        return _vat_share(self.vat_rate)
 
     @property
     def percentage_share(self) -> float:
         """Share of the list price taken by commission, payment fee and VAT together."""
-        return self.commission_rate + self.payment_fee_rate + self.vat_share
+        return _percentage_share(self.commission_rate, self.payment_fee_rate, self.vat_rate)
 
     @property
     def per_order_costs(self) -> float:
         """VND per order the seller pays: fixed fee + packaging + shipping."""
-        return self.fixed_fee_per_order + self.packaging_per_order + self.shipping_per_order
+        return _per_order_costs(self.fixed_fee_per_order, self.packaging_per_order, self.shipping_per_order)
 
 
 @dataclass(frozen=True)
@@ -339,11 +539,7 @@ def channel_result(list_price: float, channel: Channel, cost_per_unit: float = 0
         raise TypeError(f"channel must be a Channel, not {type(channel).__name__}")
     list_price = check_positive("list_price", list_price)
     cost_per_unit = check_nonnegative("cost_per_unit", cost_per_unit)
-    vat = list_price * channel.vat_share
-    commission = list_price * channel.commission_rate
-    payment = list_price * channel.payment_fee_rate
-    per_order = channel.per_order_costs / channel.units_per_order
-    net = list_price - vat - commission - payment - per_order
+    vat, commission, payment, per_order, net = _deductions(list_price, **channel.to_inputs())
     profit_per_unit = net - cost_per_unit
     return ChannelResult(
         channel_key=channel.key,

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
+import numpy as np
 import pytest
 from helpers import assert_input_error
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from coopkit import breakeven, pricing
+from coopkit.breakeven import profit
+from coopkit.demand import DemandCurve, plan_demand, price_response
 from coopkit.errors import InputError
+from coopkit.models import PRICING_PLAN, channel_inputs, pricing_plan_inputs
 from coopkit.pricing import (
     Channel,
     ChannelResult,
@@ -17,10 +23,12 @@ from coopkit.pricing import (
     compare_channels,
     margin_to_markup,
     markup_to_margin,
+    net_per_unit,
     price_for_channel_margin,
     price_for_margin,
     price_for_markup,
 )
+from coopkit.whatif import evaluate
 
 # Channels for Lạc Thủy oranges (illustrative fees, not any platform's published tariff).
 WHOLESALE = Channel("cho", "Chợ đầu mối", "Wholesale market")
@@ -377,3 +385,170 @@ def test_commission_is_charged_on_the_vat_inclusive_price() -> None:
 def test_channel_rates_are_stored_as_floats() -> None:
     channel = Channel("x", "X", "X", commission_rate=0, units_per_order=3)
     assert isinstance(channel.commission_rate, float) and isinstance(channel.units_per_order, float)
+
+
+# 5. One formula in one place (issue 11 §1) ----------------------------------------------------
+# What a channel leaves per unit is written once (`pricing.net_per_unit`), the profit once
+# (`breakeven.profit`); channel_result, the pricing_plan model, its grid and the demand curve use
+# them. Checked by behaviour (same numbers; change the formula and every path follows), never by
+# reading the source text.
+
+plan_fixed = st.floats(min_value=0, max_value=1e10, allow_nan=False, allow_infinity=False)
+plan_variable = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
+plan_volume = st.floats(min_value=1, max_value=1e7, allow_nan=False, allow_infinity=False)
+
+
+def _every_path(
+    price: float, channel: Channel, fixed: float, variable: float, volume: float
+) -> tuple[dict[str, float], dict[str, float], float]:
+    """Net per unit and profit of one plan from each place that computes them, and the demand
+    curve's net revenue (net per unit × units sold)."""
+    inputs = pricing_plan_inputs(channel, price, fixed, variable, volume)
+    plan = evaluate("pricing_plan", inputs)
+    grid = PRICING_PLAN.grid_function({name: np.array([value]) for name, value in inputs.items()})
+    # Buyers would take twice the volume at this price: the curve sells the whole volume there.
+    curve = DemandCurve("linear", a=3 * volume, b=volume / price)
+    row = price_response(curve, channel, variable, fixed, capacity=volume, price_low=price, price_high=2 * price,
+                         points=2).iloc[0]
+    assert row["price"] == price and row["quantity_sold"] == volume
+    nets = {
+        "channel_result": channel_result(price, channel, 0.0).net_per_unit,
+        "Channel.net_per_unit": channel.net_per_unit(price),
+        "net_per_unit": net_per_unit(price, **channel.to_inputs()),
+        "pricing_plan": plan["net_per_unit"],
+        "pricing_plan grid": float(grid["net_per_unit"][0]),
+    }
+    profits = {"pricing_plan": plan["profit"], "pricing_plan grid": float(grid["profit"][0]),
+               "demand curve": float(row["profit"])}
+    return nets, profits, float(row["net_revenue"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(price=prices, channel=channels, fixed=plan_fixed, variable=plan_variable, volume=plan_volume)
+def test_channel_result_the_plan_model_its_grid_and_the_demand_curve_agree_to_the_last_digit(
+    price: float, channel: Channel, fixed: float, variable: float, volume: float
+) -> None:
+    nets, profits, net_revenue = _every_path(price, channel, fixed, variable, volume)
+    net = channel_result(price, channel).net_per_unit
+    expected_profit = profit(fixed_costs=fixed, price_per_unit=net, variable_cost_per_unit=variable, volume=volume)
+    assert nets == dict.fromkeys(nets, net)
+    assert profits == dict.fromkeys(profits, expected_profit)
+    assert net_revenue == net * volume
+
+
+@settings(max_examples=15, deadline=None)
+@given(price=prices, channel=channels, fixed=plan_fixed, variable=plan_variable, volume=plan_volume)
+def test_the_plan_on_its_demand_curve_makes_the_plan_models_profit(
+    price: float, channel: Channel, fixed: float, variable: float, volume: float
+) -> None:
+    curve = DemandCurve("linear", a=3 * volume, b=volume / price)
+    on_curve = plan_demand(curve, channel, variable, fixed, volume=volume, list_price=price, points=5)
+    assert on_curve.quantity_sold == volume
+    plan = evaluate("pricing_plan", pricing_plan_inputs(channel, price, fixed, variable, volume))
+    assert on_curve.profit == plan["profit"]
+
+
+def test_the_net_and_the_profit_are_each_computed_in_one_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Add a 100 đ fee inside the one net formula, and 1 đ inside the one profit formula: every
+    path moves by exactly that (a path with its own copy would not move)."""
+    price, fixed, variable, volume = 35_000.0, 20e6, 15_000.0, 1_000.0
+    nets, profits, net_revenue = _every_path(price, ONLINE, fixed, variable, volume)
+    deductions, season_profit = pricing._deductions, breakeven.profit
+
+    def one_more_fee(*args, **kwargs):
+        *parts, net = deductions(*args, **kwargs)
+        return (*parts, net - 100.0)
+
+    def one_more_dong(**kwargs):
+        return season_profit(**kwargs) + 1.0
+
+    monkeypatch.setattr(pricing, "_deductions", one_more_fee)
+    monkeypatch.setattr(breakeven, "profit", one_more_dong)
+    assert nets["channel_result"] == 25_750.0
+    assert _every_path(price, ONLINE, fixed, variable, volume) == (
+        {where: net - 100.0 for where, net in nets.items()},
+        {where: value - 100.0 * volume + 1.0 for where, value in profits.items()},
+        net_revenue - 100.0 * volume,
+    )
+
+
+def test_a_channel_and_arrays_of_fees_give_the_same_net() -> None:
+    commissions = np.array([[0.10], [0.12]])
+    table = net_per_unit(np.array([30_000.0, 35_000.0]), **{**ONLINE.to_inputs(), "commission_rate": commissions})
+    for i, commission in enumerate(commissions[:, 0]):
+        channel = dataclasses.replace(ONLINE, commission_rate=float(commission))
+        assert table[i].tolist() == [channel.net_per_unit(30_000), channel.net_per_unit(35_000)]
+        assert table[i].tolist() == channel.net_per_unit(np.array([30_000, 35_000])).tolist()
+
+
+any_fraction = st.one_of(st.floats(min_value=-0.5, max_value=1.5), st.sampled_from([0.0, 0.999999, 1.0, math.nan]))
+any_amount = st.one_of(st.floats(min_value=-1e3, max_value=1e5), st.sampled_from([0.0, math.nan, math.inf]))
+any_price = st.one_of(prices, st.sampled_from([0.0, -1.0, math.nan, math.inf]))
+any_numbers = st.fixed_dictionaries({
+    "commission_rate": any_fraction, "payment_fee_rate": any_fraction, "vat_rate": any_fraction,
+    "fixed_fee_per_order": any_amount, "packaging_per_order": any_amount, "shipping_per_order": any_amount,
+    "units_per_order": st.one_of(st.floats(min_value=-2, max_value=30), st.sampled_from([0.0, 1.0, math.nan])),
+})
+
+
+@settings(max_examples=200, deadline=None)
+@given(price_list=st.lists(any_price, min_size=1, max_size=4), numbers=any_numbers)
+def test_numbers_and_arrays_give_the_same_net_and_nan_exactly_where_a_number_is_refused(
+    price_list: list[float], numbers: dict[str, float]
+) -> None:
+    """The scalar path (checked, InputError) and the array path (NaN) follow the same rules."""
+    array = net_per_unit(np.array(price_list), **{name: np.full(len(price_list), v) for name, v in numbers.items()})
+    assert array.shape == (len(price_list),)
+    for price, from_array in zip(price_list, array.tolist()):
+        try:
+            alone = net_per_unit(price, **numbers)
+        except InputError:
+            assert math.isnan(from_array), (price, numbers)
+        else:
+            assert from_array == alone or (math.isnan(alone) and math.isnan(from_array))
+            assert alone == channel_result(price, Channel("k", "K", "K", **numbers)).net_per_unit
+
+
+def test_net_per_unit_checks_a_number_like_a_channel() -> None:
+    with pytest.raises(InputError) as excinfo:
+        net_per_unit(35_000, commission_rate=0.6, payment_fee_rate=0.5)
+    assert_input_error(excinfo, "commission_rate", "fees_too_high")
+    with pytest.raises(InputError) as excinfo:
+        net_per_unit(0, commission_rate=0.1)
+    assert_input_error(excinfo, "list_price", "not_positive")
+    with pytest.raises(InputError) as excinfo:
+        ONLINE.net_per_unit(math.nan)
+    assert_input_error(excinfo, "list_price", "not_finite")
+    assert ONLINE.net_per_unit(np.array([0.0, 35_000.0, math.inf])).tolist()[1:2] == [25_750.0]
+    assert np.isnan(ONLINE.net_per_unit(np.array([0.0, -5.0, math.nan, math.inf]))).all()
+
+
+def test_a_channel_goes_to_the_model_inputs_and_back_unchanged() -> None:
+    inputs = channel_inputs(ONLINE, 35_000, 15_000)
+    assert Channel.from_inputs(inputs, key=ONLINE.key, name_vi=ONLINE.name_vi, name_en=ONLINE.name_en) == ONLINE
+    what_if = Channel.from_inputs({**inputs, "vat_rate": 0.08})
+    assert (what_if.key, what_if.vat_rate) == ("what_if", 0.08)
+    assert what_if.to_inputs() == {**ONLINE.to_inputs(), "vat_rate": 0.08}
+    assert tuple(what_if.to_inputs()) == Channel.NUMBERS
+
+
+def test_a_channel_from_inputs_names_what_is_missing_or_wrong() -> None:
+    inputs = ONLINE.to_inputs()
+    del inputs["vat_rate"]
+    with pytest.raises(InputError) as excinfo:
+        Channel.from_inputs(inputs)
+    assert_input_error(excinfo, "vat_rate", "missing_input")
+    with pytest.raises(InputError) as excinfo:
+        Channel.from_inputs({**ONLINE.to_inputs(), "units_per_order": 0})
+    assert_input_error(excinfo, "units_per_order", "not_positive")
+    with pytest.raises(InputError) as excinfo:
+        Channel.from_inputs([0.1, 0.05])  # type: ignore[arg-type]
+    assert_input_error(excinfo, "channel", "not_an_object")
+
+
+def test_a_replaced_fee_is_checked_like_a_new_channel() -> None:
+    with pytest.raises(InputError) as excinfo:
+        dataclasses.replace(ONLINE, commission_rate=0.96)
+    assert_input_error(excinfo, "commission_rate", "fees_too_high")
+    dearer = dataclasses.replace(ONLINE, commission_rate=0.12)
+    assert dearer.net_per_unit(35_000) == channel_result(35_000, dearer).net_per_unit == 25_050.0
