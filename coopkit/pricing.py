@@ -196,16 +196,16 @@ def _is_array(value: object) -> bool:
 
 
 def net_per_unit(
-    list_price,
+    list_price: float | np.ndarray,
     *,
-    commission_rate=0.0,
-    payment_fee_rate=0.0,
-    fixed_fee_per_order=0.0,
-    packaging_per_order=0.0,
-    shipping_per_order=0.0,
-    units_per_order=1.0,
-    vat_rate=0.0,
-):
+    commission_rate: float | np.ndarray = 0.0,
+    payment_fee_rate: float | np.ndarray = 0.0,
+    fixed_fee_per_order: float | np.ndarray = 0.0,
+    packaging_per_order: float | np.ndarray = 0.0,
+    shipping_per_order: float | np.ndarray = 0.0,
+    units_per_order: float | np.ndarray = 1.0,
+    vat_rate: float | np.ndarray = 0.0,
+) -> float | np.ndarray:
     """What the cooperative keeps of each unit sold at ``list_price`` through a sales channel.
 
     ``net = list_price − VAT − commission − payment fee − (fixed fee + packaging + shipping)
@@ -407,7 +407,7 @@ class Channel:
             return self.name_en
         return self.name_vi
 
-    def net_per_unit(self, list_price):
+    def net_per_unit(self, list_price: float | np.ndarray) -> float | np.ndarray:
         """VND the cooperative keeps per unit sold through this channel at ``list_price``.
 
         The formula of the module's `net_per_unit`. ``list_price`` (VND per unit, VAT included)
