@@ -250,6 +250,16 @@ class Limit:
     (VND) when the limit grows by one ``step`` (1 ha, 1 labour-day, 1 000 000 ₫, 1 t): worth
     ≥ 0 for land, labour, capital and maximum areas; ≤ 0 for a contract, whose every extra
     tonne costs margin. It holds for small changes; a larger one may change which limits bind.
+
+    Examples
+    --------
+    The Sơn La cooperative plants all its 50 ha; one more hectare would add about 26 million
+    đồng to its best total margin:
+
+    >>> crops, farm = son_la_example()
+    >>> land = best_crop_mix(crops, farm).limit("land")
+    >>> land.limit, round(land.used, 1), land.binding, round(land.shadow_price / 1e6)
+    (50.0, 50.0, True, 26)
     """
 
     key: str

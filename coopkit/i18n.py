@@ -66,19 +66,38 @@ def normalize_language(lang: str | None) -> str:
 
 
 def get_language() -> str:
-    """The language used where none is given."""
+    """The language used where none is given (Vietnamese until `set_language` is called).
+
+    >>> get_language() in LANGUAGES
+    True
+    """
     return _current
 
 
 def set_language(lang: str) -> str:
-    """Set the language used where none is given; returns it."""
+    """Set the language used where none is given; returns it.
+
+    A trainer switches the default to English for a visiting room, then back:
+
+    >>> before = get_language()
+    >>> set_language("en-GB")
+    'en'
+    >>> tr("lang.name")
+    'English'
+    >>> set_language(before) == before
+    True
+    """
     global _current
     _current = normalize_language(lang)
     return _current
 
 
 def has(key: str, lang: str | None = None) -> bool:
-    """Whether ``key`` has a text in ``lang``."""
+    """Whether ``key`` has a text in ``lang``.
+
+    >>> has("lang.name", "vi"), has("no.such.text", "en")
+    (True, False)
+    """
     return key in catalog(normalize_language(lang))
 
 

@@ -142,6 +142,19 @@ class Chain:
         A typical price of the raw material, VND per kg (zero or more).
     source
         Where the price comes from.
+
+    Examples
+    --------
+    A cooperative dries fresh cherry (4.5 kg a kg of dried cherry) bought at 12 000 ₫/kg and
+    hulls it (2 kg of dried cherry a kg of green bean, 2 % lost in sorting):
+
+    >>> chain = Chain("ca_phe", "Cà phê nhân", "Green coffee", "Cà phê tươi", "Fresh cherry",
+    ...               (Step("Cà phê khô", "Dried cherry", 4.5, 0.0, 500),
+    ...                Step("Cà phê nhân", "Green bean", 2.0, 0.02, 1_500)), 12_000)
+    >>> chain.name("en"), chain.raw_material("vi")
+    ('Green coffee', 'Cà phê tươi')
+    >>> round(raw_material_needed(chain.steps, 1_000))
+    9184
     """
 
     key: str

@@ -100,7 +100,11 @@ _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
 def reference_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """The folder read: ``path``, else ``<datasets folder>/reference``."""
+    """The folder read: ``path``, else ``<datasets folder>/reference``.
+
+    >>> reference_dir().name, reference_dir().parent == datasets_dir()
+    ('reference', True)
+    """
     if path is not None:
         return Path(path).expanduser().resolve()
     return datasets_dir() / REFERENCE_FOLDER

@@ -152,7 +152,20 @@ def _grade_label(field: str, names: dict[str, str]) -> dict[str, str]:
 
 
 def check_shares(field: str, shares: Sequence[float]) -> tuple[float, ...]:
-    """Shares that are numbers, not negative and add up to 1 (within `SHARE_TOLERANCE`)."""
+    """Shares that are numbers, not negative and add up to 1 (within `SHARE_TOLERANCE`).
+
+    Examples
+    --------
+    Grades of a coffee harvest sold at 60 %, 30 % and 10 %, as a spreadsheet rounds them,
+    count as the whole harvest; 60 % + 30 % alone leaves a tenth unsold and is refused:
+
+    >>> check_shares("grades", [0.6, 0.3, 0.1000001])
+    (0.6, 0.3, 0.1000001)
+    >>> check_shares("grades", [0.6, 0.3])
+    Traceback (most recent call last):
+    ...
+    coopkit.errors.InputError: Phân loại hàng: các tỷ lệ cộng lại được 90%, nhưng phải bằng đúng 100%.
+    """
     if isinstance(shares, (str, bytes, Mapping)) or not isinstance(shares, Iterable):
         raise InputError(field, reason="calendar_not_12_months", calendar_months=1)
     checked = []
@@ -187,7 +200,21 @@ def _check_grades(grades: Iterable[Grade]) -> tuple[Grade, ...]:
 
 
 def check_calendar(calendar: Iterable[float], field: str = "harvest_calendar") -> tuple[float, ...]:
-    """Twelve monthly shares (January first), none negative, adding up to 1 (100 %)."""
+    """Twelve monthly shares (January first), none negative, adding up to 1 (100 %).
+
+    Examples
+    --------
+    An orange cooperative sells 40 % of its fruit in October, 40 % in November and 20 % in
+    December; a calendar with eleven months is refused:
+
+    >>> calendar = check_calendar([0] * 9 + [0.4, 0.4, 0.2])
+    >>> calendar[9:]
+    (0.4, 0.4, 0.2)
+    >>> check_calendar([1 / 11] * 11)
+    Traceback (most recent call last):
+    ...
+    coopkit.errors.InputError: Lịch thu hoạch theo tháng: cần đúng 12 tỷ lệ, mỗi tháng một tỷ lệ (bạn đã nhập 11).
+    """
     if isinstance(calendar, (str, bytes, Mapping)) or not isinstance(calendar, Iterable):
         raise InputError(field, reason="calendar_not_12_months", calendar_months=1)
     shares = tuple(calendar)
