@@ -36,7 +36,18 @@ def check_finite(field: str, value: object) -> float:
 
 
 def check_positive(field: str, value: object) -> float:
-    """A finite number greater than zero."""
+    """A finite number greater than zero.
+
+    A price of zero đồng is refused, naming the box the manager typed it in:
+
+    >>> check_positive("price_per_unit", 28_000)
+    28000.0
+    >>> try:
+    ...     check_positive("price_per_unit", 0)
+    ... except InputError as err:
+    ...     print(err.message("en"))
+    Price per unit must be greater than zero (you entered ₫0).
+    """
     number = check_finite(field, value)
     if number <= 0:
         raise InputError(field, reason="not_positive", value=number)
@@ -44,7 +55,18 @@ def check_positive(field: str, value: object) -> float:
 
 
 def check_nonnegative(field: str, value: object) -> float:
-    """A finite number, zero or more."""
+    """A finite number, zero or more.
+
+    A cooperative with no fixed costs is possible; negative fixed costs are a typing mistake:
+
+    >>> check_nonnegative("fixed_costs", 0)
+    0.0
+    >>> try:
+    ...     check_nonnegative("fixed_costs", -5_000_000)
+    ... except InputError as err:
+    ...     print(err.message("en"))
+    Fixed costs cannot be negative (you entered -₫5,000,000).
+    """
     number = check_finite(field, value)
     if number < 0:
         raise InputError(field, reason="negative", value=number)
@@ -52,7 +74,21 @@ def check_nonnegative(field: str, value: object) -> float:
 
 
 def check_fraction(field: str, value: object, *, allow_one: bool = False) -> float:
-    """A rate from 0 up to (but not including, unless ``allow_one``) 1."""
+    """A rate from 0 up to (but not including, unless ``allow_one``) 1.
+
+    Losing 5 % of the harvest is a rate; losing all of it leaves nothing to sell, and 120 % is
+    a percentage typed where a fraction was meant:
+
+    >>> check_fraction("loss_rate", 0.05)
+    0.05
+    >>> try:
+    ...     check_fraction("loss_rate", 1.2)
+    ... except InputError as err:
+    ...     print(err.message("en"))
+    Loss rate must be from 0% up to, but not including, 100% (you entered 120%).
+    >>> check_fraction("grade_share", 1.0, allow_one=True)  # one grade may take the whole harvest
+    1.0
+    """
     number = check_finite(field, value)
     if number < 0 or number > 1 or (number == 1 and not allow_one):
         raise InputError(field, reason="not_a_fraction" if not allow_one else "not_a_fraction_incl", value=number)
@@ -61,7 +97,18 @@ def check_fraction(field: str, value: object, *, allow_one: bool = False) -> flo
 
 def check_object(field: str, value: object, kind: type) -> object:
     """``value`` when it is a ``kind`` (a `Flock`, a schedule table…); bad input naming
-    ``field`` otherwise, instead of an ``AttributeError`` deep inside a calculation."""
+    ``field`` otherwise, instead of an ``AttributeError`` deep inside a calculation.
+
+    A loan of 500 million đồng passed as a bare number, where a `Loan` (amount, rate, term)
+    is needed:
+
+    >>> from coopkit.loans import Loan
+    >>> try:
+    ...     check_object("loan", 500_000_000, Loan)
+    ... except InputError as err:
+    ...     print(err.message("en"))
+    loan: “500000000” cannot be used here (a Loan is needed).
+    """
     if not isinstance(value, kind):
         raise InputError(field, reason="not_an_object", value=str(value)[:80], expected=kind.__name__)
     return value

@@ -30,12 +30,6 @@ SWEPT_LAYERS = {"domain", "data", "fmt/i18n"}
 #: Public names with no example anywhere in their module, and why. Keep it short: a new public
 #: function gets an example (STYLE.md §4), not a line here.
 NO_EXAMPLE = {
-    # the checks every domain function calls; their refusals are shown by the callers' examples
-    # (Flock, Loan, unit_cost...) and tested one by one in tests/test_domain_inputs.py
-    "coopkit.validate.check_positive": "a one-line check used by every dataclass",
-    "coopkit.validate.check_nonnegative": "a one-line check used by every dataclass",
-    "coopkit.validate.check_fraction": "a one-line check used by every dataclass",
-    "coopkit.validate.check_object": "a one-line check used by every dataclass",
     # plumbing of the field registry, shown through fields.format_value and the InputError examples
     "coopkit.fields.Shown": "a value with its kind, carried inside InputError params",
     "coopkit.fields.kind": "registry lookup behind format_value",
