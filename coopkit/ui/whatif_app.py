@@ -14,7 +14,6 @@ the results.
 
 from __future__ import annotations
 
-import logging
 import warnings
 from dataclasses import dataclass, replace
 from html import escape
@@ -35,8 +34,6 @@ from coopkit.ui.tables import Row, summary_table
 from coopkit.validate import check_positive
 
 __all__ = ["WhatIfApp", "WhatIfResult"]
-
-log = logging.getLogger("coopkit.ui")
 
 #: The channel's rates the manager sets with a slider; the channel's other inputs come with it.
 TYPED_RATES = ("commission_rate", "payment_fee_rate")
@@ -193,8 +190,8 @@ class WhatIfApp(App):
         (every box read once; all bad boxes marked first)."""
         values = self.read_all()
         channel = replace(self.picked_channel, **{name: values[name] for name in TYPED_RATES})
-        inputs = pricing_plan_inputs(channel, values["list_price"], values["fixed_costs"],
-                                     values["variable_cost_per_unit"], values["volume"])
+        inputs = pricing_plan_inputs(channel, list_price=values["list_price"], fixed_costs=values["fixed_costs"],
+                                     variable_cost_per_unit=values["variable_cost_per_unit"], volume=values["volume"])
         return inputs, channel
 
     def inputs(self) -> dict[str, float]:
@@ -212,8 +209,8 @@ class WhatIfApp(App):
         examples = self.demand.examples
         prices, quantities = self.demand.sales(price, volume)
         curve = demand.fit_demand(prices, quantities, kind=self.demand.curve_kind)
-        plan = demand.plan_demand(curve, channel, inputs["variable_cost_per_unit"], inputs["fixed_costs"],
-                                  volume=volume, list_price=price)
+        plan = demand.plan_demand(curve, channel, variable_cost_per_unit=inputs["variable_cost_per_unit"],
+                                  fixed_costs=inputs["fixed_costs"], volume=volume, list_price=price)
         return WhatIfResult(inputs, outputs, curve, plan.best, plan.response, plan, examples)
 
     def render(self, result: WhatIfResult) -> tuple[str, Any]:
