@@ -58,12 +58,12 @@ FORBIDDEN = {
 # is gone fails too, so this list only shrinks.
 KNOWN_PRIVATE_IMPORTS = {
     # the plots package shares its drawing helpers with its chart modules
-    *{("coopkit.plots.cashflow", "coopkit.plots", n) for n in ("_frame", "_legend_below", "_title")},
-    *{("coopkit.plots.cropmix", "coopkit.plots", n) for n in ("_frame", "_label_margin", "_title", "_wrap")},
+    *{("coopkit.plots.cashflow", "coopkit.plots", n) for n in ("_Ticks", "_frame", "_legend_below", "_title")},
+    *{("coopkit.plots.cropmix", "coopkit.plots", n) for n in ("_Ticks", "_frame", "_label_margin", "_title", "_wrap")},
     *{("coopkit.plots.finance", "coopkit.plots", n) for n in ("_axis_label", "_bars", "_columns", "_frame", "_kind_axis", "_legend_below", "_title")},
-    *{("coopkit.plots.flock", "coopkit.plots", n) for n in ("_frame", "_legend_below", "_title")},
-    *{("coopkit.plots.members", "coopkit.plots", n) for n in ("_label_margin", "_legend_below", "_title", "_wrap")},
-    *{("coopkit.plots.risk", "coopkit.plots", n) for n in ("_frame", "_kind_axis", "_legend_below", "_title", "_value_text")},
+    *{("coopkit.plots.flock", "coopkit.plots", n) for n in ("_Ticks", "_frame", "_legend_below", "_title")},
+    *{("coopkit.plots.members", "coopkit.plots", n) for n in ("_Ticks", "_label_margin", "_legend_below", "_title", "_wrap")},
+    *{("coopkit.plots.risk", "coopkit.plots", n) for n in ("_Ticks", "_frame", "_kind_axis", "_legend_below", "_title", "_value_text")},
     *{("coopkit.plots.yields", "coopkit.plots", n) for n in ("_frame", "_kind_axis", "_label_margin", "_legend_below", "_title", "_value_text", "_wrap")},
     # the trainer's command lists the store's owner folders
     ("coopkit.collect", "coopkit.store", "_owner_folders"),
