@@ -81,9 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         ("spider, 11 inputs × 5 changes", 55, lambda: ck.whatif.spider("pricing_plan", inputs, "profit")),
         ("demand fit (3 sales) + best price + price curve", None,
          lambda: (demand.best_price(demand.fit_demand([22_000, 28_000, 34_000], [200_000, 160_000, 110_000]),
-                                    channel, inputs["variable_cost_per_unit"], inputs["fixed_costs"],
+                                    channel, fixed_costs=inputs["fixed_costs"],
+                                    variable_cost_per_unit=inputs["variable_cost_per_unit"],
                                     capacity=inputs["volume"]),
-                  demand.price_response(curve, channel, inputs["variable_cost_per_unit"], inputs["fixed_costs"],
+                  demand.price_response(curve, channel, fixed_costs=inputs["fixed_costs"],
+                                        variable_cost_per_unit=inputs["variable_cost_per_unit"],
                                         capacity=inputs["volume"]))),
     ]
     rows = []

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from coopkit import breakeven
+from coopkit._compat import old_positional_order
 from coopkit.breakeven import MAX_POINTS, check_points
 from coopkit.errors import InputError
 from coopkit.fields import register_fields
@@ -481,7 +482,7 @@ class BestPrice:
         """The results as a table with columns ``key`` and ``value``.
 
         >>> curve = DemandCurve("linear", a=2_850, b=0.055)
-        >>> table = best_price(curve, Channel("cho", "Chợ", "Market"), 15_000,
+        >>> table = best_price(curve, Channel("cho", "Chợ", "Market"), variable_cost_per_unit=15_000,
         ...                    price_low=20_000, price_high=50_000).to_frame()
         >>> round(float(table.set_index("key").loc["price", "value"]))
         33409
@@ -589,11 +590,14 @@ def _price_at_quantity(curve: DemandCurve, quantity: float) -> float:
         return float((curve.a / quantity) ** (1.0 / curve.b))
 
 
+@old_positional_order("curve", "channel", "variable_cost_per_unit", "fixed_costs", "capacity", "price_low",
+                      "price_high")
 def best_price(
     curve: DemandCurve,
     channel: Channel,
-    variable_cost_per_unit: float,
+    *,
     fixed_costs: float = 0.0,
+    variable_cost_per_unit: float,
     capacity: float | None = None,
     price_low: float | None = None,
     price_high: float | None = None,
@@ -617,11 +621,11 @@ def best_price(
         The demand curve (from `fit_demand`, or written down directly).
     channel
         The sales channel (`coopkit.pricing.Channel`).
-    variable_cost_per_unit
-        VND per unit sold (zero or more).
     fixed_costs
         VND for the period the quantities cover (zero or more); they do not move the best
         price, only the profit.
+    variable_cost_per_unit
+        VND per unit sold (zero or more).
     capacity
         Most units the cooperative can sell in that period (more than zero); ``None``: no limit.
     price_low, price_high
@@ -641,6 +645,13 @@ def best_price(
         A negative cost (``negative``), a capacity not above zero (``not_positive``),
         ``price_low`` not below ``price_high`` (``demand_price_range``), no range and no
         observed prices to make one (``empty``).
+
+    Warnings
+    --------
+    The costs are taken by name, in the package's one order (fixed costs, price, variable
+    cost, volume). Until coopkit 0.3 the old positional call
+    ``best_price(curve, channel, variable_cost_per_unit, fixed_costs, capacity, ...)`` still
+    works and emits a `DeprecationWarning`; use the names.
 
     Examples
     --------
@@ -711,11 +722,14 @@ def _best_at(problem: _Problem, price: float) -> BestPrice:
     )
 
 
+@old_positional_order("curve", "channel", "variable_cost_per_unit", "fixed_costs", "capacity", "price_low",
+                      "price_high", "points")
 def price_response(
     curve: DemandCurve,
     channel: Channel,
-    variable_cost_per_unit: float,
+    *,
     fixed_costs: float = 0.0,
+    variable_cost_per_unit: float,
     capacity: float | None = None,
     price_low: float | None = None,
     price_high: float | None = None,
@@ -728,7 +742,7 @@ def price_response(
 
     Parameters
     ----------
-    curve, channel, variable_cost_per_unit, fixed_costs, capacity, price_low, price_high
+    curve, channel, fixed_costs, variable_cost_per_unit, capacity, price_low, price_high
         As in `best_price`.
     points
         Number of prices, from ``price_low`` to ``price_high`` inclusive (a whole number from
@@ -741,13 +755,20 @@ def price_response(
         (units), ``revenue`` (what buyers pay), ``net_revenue`` (what the cooperative keeps
         after the channel) and ``profit`` (VND).
 
+    Warnings
+    --------
+    As in `best_price`: the costs are taken by name; until coopkit 0.3 the old positional call
+    ``price_response(curve, channel, variable_cost_per_unit, fixed_costs, capacity, ...)``
+    still works and emits a `DeprecationWarning`.
+
     Examples
     --------
     The Hòa Bình oranges between 30 000 and 40 000 đ/kg, in steps of 5 000 đ:
 
     >>> curve = fit_demand([30_000, 35_000, 40_000], [1_200, 900, 650])
     >>> market = Channel("cho", "Chợ đầu mối", "Wholesale market")
-    >>> table = price_response(curve, market, 15_000, price_low=30_000, price_high=40_000, points=3)
+    >>> table = price_response(curve, market, variable_cost_per_unit=15_000, price_low=30_000, price_high=40_000,
+    ...                        points=3)
     >>> (table[["quantity_sold", "profit"]] / [1, 1e6]).round(1).values.tolist()
     [[1191.7, 17.9], [916.7, 18.3], [641.7, 16.0]]
     """
@@ -847,14 +868,15 @@ class PlanDemand:
         return self.quantity_sold < self.volume
 
 
+@old_positional_order("curve", "channel", "variable_cost_per_unit", "fixed_costs", "volume", "list_price")
 def plan_demand(
     curve: DemandCurve,
     channel: Channel,
-    variable_cost_per_unit: float,
-    fixed_costs: float,
-    volume: float,
-    list_price: float,
     *,
+    fixed_costs: float,
+    list_price: float,
+    variable_cost_per_unit: float,
+    volume: float,
     points: int = 61,
     price_low: float | None = None,
     price_high: float | None = None,
@@ -869,18 +891,27 @@ def plan_demand(
 
     Parameters
     ----------
-    curve, channel, variable_cost_per_unit, fixed_costs
+    curve, channel, fixed_costs
+        As in `best_price`.
+    list_price
+        The plan's list price, VND per unit (more than zero).
+    variable_cost_per_unit
         As in `best_price`.
     volume
         The plan's volume for the period the quantities cover (more than zero): the capacity.
-    list_price
-        The plan's list price, VND per unit (more than zero).
     points
         Evenly spaced prices in the table, a whole number from 2 to `MAX_POINTS` (the plan's
         price is added).
     price_low, price_high
         The range; default: from the lower of half the lowest observed price and 80 % of the
         plan's price to the higher of 1.5 times the highest observed price and 120 % of it.
+
+    Warnings
+    --------
+    The plan's numbers are taken by name, in the package's one order (fixed costs, price,
+    variable cost, volume). Until coopkit 0.3 the old positional call
+    ``plan_demand(curve, channel, variable_cost_per_unit, fixed_costs, volume, list_price)``
+    still works and emits a `DeprecationWarning`; use the names.
 
     Examples
     --------
@@ -889,7 +920,8 @@ def plan_demand(
 
     >>> market = Channel("cho", "Chợ đầu mối", "Wholesale market")
     >>> curve = fit_demand(*example_sales(28_000, 128_000))
-    >>> plan = plan_demand(curve, market, 14_000, 300e6, volume=128_000, list_price=28_000)
+    >>> plan = plan_demand(curve, market, fixed_costs=300e6, list_price=28_000, variable_cost_per_unit=14_000,
+    ...                    volume=128_000)
     >>> round(plan.profit / 1e6, 1), plan.demand_below_plan
     (1492.0, False)
 
@@ -907,7 +939,8 @@ def plan_demand(
     if price_high is None:
         high_seen = HIGH_SHARE * max(curve.prices) if curve.prices else HIGH_SHARE * list_price
         price_high = max(high_seen, 1.2 * list_price)
-    best = best_price(curve, channel, variable_cost_per_unit, fixed_costs, capacity=volume,
+    best = best_price(curve, channel, fixed_costs=fixed_costs, variable_cost_per_unit=variable_cost_per_unit,
+                      capacity=volume,
                       price_low=price_low, price_high=price_high)
     problem = _problem(curve, channel, variable_cost_per_unit, fixed_costs, volume, price_low, price_high)
     prices = np.linspace(problem.price_low, problem.price_high, points)

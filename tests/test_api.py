@@ -133,12 +133,9 @@ def _out_of_order(function) -> list[str]:
             for n in group]
 
 
-#: Still in an old order, each waiting for its module's owner (issue 11 §2): the what-if app calls them
-#: positionally, so they change with it. Remove a line when its function is fixed (the test says so).
+#: Still in an old order, waiting for its module's owner (issue 11 §2). Remove a line when its
+#: function is fixed (the test says so).
 PENDING = {
-    "coopkit.demand.best_price": ["variable_cost_per_unit", "fixed_costs"],
-    "coopkit.demand.price_response": ["variable_cost_per_unit", "fixed_costs"],
-    "coopkit.demand.plan_demand": ["variable_cost_per_unit", "fixed_costs", "volume", "list_price"],
     "coopkit.models.pricing_plan_inputs": ["list_price", "fixed_costs", "variable_cost_per_unit", "volume"],
 }
 
@@ -197,6 +194,28 @@ def test_an_old_positional_call_gives_the_old_answer_with_a_warning(function, an
     with pytest.warns(DeprecationWarning):
         assert function(1_095_000, 2_600, variable_cost_per_unit=1_900, fixed_costs=600_000_000) == \
             pytest.approx(answer, rel=1e-12)
+
+
+def test_the_demand_functions_old_positional_calls_give_the_old_answer_with_a_warning():
+    from coopkit import demand
+    from coopkit.pricing import Channel
+
+    curve = demand.fit_demand(*demand.example_sales(28_000, 128_000))
+    market = Channel("cho", "Chợ đầu mối", "Wholesale market")
+    by_name = demand.plan_demand(curve, market, fixed_costs=300e6, list_price=28_000, variable_cost_per_unit=14_000,
+                                 volume=128_000)
+    # 0.1 order: (curve, channel, variable_cost_per_unit, fixed_costs, volume, list_price)
+    with pytest.warns(DeprecationWarning, match=r"plan_demand\(variable_cost_per_unit=\.\.\., fixed_costs=\.\.\."):
+        old = demand.plan_demand(curve, market, 14_000, 300e6, 128_000, 28_000)
+    assert old.profit == by_name.profit and old.best.price == by_name.best.price
+    # (1 492.0 million đồng, as in plan_demand's docstring)
+    assert round(by_name.profit / 1e6, 1) == 1492.0
+    with pytest.warns(DeprecationWarning, match=r"best_price\(variable_cost_per_unit=\.\.\., fixed_costs=\.\.\.\)"):
+        old_best = demand.best_price(curve, market, 14_000, 300e6)
+    assert old_best == demand.best_price(curve, market, fixed_costs=300e6, variable_cost_per_unit=14_000)
+    with pytest.warns(DeprecationWarning, match=r"price_response\(variable_cost_per_unit=\.\.\.\)"):
+        old_table = demand.price_response(curve, market, 14_000, points=5)
+    assert old_table.equals(demand.price_response(curve, market, variable_cost_per_unit=14_000, points=5))
 
 
 @pytest.mark.parametrize("function", [breakeven.profit, breakeven.margin_of_safety])

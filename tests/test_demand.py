@@ -52,7 +52,7 @@ COLUMNS = ["price", "quantity_sold", "revenue", "net_revenue", "profit"]
 
 
 def _grid_max(curve, channel, cost, **kwargs) -> float:
-    return float(price_response(curve, channel, cost, **kwargs)["profit"].max())
+    return float(price_response(curve, channel, variable_cost_per_unit=cost, **kwargs)["profit"].max())
 
 
 # 1. Worked examples -------------------------------------------------------------------------
@@ -97,7 +97,7 @@ def test_linear_optimum_without_fees(cost: float) -> None:
     # Profit (p − c)(a − b·p) is highest where a − 2b·p + b·c = 0: p* = (a/b + c) / 2.
     curve = DemandCurve("linear", a=2_850, b=0.055)
     expected = (2_850 / 0.055 + cost) / 2
-    best = best_price(curve, MARKET, cost, price_low=1_000, price_high=60_000)
+    best = best_price(curve, MARKET, variable_cost_per_unit=cost, price_low=1_000, price_high=60_000)
     assert best.price == pytest.approx(expected, rel=1e-7)
     assert best.quantity == pytest.approx(2_850 - 0.055 * best.price)
     assert best.profit == pytest.approx((best.price - cost) * best.quantity)
@@ -111,7 +111,7 @@ def test_linear_optimum_with_a_commission(rate: float) -> None:
     # p* = (a/b + c/(1 − r)) / 2.
     curve = DemandCurve("linear", a=2_850, b=0.055)
     channel = Channel("ch", "Kênh", "Channel", commission_rate=rate)
-    best = best_price(curve, channel, 15_000, price_low=1_000, price_high=60_000)
+    best = best_price(curve, channel, variable_cost_per_unit=15_000, price_low=1_000, price_high=60_000)
     assert best.price == pytest.approx((2_850 / 0.055 + 15_000 / (1 - rate)) / 2, rel=1e-7)
     assert best.net_revenue == pytest.approx((1 - rate) * best.revenue)
 
@@ -121,7 +121,7 @@ def test_linear_optimum_with_every_fee() -> None:
     # Profit (k·p − d − c)(a − b·p) peaks at p* = (a/b + (c + d)/k) / 2.
     k = 1 - 0.10 - 0.05 - 0.05 / 1.05
     curve = DemandCurve("linear", a=2_850, b=0.055)
-    best = best_price(curve, ONLINE, 15_000, price_low=1_000, price_high=60_000)
+    best = best_price(curve, ONLINE, variable_cost_per_unit=15_000, price_low=1_000, price_high=60_000)
     assert best.price == pytest.approx((2_850 / 0.055 + (15_000 + 4_000) / k) / 2, rel=1e-7)
 
 
@@ -129,9 +129,9 @@ def test_constant_elasticity_optimum_is_the_markup_rule() -> None:
     # Profit (k·p − d − c)·a·p^(−b) peaks at p* = b (c + d) / (k (b − 1)); b = 1.5, c = 15 000,
     # no fees: p* = 3 × 15 000 = 45 000.
     curve = DemandCurve("constant_elasticity", a=5e6, b=1.5)
-    best = best_price(curve, MARKET, 15_000, price_low=10_000, price_high=100_000)
+    best = best_price(curve, MARKET, variable_cost_per_unit=15_000, price_low=10_000, price_high=100_000)
     assert best.price == pytest.approx(45_000, rel=1e-6)
-    best = best_price(curve, SUPERMARKET, 15_000, price_low=10_000, price_high=100_000)
+    best = best_price(curve, SUPERMARKET, variable_cost_per_unit=15_000, price_low=10_000, price_high=100_000)
     assert best.price == pytest.approx(1.5 * 15_000 / (0.75 * 0.5), rel=1e-6)
 
 
@@ -139,9 +139,9 @@ def test_capacity_moves_the_optimum_to_where_demand_equals_it() -> None:
     # Without a limit: p* = 33 333 đ and 1 008 kg. With only 800 kg a week, the price rises
     # until buyers take 800 kg: 2 841.67 − 0.055 p = 800 → p = 37 121.2 đ.
     curve = fit_demand(PRICES, QUANTITIES)
-    free = best_price(curve, MARKET, 15_000)
+    free = best_price(curve, MARKET, variable_cost_per_unit=15_000)
     assert free.quantity > 800
-    best = best_price(curve, MARKET, 15_000, capacity=800)
+    best = best_price(curve, MARKET, variable_cost_per_unit=15_000, capacity=800)
     assert best.price == pytest.approx((curve.a - 800) / curve.b, rel=1e-9)
     assert best.quantity == pytest.approx(800)
     assert best.capacity_binding
@@ -152,15 +152,15 @@ def test_capacity_moves_the_optimum_to_where_demand_equals_it() -> None:
 
 def test_capacity_above_the_free_optimum_does_not_bind() -> None:
     curve = fit_demand(PRICES, QUANTITIES)
-    free = best_price(curve, MARKET, 15_000)
-    capped = best_price(curve, MARKET, 15_000, capacity=5_000)
+    free = best_price(curve, MARKET, variable_cost_per_unit=15_000)
+    capped = best_price(curve, MARKET, variable_cost_per_unit=15_000, capacity=5_000)
     assert capped.price == pytest.approx(free.price, rel=1e-9)
     assert not capped.capacity_binding and not free.capacity_binding
 
 
 def test_price_response_profit_is_the_formula_per_row() -> None:
     curve = fit_demand(PRICES, QUANTITIES)
-    table = price_response(curve, ONLINE, 15_000, fixed_costs=2_000_000, capacity=1_000, points=41)
+    table = price_response(curve, ONLINE, variable_cost_per_unit=15_000, fixed_costs=2_000_000, capacity=1_000, points=41)
     assert list(table.columns) == COLUMNS
     assert len(table) == 41
     assert table["price"].is_monotonic_increasing
@@ -179,9 +179,9 @@ def test_best_price_beats_every_row_of_the_table() -> None:
         curve = fit_demand(PRICES, QUANTITIES, kind=kind)
         for channel in CHANNELS:
             for capacity in (None, 700, 1_000, 1_500):
-                best = best_price(curve, channel, 15_000, capacity=capacity)
+                best = best_price(curve, channel, variable_cost_per_unit=15_000, capacity=capacity)
                 for points in (61, 7, 500):
-                    table = price_response(curve, channel, 15_000, capacity=capacity, points=points)
+                    table = price_response(curve, channel, variable_cost_per_unit=15_000, capacity=capacity, points=points)
                     assert best.profit >= table["profit"].max() - 1e-9 * abs(best.profit), (kind, channel.key, capacity)
 
 
@@ -217,34 +217,34 @@ def test_elasticity_of_a_linear_curve() -> None:
 
 def test_fixed_costs_lower_the_profit_but_not_the_price() -> None:
     curve = fit_demand(PRICES, QUANTITIES)
-    without = best_price(curve, MARKET, 15_000)
-    with_fixed = best_price(curve, MARKET, 15_000, fixed_costs=5_000_000)
+    without = best_price(curve, MARKET, variable_cost_per_unit=15_000)
+    with_fixed = best_price(curve, MARKET, variable_cost_per_unit=15_000, fixed_costs=5_000_000)
     assert with_fixed.price == pytest.approx(without.price, rel=1e-9)
     assert with_fixed.profit == pytest.approx(without.profit - 5_000_000)
 
 
 def test_default_range_is_half_the_lowest_to_one_and_a_half_the_highest() -> None:
     curve = fit_demand(PRICES, QUANTITIES)
-    best = best_price(curve, MARKET, 15_000)
+    best = best_price(curve, MARKET, variable_cost_per_unit=15_000)
     assert (best.price_low, best.price_high) == (15_000, 60_000)
-    table = price_response(curve, MARKET, 15_000)
+    table = price_response(curve, MARKET, variable_cost_per_unit=15_000)
     assert len(table) == 61 and table["price"].iloc[[0, -1]].tolist() == [15_000, 60_000]
 
 
 def test_a_range_from_zero_starts_just_above_it() -> None:
     curve = fit_demand(PRICES, QUANTITIES)
-    table = price_response(curve, MARKET, 15_000, price_low=0, price_high=50_000, points=11)
+    table = price_response(curve, MARKET, variable_cost_per_unit=15_000, price_low=0, price_high=50_000, points=11)
     assert table["price"].iloc[0] > 0
-    assert best_price(curve, MARKET, 15_000, price_low=0, price_high=50_000).price_low > 0
+    assert best_price(curve, MARKET, variable_cost_per_unit=15_000, price_low=0, price_high=50_000).price_low > 0
 
 
 def test_a_curve_written_down_needs_a_range() -> None:
     curve = DemandCurve("linear", a=2_850, b=0.055)
     with pytest.raises(InputError) as excinfo:
-        best_price(curve, MARKET, 15_000)
+        best_price(curve, MARKET, variable_cost_per_unit=15_000)
     assert_input_error(excinfo, "price_high", "empty")
     with pytest.raises(InputError) as excinfo:
-        price_response(curve, MARKET, 15_000, price_high=50_000)
+        price_response(curve, MARKET, variable_cost_per_unit=15_000, price_high=50_000)
     assert_input_error(excinfo, "price_low", "empty")
 
 
@@ -252,7 +252,7 @@ def test_wrong_sign_data_warns_and_the_best_price_is_at_the_edge() -> None:
     curve = fit_demand(PRICES, [600, 900, 1_200])
     assert curve.b < 0
     assert "demand_wrong_sign" in curve.warnings
-    best = best_price(curve, MARKET, 15_000)
+    best = best_price(curve, MARKET, variable_cost_per_unit=15_000)
     assert best.at_edge and best.price == pytest.approx(best.price_high)
 
 
@@ -269,7 +269,7 @@ def test_equal_quantities_warn_of_no_response() -> None:
     curve = fit_demand(PRICES, [900, 900, 900])
     assert curve.warnings == ("demand_flat",)
     assert curve.b == pytest.approx(0, abs=1e-12)
-    assert best_price(curve, MARKET, 15_000).at_edge
+    assert best_price(curve, MARKET, variable_cost_per_unit=15_000).at_edge
 
 
 def test_inelastic_constant_elasticity_warns() -> None:
@@ -277,7 +277,7 @@ def test_inelastic_constant_elasticity_warns() -> None:
     curve = fit_demand(prices, [3e5 * p**-0.5 for p in prices], kind="constant_elasticity")
     assert curve.b == pytest.approx(0.5, rel=1e-8)
     assert curve.warnings == ("demand_inelastic",)
-    assert best_price(curve, MARKET, 15_000).at_edge
+    assert best_price(curve, MARKET, variable_cost_per_unit=15_000).at_edge
 
 
 def test_a_zero_quantity_is_fine_for_a_straight_line() -> None:
@@ -307,7 +307,7 @@ def test_every_warning_reads_in_both_languages(prices, quantities, kind, key) ->
 
 
 def test_best_price_to_frame() -> None:
-    best = best_price(fit_demand(PRICES, QUANTITIES), MARKET, 15_000)
+    best = best_price(fit_demand(PRICES, QUANTITIES), MARKET, variable_cost_per_unit=15_000)
     table = best.to_frame().set_index("key")["value"]
     assert table["price"] == best.price and table["capacity_binding"] == 0.0
     assert isinstance(best, BestPrice)
@@ -359,8 +359,8 @@ def test_constant_elasticity_fit_reproduces_exact_data(prices, b, q_at_mid) -> N
 def test_best_price_is_at_least_every_grid_point(kind, channel, cost, capacity, noise) -> None:
     quantities = [q + e for q, e in zip(QUANTITIES, noise, strict=True)]
     curve = fit_demand(PRICES, quantities, kind=kind)
-    best = best_price(curve, channel, cost, fixed_costs=1_000_000, capacity=capacity)
-    table = price_response(curve, channel, cost, fixed_costs=1_000_000, capacity=capacity)
+    best = best_price(curve, channel, variable_cost_per_unit=cost, fixed_costs=1_000_000, capacity=capacity)
+    table = price_response(curve, channel, variable_cost_per_unit=cost, fixed_costs=1_000_000, capacity=capacity)
     assert best.profit >= table["profit"].max() - 1e-9 * max(abs(best.profit), 1.0)
     assert best.price_low <= best.price <= best.price_high
     assert best.quantity <= (math.inf if capacity is None else capacity) * (1 + 1e-12)
@@ -376,7 +376,7 @@ def test_best_price_is_at_least_every_grid_point(kind, channel, cost, capacity, 
 )
 def test_price_response_matches_the_economics(channel, cost, fixed, capacity, points) -> None:
     curve = fit_demand(PRICES, QUANTITIES)
-    table = price_response(curve, channel, cost, fixed_costs=fixed, capacity=capacity, points=points)
+    table = price_response(curve, channel, variable_cost_per_unit=cost, fixed_costs=fixed, capacity=capacity, points=points)
     assert list(table.columns) == COLUMNS and len(table) == points
     assert (np.diff(table["price"]) > 0).all()
     limit = np.inf if capacity is None else capacity
@@ -441,7 +441,7 @@ def test_bad_settings_for_a_search(function, kwargs, field, reason) -> None:
 @pytest.mark.parametrize("points", [1, 0, 2.5, True, "61", math.nan])
 def test_bad_number_of_points(points) -> None:
     with pytest.raises(InputError) as excinfo:
-        price_response(fit_demand(PRICES, QUANTITIES), MARKET, 15_000, points=points)
+        price_response(fit_demand(PRICES, QUANTITIES), MARKET, variable_cost_per_unit=15_000, points=points)
     assert_input_error(excinfo, "points", "too_few_points")
 
 
@@ -461,9 +461,9 @@ def test_bad_curves() -> None:
         DemandCurve("linear", a=math.nan, b=1)
     assert_input_error(excinfo, "demand_a", "not_finite")
     with pytest.raises(TypeError):
-        best_price("not a curve", MARKET, 15_000)  # type: ignore[arg-type]
+        best_price("not a curve", MARKET, variable_cost_per_unit=15_000)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        price_response(fit_demand(PRICES, QUANTITIES), "cho", 15_000)  # type: ignore[arg-type]
+        price_response(fit_demand(PRICES, QUANTITIES), "cho", variable_cost_per_unit=15_000)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("kind", "a", "b", "field", "reason"), [
@@ -504,17 +504,17 @@ def test_too_many_points_are_refused(points) -> None:
     # Before: points=1e308 raised numpy's bare "Maximum allowed size exceeded".
     curve = fit_demand(PRICES, QUANTITIES)
     with pytest.raises(InputError) as excinfo:
-        price_response(curve, MARKET, 15_000, points=points)
+        price_response(curve, MARKET, variable_cost_per_unit=15_000, points=points)
     assert_input_error(excinfo, "points", "too_many_points")
     with pytest.raises(InputError) as excinfo:
-        plan_demand(curve, MARKET, 15_000, 1e6, volume=1_000, list_price=30_000, points=points)
+        plan_demand(curve, MARKET, variable_cost_per_unit=15_000, fixed_costs=1e6, volume=1_000, list_price=30_000, points=points)
     assert_input_error(excinfo, "points", "too_many_points")
 
 
 def test_the_largest_number_of_points_is_allowed() -> None:
     from coopkit.demand import MAX_POINTS
 
-    assert len(price_response(fit_demand(PRICES, QUANTITIES), MARKET, 15_000, points=MAX_POINTS)) == MAX_POINTS
+    assert len(price_response(fit_demand(PRICES, QUANTITIES), MARKET, variable_cost_per_unit=15_000, points=MAX_POINTS)) == MAX_POINTS
 
 
 # 5. Regressions -----------------------------------------------------------------------------
@@ -530,7 +530,7 @@ def test_kink_at_capacity_is_not_missed_on_a_coarse_grid() -> None:
     # A capacity just under the free optimum's sales makes a sharp kink between grid points.
     curve = fit_demand(PRICES, QUANTITIES)
     capacity = 1_007.0
-    best = best_price(curve, MARKET, 15_000, capacity=capacity)
+    best = best_price(curve, MARKET, variable_cost_per_unit=15_000, capacity=capacity)
     assert best.price == pytest.approx((curve.a - capacity) / curve.b, rel=1e-9)
     assert best.capacity_binding
 
@@ -541,7 +541,7 @@ def test_price_response_is_fast() -> None:
     curve = fit_demand(PRICES, QUANTITIES)
     start = time.perf_counter()
     for _ in range(50):
-        table = price_response(curve, ONLINE, 15_000, capacity=1_000)
+        table = price_response(curve, ONLINE, variable_cost_per_unit=15_000, capacity=1_000)
     per_call = (time.perf_counter() - start) / 50
     assert isinstance(table, pd.DataFrame)
     assert per_call < 0.02  # a few ms is the target; generous bound for a loaded CI machine
@@ -564,7 +564,7 @@ def test_plan_on_its_example_curve_earns_exactly_the_plans_profit(kind, channel)
 
     price, volume, cost, fixed = 28_000.0, 128_000.0, 14_300.0, 310e6
     curve = fit_demand(*example_sales(price, volume, kind), kind=kind)
-    plan = plan_demand(curve, channel, cost, fixed, volume=volume, list_price=price)
+    plan = plan_demand(curve, channel, variable_cost_per_unit=cost, fixed_costs=fixed, volume=volume, list_price=price)
     headline = evaluate("pricing_plan", _plan_inputs(channel, price, volume, cost, fixed))["profit"]
     assert not plan.demand_below_plan and plan.quantity_sold == volume
     assert plan.profit == headline
@@ -586,7 +586,7 @@ def test_example_curve_passes_through_the_plan_and_the_best_beats_it(price, volu
     from coopkit.whatif import evaluate
 
     curve = fit_demand(*example_sales(price, volume, kind), kind=kind)
-    plan = plan_demand(curve, ONLINE, cost_share * price, fixed, volume=volume, list_price=price)
+    plan = plan_demand(curve, ONLINE, variable_cost_per_unit=cost_share * price, fixed_costs=fixed, volume=volume, list_price=price)
     headline = evaluate("pricing_plan", _plan_inputs(ONLINE, price, volume, cost_share * price, fixed))["profit"]
     assert plan.profit == headline
     assert plan.best.profit >= headline
@@ -595,7 +595,7 @@ def test_example_curve_passes_through_the_plan_and_the_best_beats_it(price, volu
 def test_own_sales_below_the_plan_are_told_and_the_plan_point_is_on_the_curve() -> None:
     """Sales the manager remembers may say buyers take less than the plan: the curve says so."""
     curve = fit_demand(PRICES, QUANTITIES)  # at 35 000 đ buyers take about 917 kg
-    plan = plan_demand(curve, MARKET, 15_000, 2_000_000, volume=1_500, list_price=35_000)
+    plan = plan_demand(curve, MARKET, variable_cost_per_unit=15_000, fixed_costs=2_000_000, volume=1_500, list_price=35_000)
     assert plan.demand_below_plan
     assert plan.quantity_sold == pytest.approx(curve.quantity(35_000))
     assert plan.profit == pytest.approx((35_000 - 15_000) * curve.quantity(35_000) - 2_000_000)
@@ -606,7 +606,7 @@ def test_plan_range_covers_the_plans_price_far_from_the_remembered_sales() -> No
     """Regression (issue 10): sales remembered at 16 000 đ, plan at 28 000 đ: the curve still
     reaches the plan's price, and the best price is never worse than the plan on that curve."""
     curve = fit_demand([12_800, 16_000, 19_200], [208_000, 160_000, 112_000])
-    plan = plan_demand(curve, ONLINE, 14_300, 310e6, volume=128_000, list_price=28_000)
+    plan = plan_demand(curve, ONLINE, variable_cost_per_unit=14_300, fixed_costs=310e6, volume=128_000, list_price=28_000)
     assert plan.response["price"].min() <= 28_000 <= plan.response["price"].max()
     assert plan.best.profit >= plan.profit
 

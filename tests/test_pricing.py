@@ -408,7 +408,7 @@ def _every_path(
     grid = PRICING_PLAN.grid_function({name: np.array([value]) for name, value in inputs.items()})
     # Buyers would take twice the volume at this price: the curve sells the whole volume there.
     curve = DemandCurve("linear", a=3 * volume, b=volume / price)
-    row = price_response(curve, channel, variable, fixed, capacity=volume, price_low=price, price_high=2 * price,
+    row = price_response(curve, channel, variable_cost_per_unit=variable, fixed_costs=fixed, capacity=volume, price_low=price, price_high=2 * price,
                          points=2).iloc[0]
     assert row["price"] == price and row["quantity_sold"] == volume
     nets = {
@@ -442,7 +442,7 @@ def test_the_plan_on_its_demand_curve_makes_the_plan_models_profit(
     price: float, channel: Channel, fixed: float, variable: float, volume: float
 ) -> None:
     curve = DemandCurve("linear", a=3 * volume, b=volume / price)
-    on_curve = plan_demand(curve, channel, variable, fixed, volume=volume, list_price=price, points=5)
+    on_curve = plan_demand(curve, channel, variable_cost_per_unit=variable, fixed_costs=fixed, volume=volume, list_price=price, points=5)
     assert on_curve.quantity_sold == volume
     plan = evaluate("pricing_plan", pricing_plan_inputs(channel, price, fixed, variable, volume))
     assert on_curve.profit == plan["profit"]
