@@ -31,6 +31,7 @@ app in this process (imports and first use included) and the widgets each app ce
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import cProfile
 import datetime as dt
@@ -191,7 +192,8 @@ class AppRun:
     build_first_ms: float = 0.0
     build_ms: list[float] = field(default_factory=list)
     widgets: int = 0
-    change_ms: list[float] = field(default_factory=list)
+    change_ms: list[float] = field(default_factory=list)  # until the app's chart is set
+    work_ms: list[float] = field(default_factory=list)  # everything the change made the kernel do
     phase_ms: dict[str, list[float]] = field(default_factory=lambda: {p: [] for p in PHASES})
     error: str = ""
 
@@ -236,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--apps", default=",".join(APPS), help="notebooks, e.g. 06,09 (default: all)")
     parser.add_argument("--profile", metavar="NB", help="cProfile the changes of one notebook's app and print it")
     parser.add_argument("--out", type=Path, help="write the report (markdown) here too")
+    parser.add_argument("--cold-rounds", type=int, default=3,
+                        help="fresh interpreters per notebook for the cold cells (0: skip)")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("MPLBACKEND", "agg")
@@ -243,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     notebooks = [nb.strip().zfill(2) for nb in (args.profile or args.apps).split(",") if nb.strip()]
 
     import_ms = measure_import()
+    cold = measure_cold(notebooks, args.cold_rounds) if args.cold_rounds and not args.profile else {}
     start = clock()
     import ipywidgets  # noqa: F401
     import matplotlib.pyplot  # noqa: F401  (the baseline's; the apps use Figure and Agg only)
@@ -288,18 +293,30 @@ def main(argv: list[str] | None = None) -> int:
             if values is None:
                 raise RuntimeError(f"no change of {run.field} is accepted: {app.error.message('en')}")
             profiler = cProfile.Profile() if args.profile else None
-            for i in range(args.repeats):
-                baseline_once(5 + i % 2)
-                timers.reset()
-                t = clock()
-                if profiler is not None:
-                    profiler.enable()
-                box.value = values[(i + 1) % 2]
-                if profiler is not None:
-                    profiler.disable()
-                run.change_ms.append((clock() - t) * 1000)
-                for phase in PHASES:
-                    run.phase_ms[phase].append(timers.spent[phase] * 1000)
+            chart_set: list[float] = []
+            app.chart.observe(lambda _change: chart_set.append(clock()), "value")
+
+            async def changes() -> None:
+                # inside an event loop, as in a kernel: work an app defers (a lesson chart that
+                # follows it) runs after the change, when the app's chart has been sent
+                for i in range(args.repeats):
+                    baseline_once(5 + i % 2)
+                    timers.reset()
+                    chart_set.clear()
+                    t = clock()
+                    if profiler is not None:
+                        profiler.enable()
+                    box.value = values[(i + 1) % 2]
+                    await asyncio.sleep(0)
+                    if profiler is not None:
+                        profiler.disable()
+                    end = clock()
+                    run.change_ms.append(((chart_set[0] if chart_set else end) - t) * 1000)
+                    run.work_ms.append((end - t) * 1000)
+                    for phase in PHASES:
+                        run.phase_ms[phase].append(timers.spent[phase] * 1000)
+
+            asyncio.run(changes())
             if app.error is not None:
                 raise RuntimeError(app.error.message("en"))
             if profiler is not None:
@@ -310,11 +327,59 @@ def main(argv: list[str] | None = None) -> int:
                 print(stream.getvalue())
         except Exception as err:  # noqa: BLE001 - report it and go on with the next app
             run.error = f"{type(err).__name__}: {err}"
-    report = render(runs, baseline, import_ms, import_in_process_ms, args)
+    report = render(runs, baseline, import_ms, import_in_process_ms, args, cold)
     print(report)
     if args.out:
         args.out.write_text(report)
     return 0
+
+
+COLD_MINIMAL = """
+import time
+t = time.process_time()
+import ipywidgets as widgets
+import matplotlib
+matplotlib.use("module://matplotlib_inline.backend_inline")
+import matplotlib.pyplot as plt
+from IPython.core.pylabtools import print_figure
+slider = widgets.IntSlider(value=5, min=1, max=20, description="n")
+chart = widgets.Output(layout=widgets.Layout(height="320px"))
+fig, ax = plt.subplots(figsize=(6, 3))
+ax.bar(range(1, 6), [k * k for k in range(1, 6)], color="#1b5e20")
+ax.set_title("n = 5")
+print_figure(fig, "png", bbox_inches="tight", base64=True)
+plt.close(fig)
+widgets.VBox([slider, chart])
+print((time.process_time() - t) * 1000)
+"""
+
+COLD_APP = """
+import sys, time
+t = time.process_time()
+sys.path.insert(0, {bench!r})
+import bench_kernel
+bench_kernel.build({notebook!r})
+print((time.process_time() - t) * 1000)
+"""
+
+
+def measure_cold(notebooks: list[str], rounds: int = 3) -> dict[str, float]:
+    """CPU ms of a notebook's cells in a fresh interpreter (imports, data, the first chart with
+    nothing remembered): the kernel's part of a cold visit's time to interactive. Median of
+    ``rounds``; "minimal": the minimal notebook's cell."""
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), MPLBACKEND="agg")
+    codes = {"minimal": COLD_MINIMAL} | {nb: COLD_APP.format(bench=str(HERE), notebook=nb) for nb in notebooks}
+    result = {}
+    for name, code in codes.items():
+        times = []
+        for _ in range(rounds):
+            with contextlib.suppress(subprocess.SubprocessError, ValueError, IndexError):
+                done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                      timeout=300, check=True)
+                times.append(float(done.stdout.strip().splitlines()[-1]))
+        if times:
+            result[name] = statistics.median(times)
+    return result
 
 
 def measure_import() -> float | None:
@@ -331,7 +396,7 @@ def measure_import() -> float | None:
 
 
 def render(runs: list[AppRun], baseline: list[float], import_ms: float | None, import_in_process_ms: float,
-           args) -> str:
+           args, cold: dict[str, float]) -> str:
     base50, base95 = (statistics.median(baseline), _quantile(baseline, 0.95)) if baseline else (math.nan, math.nan)
     import matplotlib
 
@@ -347,22 +412,24 @@ def render(runs: list[AppRun], baseline: list[float], import_ms: float | None, i
         "",
         "## Input → updated chart, in the kernel",
         "",
-        "| notebook | field | change p50 | change p95 | p50 × minimal | p95 × minimal | compute | figure | png | other |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| notebook | field | chart p50 | chart p95 | p50 × minimal | p95 × minimal | all work p50 | compute | figure | png | other |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
         if run.error or not run.change_ms:
-            lines.append(f"| {run.notebook} | {run.field} | – | – | – | – | – | – | – | {run.error} |")
+            lines.append(f"| {run.notebook} | {run.field} | – | – | – | – | – | – | – | – | {run.error} |")
             continue
         c50, c95 = statistics.median(run.change_ms), _quantile(run.change_ms, 0.95)
         phases = {p: statistics.median(v) for p, v in run.phase_ms.items()}
-        other = statistics.median([c - sum(run.phase_ms[p][i] for p in PHASES) for i, c in enumerate(run.change_ms)])
+        other = statistics.median([w - sum(run.phase_ms[p][i] for p in PHASES) for i, w in enumerate(run.work_ms)])
         lines.append(f"| {run.notebook} | {run.field} | {c50:.0f} ms | {c95:.0f} ms | {c50 / base50:.2f} | "
-                     f"{c95 / base95:.2f} | {phases['compute']:.0f} | {phases['figure']:.0f} | {phases['png']:.0f} | "
-                     f"{other:.0f} |")
+                     f"{c95 / base95:.2f} | {statistics.median(run.work_ms):.0f} ms | {phases['compute']:.0f} | "
+                     f"{phases['figure']:.0f} | {phases['png']:.0f} | {other:.0f} |")
     lines += [
         "",
-        "compute, figure, png, other: medians (ms) of the parts of a change.",
+        "chart: from the new value to the app's new chart image (what the page waits for); all work: "
+        "until the kernel is idle again (06 redraws the lesson's S-curve after its chart); compute, figure, "
+        "png, other: medians (ms) of the parts of all work.",
         "",
         "## Building the app cell",
         "",
@@ -370,13 +437,23 @@ def render(runs: list[AppRun], baseline: list[float], import_ms: float | None, i
         "`import coopkit.ui`: not measured.",
         f"In this process, ipywidgets + pyplot + coopkit.ui: {import_in_process_ms:.0f} ms.",
         "",
-        "| notebook | first build | build median | widgets |",
-        "|---|---:|---:|---:|",
+        "| notebook | cold cells (CPU) | × minimal | build again | widgets |",
+        "|---|---:|---:|---:|---:|",
     ]
+    if "minimal" in cold:
+        lines.append(f"| minimal | {cold['minimal']:.0f} ms | 1.00 | – | 3 |")
     for run in runs:
         if run.build_ms:
-            lines.append(f"| {run.notebook} | {run.build_first_ms:.0f} ms | {statistics.median(run.build_ms):.0f} ms | "
-                         f"{run.widgets} |")
+            cells = cold.get(run.notebook)
+            ratio = f"{cells / cold['minimal']:.2f}" if cells and "minimal" in cold else "–"
+            lines.append(f"| {run.notebook} | {f'{cells:.0f} ms' if cells else '–'} | {ratio} | "
+                         f"{statistics.median(run.build_ms):.0f} ms | {run.widgets} |")
+    lines += [
+        "",
+        "cold cells: a fresh interpreter importing what the notebook imports and building its app "
+        "(the kernel's part of a cold visit; the minimal notebook: ipywidgets, pyplot, one chart). "
+        "build again: the app cell in a process that has built it before (a warm kernel).",
+    ]
     return "\n".join(lines) + "\n"
 
 
