@@ -63,9 +63,9 @@ def safe(app: "App", callback: Callable[..., Any]) -> Callable[..., None]:
     def wrapped(*args: Any, **kwargs: Any) -> None:
         depth = getattr(app, "_ck_depth", 0)
         app._ck_depth = depth + 1
-        _young_garbage(hold=True)
         if depth == 0:
             _mark_busy(app, True)
+        _young_garbage(hold=True)
         try:
             callback(*args, **kwargs)
         except InputError as err:
@@ -75,9 +75,11 @@ def safe(app: "App", callback: Callable[..., Any]) -> Callable[..., None]:
             app.show_unexpected_error()
         finally:
             app._ck_depth = depth
-            if depth == 0:
-                _mark_busy(app, False)
-            _young_garbage(hold=False)
+            try:
+                if depth == 0:
+                    _mark_busy(app, False)
+            finally:
+                _young_garbage(hold=False)
 
     return wrapped
 
