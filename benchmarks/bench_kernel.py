@@ -10,22 +10,22 @@ interactive" that the kernel spends, measured without the noise of a browser and
 1. builds the app's cell as the notebook does (``Lesson(...).app(AppClass, ...)``, in Vietnamese,
    for 06 with the S-curve that follows the app's results): **build**;
 2. changes the input `bench_apps.py` changes (the first ``.ck-field-*`` box that drives the
-   results: its first digit up, then back), ``--repeats`` times, and times each change end to
-   end (**change**: every observer, i.e. what the kernel does before the page can show the new
-   chart), split into **compute** (`App.compute`), **figure** (the ``coopkit.plots`` chart
-   functions), **png** (`coopkit.ui.base.figure_png`) and the rest (**other**: results HTML,
-   widget messages);
+   results: its first digit up, then back), ``--repeats`` times, inside an event loop as in a
+   kernel, and times **chart** (from the new value to the app's new chart image: what the page
+   waits for) and **all work** (until the kernel is idle again, work the app defers included),
+   split into **compute** (`App.compute`), **figure** (the ``coopkit.plots`` chart functions),
+   **png** (`coopkit.ui.base.figure_png`) and the rest (**other**: results HTML, widget traits);
 3. does the minimal notebook's change (``benchmarks/minimal``: ``plt.subplots(figsize=(6, 3))``,
    a bar chart, and ``display(fig)`` as the inline backend makes its PNG: ``print_figure`` with
-   ``bbox_inches="tight"``) as the **baseline**, interleaved with the apps' changes.
+   ``bbox_inches="tight"``) as the **baseline**, interleaved with the apps' changes;
+4. runs each notebook's imports and app cell in a fresh interpreter (**cold cells**, CPU ms),
+   and the minimal notebook's cell, ``--cold-rounds`` times each.
 
 Ratios are app ÷ baseline, of the medians and of the p95s. ``--clock cpu`` (default) uses the
 process's CPU time, which other busy processes on the machine change less than wall time.
 Widget messages go nowhere (no kernel), so their cost is not included: it is the same for the
-minimal notebook's image.
-
-Also reported: ``import coopkit.ui`` in a fresh interpreter (wall ms), the first build of each
-app in this process (imports and first use included) and the widgets each app cell creates.
+minimal notebook's image. Also reported: ``import coopkit.ui`` in a fresh interpreter (wall
+ms), the app cell built again in this process and the widgets each app cell creates.
 """
 
 from __future__ import annotations
