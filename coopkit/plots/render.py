@@ -221,9 +221,10 @@ def png(figure: Figure | Stack, dpi: float) -> bytes:
     if isinstance(figure, Stack):
         return figure.png(dpi)
     width, height = figure.get_size_inches()
-    left, _below, _right, above = ROOM
+    left, below, _right, above = ROOM
     box = (round(above * dpi), round((above + height) * dpi), round(left * dpi), round((left + width) * dpi))
-    return _encode(_drawn(figure, dpi), _background(figure), box, dpi)
+    rows = round((above + height + below) * dpi)  # below that, the drawing area holds nothing of this figure
+    return _encode(_drawn(figure, dpi)[:rows], _background(figure), box, dpi)
 
 
 class Stack:
