@@ -30,7 +30,8 @@ from coopkit.whatif import get_model  # noqa: E402
 def _inputs() -> dict[str, float]:
     oranges, shopee = data.load_products()["cam_lac_thuy"], data.load_channels()["shopee"]
     plan = oranges.cost_summary()
-    return pricing_plan_inputs(shopee, 28_000, plan.fixed_costs, plan.variable_cost_per_unit, oranges.volume_per_season)
+    return pricing_plan_inputs(shopee, fixed_costs=plan.fixed_costs, list_price=28_000,
+                               variable_cost_per_unit=plan.variable_cost_per_unit, volume=oranges.volume_per_season)
 
 
 def _time(action, repeat: int) -> list[float]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from coopkit import breakeven, costs, pricing
+from coopkit._compat import old_positional_order
 from coopkit.errors import InputError
 from coopkit.validate import check_finite, check_object
 from coopkit.whatif import Model, Values
@@ -50,7 +51,8 @@ CHANNEL_INPUTS = pricing.Channel.NUMBERS
 
 
 def _channel_pricing(v: Values) -> dict[str, float]:
-    r = pricing.channel_result(v["list_price"], pricing.Channel.from_inputs(v), v["cost_per_unit"])
+    r = pricing.channel_result(pricing.Channel.from_inputs(v), list_price=v["list_price"],
+                               cost_per_unit=v["cost_per_unit"])
     return {
         "net_per_unit": r.net_per_unit,
         "net_per_order": r.net_per_order,
@@ -110,14 +112,24 @@ def _pricing_plan_grid(v: Mapping[str, object]) -> dict[str, object]:
     return {name: np.where(valid, np.broadcast_to(value, shape), np.nan) for name, value in outputs.items()}
 
 
+@old_positional_order("channel", "list_price", "fixed_costs", "variable_cost_per_unit", "volume")
 def pricing_plan_inputs(
-    channel: pricing.Channel, list_price: float, fixed_costs: float, variable_cost_per_unit: float, volume: float
+    channel: pricing.Channel, *, fixed_costs: float, list_price: float, variable_cost_per_unit: float, volume: float
 ) -> dict[str, float]:
     """The what-if pricing model's inputs: a product's costs and volume sold through a channel.
 
+    The channel comes first, the numbers by name in the package's one order. Until coopkit 0.3
+    the old positional call ``pricing_plan_inputs(channel, list_price, fixed_costs,
+    variable_cost_per_unit, volume)`` still works and emits a `DeprecationWarning`.
+
+    Sơn Nam's eggs at 3 000 đ at the market, 610 million đồng fixed costs, 2 067 đ variable
+    cost an egg, 1 095 000 eggs a year: what profit, in million đồng?
+
     >>> from coopkit.whatif import evaluate
     >>> shop = pricing.Channel("cho", "Chợ", "Market")
-    >>> evaluate("pricing_plan", pricing_plan_inputs(shop, 3_000, 610e6, 2_067, 1_095_000))["profit"] / 1e6
+    >>> inputs = pricing_plan_inputs(shop, fixed_costs=610e6, list_price=3_000, variable_cost_per_unit=2_067,
+    ...                              volume=1_095_000)
+    >>> evaluate("pricing_plan", inputs)["profit"] / 1e6
     411.635
     """
     numbers = {"fixed_costs": fixed_costs, "variable_cost_per_unit": variable_cost_per_unit, "volume": volume,

@@ -10,7 +10,9 @@ the price, and per-order costs the seller pays (a fixed fee, packaging, shipping
 is left per unit, part by part; `price_for_channel_margin` finds the list price that leaves a
 target margin; `compare_channels` puts channels side by side.
 
-All amounts are positive VND; rates are fractions.
+All amounts are positive VND; rates are fractions. A function about a channel takes the channel
+first, then its numbers by name in the package's one order: the price, then the cost, then a
+target margin (``channel_result(online, list_price=35_000, cost_per_unit=15_000)``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from coopkit._compat import old_first_argument
 from coopkit.errors import InputError
 from coopkit.i18n import normalize_language
 from coopkit.validate import check_fraction, check_nonnegative, check_object, check_positive
@@ -34,6 +37,7 @@ __all__ = [
     "margin_to_markup",
     "Channel",
     "ChannelResult",
+    "net_per_unit",
     "channel_result",
     "price_for_channel_margin",
     "compare_channels",
@@ -492,7 +496,7 @@ class ChannelResult:
         """The numbers as a table with columns ``key`` and ``value``; the channel's code is in
         ``attrs["channel_key"]``.
 
-        >>> result = channel_result(35_000, Channel("cho", "Chợ đầu mối", "Wholesale market"))
+        >>> result = channel_result(Channel("cho", "Chợ đầu mối", "Wholesale market"), list_price=35_000)
         >>> table = result.to_frame()
         >>> table.attrs["channel_key"], float(table.set_index("key").loc["net_per_unit", "value"])
         ('cho', 35000.0)
@@ -504,15 +508,16 @@ class ChannelResult:
         return table
 
 
-def channel_result(list_price: float, channel: Channel, cost_per_unit: float = 0.0) -> ChannelResult:
+@old_first_argument("list_price", "channel", "cost_per_unit")
+def channel_result(channel: Channel, *, list_price: float, cost_per_unit: float = 0.0) -> ChannelResult:
     """What the cooperative keeps per unit when it sells at ``list_price`` through ``channel``.
 
     Parameters
     ----------
-    list_price
-        VND per unit the buyer pays, VAT included (more than zero).
     channel
         The sales channel.
+    list_price
+        VND per unit the buyer pays, VAT included (more than zero), by name.
     cost_per_unit
         VND the unit costs the cooperative (zero or more).
 
@@ -523,6 +528,12 @@ def channel_result(list_price: float, channel: Channel, cost_per_unit: float = 0
         units_per_order``. It may be negative (a fixed fee can eat a cheap item): that is a
         result, not an error.
 
+    Warnings
+    --------
+    The channel comes first and the numbers go by name, as everywhere in the package. Until
+    coopkit 0.3 the old call ``channel_result(list_price, channel, cost_per_unit)`` (a number
+    first) still works and emits a `DeprecationWarning`; pass the channel first.
+
     Examples
     --------
     Lạc Thủy oranges at 35 000 đ/kg on an online marketplace (illustrative 10 % commission,
@@ -531,7 +542,7 @@ def channel_result(list_price: float, channel: Channel, cost_per_unit: float = 0
     >>> online = Channel("san_tmdt", "Sàn thương mại điện tử", "Online marketplace",
     ...                  commission_rate=0.10, payment_fee_rate=0.05,
     ...                  packaging_per_order=20_000, units_per_order=5)
-    >>> r = channel_result(35_000, online, cost_per_unit=15_000)
+    >>> r = channel_result(online, list_price=35_000, cost_per_unit=15_000)
     >>> r.net_per_unit, r.profit_per_unit, round(r.margin, 3)
     (25750.0, 10750.0, 0.307)
     """
@@ -558,7 +569,8 @@ def channel_result(list_price: float, channel: Channel, cost_per_unit: float = 0
     )
 
 
-def price_for_channel_margin(cost_per_unit: float, target_margin: float, channel: Channel) -> float:
+@old_first_argument("cost_per_unit", "target_margin", "channel")
+def price_for_channel_margin(channel: Channel, *, cost_per_unit: float, target_margin: float) -> float:
     """The list price at which the cooperative's profit is ``target_margin`` of the price.
 
     With ``a`` the share of the price left after commission, payment fee and VAT, and
@@ -568,12 +580,12 @@ def price_for_channel_margin(cost_per_unit: float, target_margin: float, channel
 
     Parameters
     ----------
-    cost_per_unit
-        VND the unit costs the cooperative (more than zero).
-    target_margin
-        Profit as a fraction of the list price, from 0 up to but not including 1.
     channel
         The sales channel.
+    cost_per_unit
+        VND the unit costs the cooperative (more than zero), by name.
+    target_margin
+        Profit as a fraction of the list price, from 0 up to but not including 1, by name.
 
     Returns
     -------
@@ -586,6 +598,12 @@ def price_for_channel_margin(cost_per_unit: float, target_margin: float, channel
         ``margin_unreachable`` on ``target_margin`` when the channel's percentage fees
         leave no more than the target: no price reaches it.
 
+    Warnings
+    --------
+    As in `channel_result`: until coopkit 0.3 the old call
+    ``price_for_channel_margin(cost_per_unit, target_margin, channel)`` still works and emits a
+    `DeprecationWarning`; pass the channel first and the numbers by name.
+
     Examples
     --------
     At what price must the oranges be listed online for a 30 % margin?
@@ -593,8 +611,8 @@ def price_for_channel_margin(cost_per_unit: float, target_margin: float, channel
     >>> online = Channel("san_tmdt", "Sàn thương mại điện tử", "Online marketplace",
     ...                  commission_rate=0.10, payment_fee_rate=0.05,
     ...                  packaging_per_order=20_000, units_per_order=5)
-    >>> price = price_for_channel_margin(15_000, 0.30, online)
-    >>> round(price), round(channel_result(price, online, 15_000).margin, 6)
+    >>> price = price_for_channel_margin(online, cost_per_unit=15_000, target_margin=0.30)
+    >>> round(price), round(channel_result(online, list_price=price, cost_per_unit=15_000).margin, 6)
     (34545, 0.3)
     """
     if not isinstance(channel, Channel):
@@ -629,9 +647,11 @@ def _check_channels(channels: Iterable[Channel]) -> list[Channel]:
     return checked
 
 
+@old_first_argument("list_price", "channels", "cost_per_unit", "target_margin", "lang")
 def compare_channels(
-    list_price: float | Mapping[str, float],
     channels: Iterable[Channel],
+    *,
+    list_price: float | Mapping[str, float],
     cost_per_unit: float = 0.0,
     target_margin: float | None = None,
     lang: str | None = "vi",
@@ -640,11 +660,11 @@ def compare_channels(
 
     Parameters
     ----------
-    list_price
-        VND per unit, VAT included: one price for every channel, or a dict
-        ``{channel_key: price}``.
     channels
         The channels (at least one, each with its own key).
+    list_price
+        VND per unit, VAT included: one price for every channel, or a dict
+        ``{channel_key: price}``; this and the rest by name.
     cost_per_unit
         VND the unit costs the cooperative (zero or more; more than zero with a target).
     target_margin
@@ -659,6 +679,12 @@ def compare_channels(
         Columns ``key, channel, list_price, fees_per_unit, net_per_unit, net_per_order,
         profit_per_unit, margin, fees_share`` and, with a target, ``price_for_target``.
 
+    Warnings
+    --------
+    As in `channel_result`: until coopkit 0.3 the old call
+    ``compare_channels(list_price, channels, cost_per_unit, target_margin, lang)`` (a price or a
+    dict of prices first) still works and emits a `DeprecationWarning`; pass the channels first.
+
     Examples
     --------
     Oranges costing 15 000 đ/kg: the wholesale market pays 18 000 đ/kg, a supermarket lists
@@ -668,7 +694,7 @@ def compare_channels(
     ...     Channel("cho", "Chợ đầu mối", "Wholesale market"),
     ...     Channel("sieu_thi", "Siêu thị", "Supermarket", commission_rate=0.25, vat_rate=0.05),
     ... ]
-    >>> table = compare_channels({"cho": 18_000, "sieu_thi": 32_000}, channels,
+    >>> table = compare_channels(channels, list_price={"cho": 18_000, "sieu_thi": 32_000},
     ...                          cost_per_unit=15_000, target_margin=0.2, lang="en")
     >>> print(table[["channel", "net_per_unit", "margin", "price_for_target"]].round(2).to_string(index=False))
              channel  net_per_unit  margin  price_for_target
@@ -687,7 +713,7 @@ def compare_channels(
             price = list_price[channel.key]
         else:
             price = list_price
-        r = channel_result(price, channel, cost_per_unit)
+        r = channel_result(channel, list_price=price, cost_per_unit=cost_per_unit)
         row: dict[str, object] = {
             "key": channel.key,
             "channel": channel.name(lang),
@@ -701,7 +727,8 @@ def compare_channels(
         }
         if target_margin is not None:
             try:
-                row["price_for_target"] = price_for_channel_margin(cost_per_unit, target_margin, channel)
+                row["price_for_target"] = price_for_channel_margin(channel, cost_per_unit=cost_per_unit,
+                                                                   target_margin=target_margin)
             except InputError as err:
                 if err.reason != "margin_unreachable":
                     raise

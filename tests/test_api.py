@@ -10,11 +10,12 @@ import re
 import warnings
 from pathlib import Path
 
+import pandas.testing as pd_testing
 import pytest
 
 import coopkit as ck
-from coopkit import breakeven
-from coopkit._compat import REMOVED_IN, old_positional_order
+from coopkit import breakeven, pricing
+from coopkit._compat import REMOVED_IN, old_first_argument, old_positional_order
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,9 +95,10 @@ def test_notebooks_use_only_the_top_level_or_module_paths():
 # 3. One argument order ----------------------------------------------------------------------------
 
 #: The package's one order for the same quantities: fixed costs, price, variable cost, volume.
-#: A list price is a price and a cost per unit a variable cost.
+#: A list price is a price and a cost per unit a variable cost; a target margin comes after them.
+#: A sales channel comes before all of them (`_channel_after_a_number`).
 RANK = {"fixed_costs": 0, "price_per_unit": 1, "list_price": 1, "variable_cost_per_unit": 2, "cost_per_unit": 2,
-        "volume": 3}
+        "volume": 3, "target_margin": 4}
 
 
 def _public_functions():
@@ -135,9 +137,14 @@ def _out_of_order(function) -> list[str]:
 
 #: Still in an old order, waiting for its module's owner (issue 11 §2). Remove a line when its
 #: function is fixed (the test says so).
-PENDING = {
-    "coopkit.models.pricing_plan_inputs": ["list_price", "fixed_costs", "variable_cost_per_unit", "volume"],
-}
+PENDING: dict[str, list[str]] = {}
+
+
+def _channel_after_a_number(function) -> list[str]:
+    """The parameters that take a `Channel` (by their annotation) and come after one of the quantities."""
+    parameters = list(inspect.signature(function).parameters.items())
+    first_number = next((i for i, (name, _) in enumerate(parameters) if name in RANK), len(parameters))
+    return [name for name, p in parameters[first_number:] if re.search(r"\bChannel\b", str(p.annotation))]
 
 
 def test_every_public_function_takes_the_quantities_in_one_order():
@@ -150,6 +157,19 @@ def test_every_public_function_takes_the_quantities_in_one_order():
     assert wrong == PENDING, f"take {', '.join(RANK)} in this order (and update PENDING): {wrong}"
 
 
+def test_a_channel_comes_before_the_numbers():
+    with_channel = {name: function for name, function in _public_functions()
+                    if any(re.search(r"\bChannel\b", str(p.annotation))
+                           for p in inspect.signature(function).parameters.values())}
+    # The sweep reaches the functions about a channel (by the annotation, not by the name).
+    assert {"coopkit.pricing.channel_result", "coopkit.pricing.price_for_channel_margin",
+            "coopkit.pricing.compare_channels", "coopkit.models.pricing_plan_inputs", "coopkit.models.channel_inputs",
+            "coopkit.demand.best_price", "coopkit.demand.plan_demand"} <= set(with_channel)
+    late = {name: _channel_after_a_number(function) for name, function in with_channel.items()
+            if _channel_after_a_number(function)}
+    assert late == {}, f"take the channel first, then the numbers: {late}"
+
+
 def test_the_order_check_sees_an_old_order():
     def old_profit(volume, price_per_unit, fixed_costs, variable_cost_per_unit): ...
 
@@ -160,6 +180,24 @@ def test_the_order_check_sees_an_old_order():
     assert _out_of_order(old_profit) == ["volume", "price_per_unit", "fixed_costs", "variable_cost_per_unit"]
     assert _out_of_order(mixed) == ["volume", "fixed_costs"]
     assert _out_of_order(new_profit) == [] and _out_of_order(breakeven.break_even) == []
+
+
+def test_the_channel_check_sees_a_channel_after_a_number():
+    def old_result(list_price: float, channel: pricing.Channel, cost_per_unit: float = 0.0): ...
+
+    def old_target(cost_per_unit: float, target_margin: float, channel: "Channel"): ...
+
+    def old_compare(list_price: float, channels: "Iterable[Channel]"): ...
+
+    def key_only(list_price: float, channel: str): ...  # a channel's key is not a Channel
+
+    assert _channel_after_a_number(old_result) == ["channel"]
+    assert _channel_after_a_number(old_target) == ["channel"]
+    assert _channel_after_a_number(old_compare) == ["channels"]
+    assert _channel_after_a_number(key_only) == []
+    assert _out_of_order(lambda target_margin, cost_per_unit: None) == ["target_margin", "cost_per_unit"]
+    for function in (pricing.channel_result, pricing.price_for_channel_margin, pricing.compare_channels):
+        assert _channel_after_a_number(function) == [] and _out_of_order(function) == []
 
 
 # 4. Changed orders: the old positional call still gives the old answer, with a warning ----------------
@@ -265,3 +303,110 @@ def test_our_deprecations_are_errors_in_the_test_run():
         breakeven.profit(1_095_000, 2_600, 600_000_000, 1_900)
     with pytest.raises(DeprecationWarning):
         ck.cvp_table  # noqa: B018
+
+
+# 5. The channel first: the old calls (a number first) still give the old answer, with a warning ------
+
+# Lạc Thủy oranges online (illustrative 10 % commission, 5 % payment fee, a 20 000 đ box per 5 kg order),
+# costing 15 000 đ/kg, at 35 000 đ/kg: 25 750 đ/kg reaches the cooperative (pricing's docstrings).
+ONLINE = pricing.Channel("san_tmdt", "Sàn thương mại điện tử", "Online marketplace", commission_rate=0.10,
+                         payment_fee_rate=0.05, packaging_per_order=20_000, units_per_order=5)
+MARKET = pricing.Channel("cho", "Chợ đầu mối", "Wholesale market")
+
+
+def _old_call(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` in an old order: its result and the warning's message."""
+    with pytest.warns(DeprecationWarning, match=rf"{function.__name__}\(\): this argument order is deprecated "
+                                                rf"and stops working in coopkit {re.escape(REMOVED_IN)}") as caught:
+        result = function(*args, **kwargs)
+    assert len(caught) == 1 and caught[0].filename == __file__  # the warning points at the caller's line
+    return result, str(caught[0].message)
+
+
+@pytest.mark.parametrize(("args", "kwargs"), [((35_000, ONLINE, 15_000), {}), ((35_000, ONLINE), dict(cost_per_unit=15_000)),
+                                              ((35_000,), dict(channel=ONLINE, cost_per_unit=15_000))])
+def test_channel_results_old_calls_give_the_same_answer_with_a_warning(args, kwargs):
+    new = pricing.channel_result(ONLINE, list_price=35_000, cost_per_unit=15_000)
+    assert (new.net_per_unit, new.profit_per_unit) == (25_750.0, 10_750.0)
+    old, message = _old_call(pricing.channel_result, *args, **kwargs)
+    assert old == new
+    assert message.endswith("pass channel first and the rest by name: "
+                            "channel_result(channel, list_price=..., cost_per_unit=...)")
+
+
+def test_price_for_channel_margins_old_call_gives_the_same_answer_with_a_warning():
+    # (20 000 / 5 + 15 000) / (0.85 − 0.30) = 34 545.45 đ/kg, as in its docstring
+    new = pricing.price_for_channel_margin(ONLINE, cost_per_unit=15_000, target_margin=0.30)
+    assert new == pytest.approx(19_000 / 0.55, rel=1e-12)
+    old, message = _old_call(pricing.price_for_channel_margin, 15_000, 0.30, ONLINE)
+    assert old == new
+    assert "price_for_channel_margin(channel, cost_per_unit=..., target_margin=...)" in message
+    assert _old_call(pricing.price_for_channel_margin, 15_000, target_margin=0.30, channel=ONLINE)[0] == new
+
+
+def test_compare_channels_old_calls_give_the_same_table_with_a_warning():
+    prices = {"cho": 18_000, "san_tmdt": 35_000}
+    new = pricing.compare_channels([MARKET, ONLINE], list_price=prices, cost_per_unit=15_000, target_margin=0.2,
+                                   lang="en")
+    assert new["net_per_unit"].tolist() == [18_000.0, 25_750.0]
+    old, message = _old_call(pricing.compare_channels, prices, [MARKET, ONLINE], 15_000, 0.2, "en")
+    pd_testing.assert_frame_equal(old, new)
+    assert "compare_channels(channels, list_price=..., cost_per_unit=..., target_margin=..., lang=...)" in message
+    # one price for every channel, the channels as a dict's values (as the channel app passes them)
+    one_price, _ = _old_call(pricing.compare_channels, 30_000, {"cho": MARKET}.values())
+    assert one_price.equals(pricing.compare_channels({"cho": MARKET}.values(), list_price=30_000))
+
+
+def test_pricing_plan_inputs_old_positional_call_gives_the_same_inputs_with_a_warning():
+    new = ck.models.pricing_plan_inputs(MARKET, fixed_costs=610e6, list_price=3_000, variable_cost_per_unit=2_067,
+                                        volume=1_095_000)
+    # 0.1 order: (channel, list_price, fixed_costs, variable_cost_per_unit, volume)
+    with pytest.warns(DeprecationWarning, match=r"pricing_plan_inputs\(list_price=\.\.\., fixed_costs=\.\.\., "
+                                                r"variable_cost_per_unit=\.\.\., volume=\.\.\.\)"):
+        old = ck.models.pricing_plan_inputs(MARKET, 3_000, 610e6, 2_067, 1_095_000)
+    assert old == new and new["list_price"] == 3_000 and new["fixed_costs"] == 610e6
+    # Sơn Nam eggs at the market: 1 095 000 × (3 000 − 2 067) − 610 000 000 = 411 635 000 đồng
+    assert ck.whatif.evaluate("pricing_plan", old)["profit"] == pytest.approx(411_635_000.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: pricing.channel_result(ONLINE, list_price=35_000),
+    lambda: pricing.channel_result(channel=ONLINE, list_price=35_000),
+    lambda: pricing.price_for_channel_margin(ONLINE, cost_per_unit=15_000, target_margin=0.3),
+    lambda: pricing.compare_channels([MARKET], list_price=30_000),
+    lambda: pricing.compare_channels(iter([MARKET]), list_price=30_000),  # an iterator is not consumed to tell
+])
+def test_the_new_channel_first_calls_do_not_warn(call):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert call() is not None
+
+
+def test_an_old_channel_call_that_names_an_argument_twice_or_passes_too_many_is_refused():
+    with pytest.raises(TypeError, match="multiple values for argument 'channel'"):
+        pricing.channel_result(35_000, ONLINE, channel=MARKET)
+    with pytest.raises(TypeError, match="at most 3 positional arguments"):
+        pricing.channel_result(35_000, ONLINE, 15_000, 1)
+    # the new form with a number by position is not an old call: Python refuses it
+    with pytest.raises(TypeError, match="positional argument"):
+        pricing.channel_result(ONLINE, 35_000)  # type: ignore[misc]
+    # neither a number nor a Channel first: the function's own refusal, no warning
+    with pytest.raises(TypeError, match="channel must be a Channel, not str"):
+        pricing.channel_result("san_tmdt", list_price=35_000)  # type: ignore[arg-type]
+
+
+def test_the_first_argument_shim_keeps_the_signature_and_checks_its_old_order():
+    @old_first_argument("price_per_kg", "product", "kilos")
+    def sale(product, *, price_per_kg, kilos=1):
+        """What ``kilos`` of ``product`` bring."""
+        return product, price_per_kg * kilos
+
+    assert sale("cam", price_per_kg=35_000, kilos=2) == ("cam", 70_000)
+    with pytest.warns(DeprecationWarning, match=r"sale\(product, price_per_kg=\.\.\., kilos=\.\.\.\)"):
+        assert sale(35_000, "cam", 2) == ("cam", 70_000)
+    assert list(inspect.signature(sale).parameters) == ["product", "price_per_kg", "kilos"]
+    assert sale.__doc__ == "What ``kilos`` of ``product`` bring."
+    with pytest.raises(TypeError, match="one positional parameter"):
+        old_first_argument("a", "b")(lambda a, b: None)
+    with pytest.raises(TypeError, match="one positional parameter"):
+        old_first_argument("a", "c")(lambda b, *, a: None)

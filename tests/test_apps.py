@@ -129,10 +129,11 @@ def test_channel_app_compares_every_channel(products):
     app.control("list_price").value = 30_000
     channels = data.load_channels()
     cost = app.control("cost_per_unit").read()
-    expected = ck.compare_channels(30_000, channels.values(), cost, 0.2, lang="vi")
+    expected = ck.compare_channels(channels.values(), list_price=30_000, cost_per_unit=cost, target_margin=0.2,
+                                   lang="vi")
     assert list(app.result["key"]) == list(channels)
     assert app.result["net_per_unit"].tolist() == pytest.approx(expected["net_per_unit"].tolist())
-    shopee = ck.channel_result(30_000, channels["shopee"], cost).net_per_unit
+    shopee = ck.channel_result(channels["shopee"], list_price=30_000, cost_per_unit=cost).net_per_unit
     assert f'data-key="net_per_unit:shopee" data-value="{shopee!r}"' in app.results.value
 
 

@@ -213,8 +213,8 @@ def test_fixed_fee_per_order_eats_a_cheap_item_sold_one_per_order():
     assert shopee.units_per_order == 1 and shopee.fixed_fee_per_order > 0
     cheap = products["dua_muoi_phu_tho"].price_per_unit  # a 1 kg jar of pickles
     dear = products["mat_ong"].price_per_unit  # a kilo of honey
-    cheap_share = channel_result(cheap, shopee).per_order_costs_per_unit / cheap
-    dear_share = channel_result(dear, shopee).per_order_costs_per_unit / dear
+    cheap_share = channel_result(shopee, list_price=cheap).per_order_costs_per_unit / cheap
+    dear_share = channel_result(shopee, list_price=dear).per_order_costs_per_unit / dear
     assert cheap_share > 0.2 > 0.05 > dear_share
     # the same jar in a family order of 3 on the fanpage spreads its per-order costs
     fanpage = channels["fanpage_zalo"]
@@ -257,7 +257,7 @@ def test_marketplace_fees_are_the_dated_2025_26_ones():
     assert infra["as_of"].dt.date.tolist() == [date(2025, 7, 1)]
     assert "phí hạ tầng" in infra["source"].iloc[0]
     # a 35 000 ₫ jar sold one per order on Shopee: 35 000 − 10 % − 5 % − (3 000 fee + 6 000 box) = 20 750 ₫
-    assert channel_result(35_000, shopee).net_per_unit == pytest.approx(35_000 - 3_500 - 1_750 - 9_000)
+    assert channel_result(shopee, list_price=35_000).net_per_unit == pytest.approx(35_000 - 3_500 - 1_750 - 9_000)
 
 
 def test_fee_schedules_date_the_platform_fees_each_channel_uses():

@@ -166,7 +166,7 @@ def test_price_response_profit_is_the_formula_per_row() -> None:
     assert table["price"].is_monotonic_increasing
     assert table["price"].iloc[0] == pytest.approx(15_000) and table["price"].iloc[-1] == pytest.approx(60_000)
     for row in table.itertuples():
-        net = channel_result(row.price, ONLINE).net_per_unit
+        net = channel_result(ONLINE, list_price=row.price).net_per_unit
         sold = min(max(curve.a - curve.b * row.price, 0.0), 1_000)
         assert row.quantity_sold == pytest.approx(sold, abs=1e-9)
         assert row.revenue == pytest.approx(row.price * sold, abs=1e-6)
@@ -381,7 +381,7 @@ def test_price_response_matches_the_economics(channel, cost, fixed, capacity, po
     assert (np.diff(table["price"]) > 0).all()
     limit = np.inf if capacity is None else capacity
     sold = np.minimum(curve.quantity(table["price"].to_numpy()), limit)
-    net = np.array([channel_result(p, channel).net_per_unit for p in table["price"]])
+    net = np.array([channel_result(channel, list_price=p).net_per_unit for p in table["price"]])
     np.testing.assert_allclose(table["quantity_sold"], sold)
     np.testing.assert_allclose(table["profit"], (net - cost) * sold - fixed, rtol=1e-9, atol=1e-3)
     assert (table["quantity_sold"] >= 0).all()
@@ -553,7 +553,7 @@ def test_price_response_is_fast() -> None:
 def _plan_inputs(channel, price, volume, cost, fixed):
     from coopkit.models import pricing_plan_inputs
 
-    return pricing_plan_inputs(channel, price, fixed, cost, volume)
+    return pricing_plan_inputs(channel, fixed_costs=fixed, list_price=price, variable_cost_per_unit=cost, volume=volume)
 
 
 @pytest.mark.parametrize("kind", DEMAND_MODELS)

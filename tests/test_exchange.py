@@ -30,7 +30,8 @@ EGGS = {"fixed_costs": 610e6, "price_per_unit": 2_800, "variable_cost_per_unit":
 PLAN = Scenario("Giá 2.800 đ", "break_even", EGGS, product="trung_son_nam", note="giá hiện nay")
 DEARER = Scenario("Giá 3.000 đ", "break_even", {**EGGS, "price_per_unit": 3_000}, product="trung_son_nam")
 SHOPEE = Channel("shopee", "Shopee", "Shopee", commission_rate=0.085, payment_fee_rate=0.02, units_per_order=10)
-ONLINE = Scenario("Bán trên Shopee", "pricing_plan", pricing_plan_inputs(SHOPEE, 3_300, 610e6, 2_067, 1_095_000),
+ONLINE = Scenario("Bán trên Shopee", "pricing_plan", pricing_plan_inputs(SHOPEE, fixed_costs=610e6, list_price=3_300,
+                                                                          variable_cost_per_unit=2_067, volume=1_095_000),
                   product="trung_son_nam", channel="shopee", saved_at="2026-03-01T08:00:00")
 COST = Scenario("Giá thành", "unit_cost", {"fixed_costs": 120e6, "variable_cost_per_unit": 9_000, "volume": 40_000})
 

@@ -66,13 +66,13 @@ def test_shopee_price_for_a_margin_with_the_fees_of_2025_by_hand() -> None:
     # from 1 Jul 2025: 10 % category fee + 5 % payment fee; 3 000 ₫ infrastructure fee + 6 000 ₫ box per order.
     # price = (9 000 + 25 000) / (1 − 0.15 − 0.20) = 34 000 / 0.65 = 52 307.69 ₫
     today = load_channels()["shopee"]
-    assert price_for_channel_margin(25_000, 0.20, today) == pytest.approx(34_000 / 0.65)
+    assert price_for_channel_margin(today, cost_per_unit=25_000, target_margin=0.20) == pytest.approx(34_000 / 0.65)
     # early 2025: 4 % fixed fee + 5 % payment fee, no per-order fee, the 6 000 ₫ box.
     # price = (6 000 + 25 000) / (1 − 0.09 − 0.20) = 31 000 / 0.71 = 43 661.97 ₫
     before = load_channels(on="2025-03-31")["shopee"]
-    assert price_for_channel_margin(25_000, 0.20, before) == pytest.approx(31_000 / 0.71)
+    assert price_for_channel_margin(before, cost_per_unit=25_000, target_margin=0.20) == pytest.approx(31_000 / 0.71)
     # at 52 307.69 ₫ the jar keeps its 20 % margin: 52 307.69 × 0.85 − 9 000 − 25 000 = 10 461.54 = 20 %
-    r = channel_result(34_000 / 0.65, today, cost_per_unit=25_000)
+    r = channel_result(today, list_price=34_000 / 0.65, cost_per_unit=25_000)
     assert r.profit_per_unit == pytest.approx(0.2 * 34_000 / 0.65)
 
 
@@ -80,7 +80,7 @@ def test_online_oranges_by_hand() -> None:
     # 35 000 đ/kg: commission 3 500, payment 1 750, box 20 000 / 5 kg = 4 000 per kg.
     # Net 35 000 − 3 500 − 1 750 − 4 000 = 25 750 đ/kg; × 5 = 128 750 per order.
     # Cost 15 000 → profit 10 750 đ/kg; margin 10 750 / 35 000 = 0.30714.
-    r = channel_result(35_000, ONLINE, cost_per_unit=15_000)
+    r = channel_result(ONLINE, list_price=35_000, cost_per_unit=15_000)
     assert (r.commission_per_unit, r.payment_fee_per_unit, r.per_order_costs_per_unit) == (3_500, 1_750, 4_000)
     assert r.vat_per_unit == 0
     assert r.net_per_unit == 25_750 and r.net_per_order == 128_750
@@ -94,7 +94,7 @@ def test_online_oranges_by_hand() -> None:
 def test_supermarket_with_vat_by_hand() -> None:
     # 32 000 đ/kg with 5 % VAT inside: VAT = 32 000 × 0.05 / 1.05 = 1 523.81;
     # commission 25 % = 8 000; net 32 000 − 1 523.81 − 8 000 = 22 476.19 đ/kg.
-    r = channel_result(32_000, SUPERMARKET, cost_per_unit=15_000)
+    r = channel_result(SUPERMARKET, list_price=32_000, cost_per_unit=15_000)
     assert r.vat_per_unit == pytest.approx(1_523.8095, rel=1e-7)
     assert r.commission_per_unit == 8_000
     assert r.net_per_unit == pytest.approx(22_476.1905, rel=1e-7)
@@ -103,20 +103,21 @@ def test_supermarket_with_vat_by_hand() -> None:
 def test_price_for_online_margin_by_hand() -> None:
     # Kept share a = 1 − 0.10 − 0.05 = 0.85; per-order b = 4 000; cost 15 000; target 30 %:
     # price = (4 000 + 15 000) / (0.85 − 0.30) = 34 545.45 đ/kg.
-    price = price_for_channel_margin(15_000, 0.30, ONLINE)
+    price = price_for_channel_margin(ONLINE, cost_per_unit=15_000, target_margin=0.30)
     assert price == pytest.approx(34_545.4545, rel=1e-8)
-    assert channel_result(price, ONLINE, 15_000).margin == pytest.approx(0.30, abs=1e-12)
+    assert channel_result(ONLINE, list_price=price, cost_per_unit=15_000).margin == pytest.approx(0.30, abs=1e-12)
 
 
 def test_price_for_supermarket_margin_by_hand() -> None:
     # a = 1 / 1.05 − 0.25 = 0.702381; price = 15 000 / (0.702381 − 0.2) = 29 857.82 đ/kg.
-    assert price_for_channel_margin(15_000, 0.2, SUPERMARKET) == pytest.approx(29_857.82, rel=1e-6)
+    assert price_for_channel_margin(SUPERMARKET, cost_per_unit=15_000, target_margin=0.2) == \
+        pytest.approx(29_857.82, rel=1e-6)
 
 
 def test_compare_channels_by_hand() -> None:
     table = compare_channels(
-        {"cho": 18_000, "san_tmdt": 35_000, "sieu_thi": 32_000},
         [WHOLESALE, ONLINE, SUPERMARKET],
+        list_price={"cho": 18_000, "san_tmdt": 35_000, "sieu_thi": 32_000},
         cost_per_unit=15_000,
         target_margin=0.2,
         lang="en",
@@ -138,14 +139,14 @@ def test_compare_channels_by_hand() -> None:
 
 
 def test_compare_channels_one_price_and_no_target() -> None:
-    table = compare_channels(30_000, [WHOLESALE, ONLINE])
+    table = compare_channels([WHOLESALE, ONLINE], list_price=30_000)
     assert "price_for_target" not in table.columns
     assert table["list_price"].tolist() == [30_000, 30_000]
     assert table["channel"].tolist() == ["Chợ đầu mối", "Sàn thương mại điện tử"]
 
 
 def test_channel_result_to_frame() -> None:
-    table = channel_result(35_000, ONLINE, 15_000).to_frame()
+    table = channel_result(ONLINE, list_price=35_000, cost_per_unit=15_000).to_frame()
     assert list(table.columns) == ["key", "value"]
     assert table.attrs["channel_key"] == "san_tmdt"
     assert table.set_index("key").loc["net_per_unit", "value"] == 25_750
@@ -164,7 +165,7 @@ def test_channel_names() -> None:
 def test_a_fixed_fee_can_eat_a_cheap_item() -> None:
     # 10 000 đ eggs pack, 15 000 đ fixed fee per single-unit order: net −5 000. A result, not an error.
     channel = Channel("app", "Ứng dụng giao hàng", "Delivery app", fixed_fee_per_order=15_000)
-    r = channel_result(10_000, channel, cost_per_unit=6_000)
+    r = channel_result(channel, list_price=10_000, cost_per_unit=6_000)
     assert r.net_per_unit == -5_000 and r.profit_per_unit == -11_000
     assert r.fees_share == 1.5
 
@@ -172,7 +173,7 @@ def test_a_fixed_fee_can_eat_a_cheap_item() -> None:
 def test_zero_margin_and_zero_markup() -> None:
     assert price_for_margin(10_000, 0) == 10_000 and price_for_markup(10_000, 0) == 10_000
     assert markup_to_margin(0) == 0 and margin_to_markup(0) == 0
-    assert price_for_channel_margin(10_000, 0, WHOLESALE) == 10_000
+    assert price_for_channel_margin(WHOLESALE, cost_per_unit=10_000, target_margin=0) == 10_000
 
 
 def test_margin_of_one_is_rejected() -> None:
@@ -197,7 +198,7 @@ def test_negative_markup_and_cost() -> None:
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
 def test_non_finite_inputs(bad: float) -> None:
     with pytest.raises(InputError) as excinfo:
-        channel_result(bad, ONLINE)
+        channel_result(ONLINE, list_price=bad)
     assert_input_error(excinfo, "list_price", "not_finite")
     with pytest.raises(InputError) as excinfo:
         Channel("x", "X", "X", shipping_per_order=bad)
@@ -210,7 +211,7 @@ def test_non_finite_inputs(bad: float) -> None:
 @pytest.mark.parametrize("price", [0, -1])
 def test_list_price_must_be_positive(price: float) -> None:
     with pytest.raises(InputError) as excinfo:
-        channel_result(price, ONLINE)
+        channel_result(ONLINE, list_price=price)
     assert_input_error(excinfo, "list_price", "not_positive")
 
 
@@ -253,7 +254,7 @@ def test_channel_needs_a_code_and_a_name(key: object, name_vi: str) -> None:
 def test_margin_unreachable(target: float) -> None:
     # Online keeps 85 % of the price at most: a 85 % or 90 % margin is out of reach.
     with pytest.raises(InputError) as excinfo:
-        price_for_channel_margin(15_000, target, ONLINE)
+        price_for_channel_margin(ONLINE, cost_per_unit=15_000, target_margin=target)
     assert_input_error(excinfo, "target_margin", "margin_unreachable")
     err = excinfo.value
     assert err.params["fees_share"] == pytest.approx(0.15)
@@ -263,42 +264,42 @@ def test_margin_unreachable(target: float) -> None:
 
 def test_price_for_channel_margin_needs_a_cost() -> None:
     with pytest.raises(InputError) as excinfo:
-        price_for_channel_margin(0, 0.2, ONLINE)
+        price_for_channel_margin(ONLINE, cost_per_unit=0, target_margin=0.2)
     assert_input_error(excinfo, "cost_per_unit", "not_positive")
     with pytest.raises(InputError) as excinfo:
-        price_for_channel_margin(15_000, 1.0, ONLINE)
+        price_for_channel_margin(ONLINE, cost_per_unit=15_000, target_margin=1.0)
     assert_input_error(excinfo, "target_margin", "not_a_fraction")
 
 
 def test_compare_channels_unreachable_target_is_nan() -> None:
     greedy = Channel("greedy", "Đại lý", "Agent", commission_rate=0.45)
-    table = compare_channels(30_000, [WHOLESALE, greedy], cost_per_unit=15_000, target_margin=0.6)
+    table = compare_channels([WHOLESALE, greedy], list_price=30_000, cost_per_unit=15_000, target_margin=0.6)
     assert table.loc[0, "price_for_target"] == pytest.approx(37_500)
     assert math.isnan(table.loc[1, "price_for_target"])
 
 
 def test_compare_channels_errors() -> None:
     with pytest.raises(InputError) as excinfo:
-        compare_channels(30_000, [])
+        compare_channels([], list_price=30_000)
     assert_input_error(excinfo, "channels", "no_channels")
     with pytest.raises(InputError) as excinfo:
-        compare_channels(30_000, [WHOLESALE, WHOLESALE])
+        compare_channels([WHOLESALE, WHOLESALE], list_price=30_000)
     assert_input_error(excinfo, "channel", "duplicate_key")
     with pytest.raises(InputError) as excinfo:
-        compare_channels({"cho": 18_000}, [WHOLESALE, ONLINE])
+        compare_channels([WHOLESALE, ONLINE], list_price={"cho": 18_000})
     assert_input_error(excinfo, "list_price", "missing_channel_price")
     assert "san_tmdt" in excinfo.value.message("vi")
     with pytest.raises(InputError) as excinfo:
-        compare_channels({"cho": 0}, [WHOLESALE])
+        compare_channels([WHOLESALE], list_price={"cho": 0})
     assert_input_error(excinfo, "list_price", "not_positive")
     with pytest.raises(InputError) as excinfo:
-        compare_channels(30_000, [WHOLESALE], target_margin=1.5)
+        compare_channels([WHOLESALE], list_price=30_000, target_margin=1.5)
     assert_input_error(excinfo, "target_margin", "not_a_fraction")
 
 
 def test_wrong_channel_type_is_a_programming_error() -> None:
     with pytest.raises(TypeError):
-        channel_result(30_000, "cho")  # type: ignore[arg-type]
+        channel_result("cho", list_price=30_000)  # type: ignore[arg-type]
 
 
 # 3. Invariants ------------------------------------------------------------------------------
@@ -338,7 +339,7 @@ def test_markup_and_margin_give_the_same_price(cost: float, margin: float) -> No
 
 @given(price=prices, channel=channels)
 def test_net_never_exceeds_the_list_price(price: float, channel: Channel) -> None:
-    r = channel_result(price, channel)
+    r = channel_result(channel, list_price=price)
     assert r.net_per_unit <= price
     assert r.fees_share >= 0
     assert r.fees_per_unit == pytest.approx(
@@ -350,22 +351,23 @@ def test_net_never_exceeds_the_list_price(price: float, channel: Channel) -> Non
 
 @given(price=prices, step=st.floats(min_value=0, max_value=1_000_000, allow_nan=False), channel=channels)
 def test_a_higher_price_never_lowers_the_net(price: float, step: float, channel: Channel) -> None:
-    assert channel_result(price + step, channel).net_per_unit >= channel_result(price, channel).net_per_unit
+    assert channel_result(channel, list_price=price + step).net_per_unit >= \
+        channel_result(channel, list_price=price).net_per_unit
 
 
 @given(cost=prices, target=st.floats(min_value=0, max_value=0.6, allow_nan=False), channel=channels)
 def test_price_for_channel_margin_reaches_the_target(cost: float, target: float, channel: Channel) -> None:
     assume(1 - channel.percentage_share - target > 1e-6)
-    price = price_for_channel_margin(cost, target, channel)
+    price = price_for_channel_margin(channel, cost_per_unit=cost, target_margin=target)
     assert price > 0
-    assert channel_result(price, channel, cost).margin == pytest.approx(target, abs=1e-9)
+    assert channel_result(channel, list_price=price, cost_per_unit=cost).margin == pytest.approx(target, abs=1e-9)
 
 
 @given(cost=prices, target=st.floats(min_value=0, max_value=0.95, allow_nan=False), channel=channels)
 def test_unreachable_exactly_when_fees_leave_no_room(cost: float, target: float, channel: Channel) -> None:
     reachable = 1 - channel.percentage_share - target > 0
     try:
-        price_for_channel_margin(cost, target, channel)
+        price_for_channel_margin(channel, cost_per_unit=cost, target_margin=target)
     except InputError as err:
         assert err.reason == "margin_unreachable" and not reachable
     else:
@@ -378,7 +380,7 @@ def test_unreachable_exactly_when_fees_leave_no_room(cost: float, target: float,
 def test_commission_is_charged_on_the_vat_inclusive_price() -> None:
     # The channel's commission is a share of what the buyer pays (VAT included), as the
     # brief and marketplaces define it; only the VAT part is computed as vat / (1 + vat).
-    r = channel_result(110_000, Channel("x", "X", "X", commission_rate=0.1, vat_rate=0.1))
+    r = channel_result(Channel("x", "X", "X", commission_rate=0.1, vat_rate=0.1), list_price=110_000)
     assert r.vat_per_unit == pytest.approx(10_000) and r.commission_per_unit == pytest.approx(11_000)
 
 
@@ -403,7 +405,8 @@ def _every_path(
 ) -> tuple[dict[str, float], dict[str, float], float]:
     """Net per unit and profit of one plan from each place that computes them, and the demand
     curve's net revenue (net per unit × units sold)."""
-    inputs = pricing_plan_inputs(channel, price, fixed, variable, volume)
+    inputs = pricing_plan_inputs(channel, fixed_costs=fixed, list_price=price, variable_cost_per_unit=variable,
+                                 volume=volume)
     plan = evaluate("pricing_plan", inputs)
     grid = PRICING_PLAN.grid_function({name: np.array([value]) for name, value in inputs.items()})
     # Buyers would take twice the volume at this price: the curve sells the whole volume there.
@@ -412,7 +415,7 @@ def _every_path(
                          points=2).iloc[0]
     assert row["price"] == price and row["quantity_sold"] == volume
     nets = {
-        "channel_result": channel_result(price, channel, 0.0).net_per_unit,
+        "channel_result": channel_result(channel, list_price=price, cost_per_unit=0.0).net_per_unit,
         "Channel.net_per_unit": channel.net_per_unit(price),
         "net_per_unit": net_per_unit(price, **channel.to_inputs()),
         "pricing_plan": plan["net_per_unit"],
@@ -429,7 +432,7 @@ def test_channel_result_the_plan_model_its_grid_and_the_demand_curve_agree_to_th
     price: float, channel: Channel, fixed: float, variable: float, volume: float
 ) -> None:
     nets, profits, net_revenue = _every_path(price, channel, fixed, variable, volume)
-    net = channel_result(price, channel).net_per_unit
+    net = channel_result(channel, list_price=price).net_per_unit
     expected_profit = profit(fixed_costs=fixed, price_per_unit=net, variable_cost_per_unit=variable, volume=volume)
     assert nets == dict.fromkeys(nets, net)
     assert profits == dict.fromkeys(profits, expected_profit)
@@ -444,7 +447,8 @@ def test_the_plan_on_its_demand_curve_makes_the_plan_models_profit(
     curve = DemandCurve("linear", a=3 * volume, b=volume / price)
     on_curve = plan_demand(curve, channel, variable_cost_per_unit=variable, fixed_costs=fixed, volume=volume, list_price=price, points=5)
     assert on_curve.quantity_sold == volume
-    plan = evaluate("pricing_plan", pricing_plan_inputs(channel, price, fixed, variable, volume))
+    plan = evaluate("pricing_plan", pricing_plan_inputs(channel, fixed_costs=fixed, list_price=price,
+                                                        variable_cost_per_unit=variable, volume=volume))
     assert on_curve.profit == plan["profit"]
 
 
@@ -506,7 +510,7 @@ def test_numbers_and_arrays_give_the_same_net_and_nan_exactly_where_a_number_is_
             assert math.isnan(from_array), (price, numbers)
         else:
             assert from_array == alone or (math.isnan(alone) and math.isnan(from_array))
-            assert alone == channel_result(price, Channel("k", "K", "K", **numbers)).net_per_unit
+            assert alone == channel_result(Channel("k", "K", "K", **numbers), list_price=price).net_per_unit
 
 
 def test_net_per_unit_checks_a_number_like_a_channel() -> None:
@@ -551,4 +555,4 @@ def test_a_replaced_fee_is_checked_like_a_new_channel() -> None:
         dataclasses.replace(ONLINE, commission_rate=0.96)
     assert_input_error(excinfo, "commission_rate", "fees_too_high")
     dearer = dataclasses.replace(ONLINE, commission_rate=0.12)
-    assert dearer.net_per_unit(35_000) == channel_result(35_000, dearer).net_per_unit == 25_050.0
+    assert dearer.net_per_unit(35_000) == channel_result(dearer, list_price=35_000).net_per_unit == 25_050.0

@@ -40,7 +40,7 @@ def test_models_agree_with_the_domain_functions():
     channel = ck.Channel("x", "x", "x", commission_rate=0.10, payment_fee_rate=0.05,
                          fixed_fee_per_order=3_000, packaging_per_order=6_000)
     online = ck.whatif.evaluate("channel_pricing", ORANGES_ONLINE)
-    assert online["net_per_unit"] == pytest.approx(ck.channel_result(45_000, channel, 13_469).net_per_unit)
+    assert online["net_per_unit"] == pytest.approx(ck.channel_result(channel, list_price=45_000, cost_per_unit=13_469).net_per_unit)
 
 
 def test_a_price_below_the_variable_cost_leaves_break_even_undefined_not_an_error():
@@ -65,8 +65,8 @@ def test_goal_seek_worked_example_price_for_a_20_percent_margin_online():
     # closed form: (0.85 p − 9 000 − 13 469) / p = 0.2  →  p = 22 469 / 0.65
     assert price == pytest.approx(22_469 / 0.65, rel=1e-9)
     assert price == pytest.approx(ck.pricing.price_for_channel_margin(
-        13_469, 0.2, ck.Channel("x", "x", "x", commission_rate=0.1, payment_fee_rate=0.05,
-                                fixed_fee_per_order=3_000, packaging_per_order=6_000)), rel=1e-9)
+        ck.Channel("x", "x", "x", commission_rate=0.1, payment_fee_rate=0.05, fixed_fee_per_order=3_000,
+                   packaging_per_order=6_000), cost_per_unit=13_469, target_margin=0.2), rel=1e-9)
 
 
 def test_goal_seek_says_in_words_when_the_target_is_out_of_reach():
@@ -207,9 +207,10 @@ def test_scenario_lists_evaluate_like_mappings():
 def test_pricing_plan_is_break_even_after_channel_fees():
     shop = ck.Channel("san", "Sàn", "Marketplace", commission_rate=0.10, payment_fee_rate=0.05,
                       packaging_per_order=6_000, units_per_order=2)
-    inputs = ck.models.pricing_plan_inputs(shop, 45_000, 300e6, 9_000, 40_000)
+    inputs = ck.models.pricing_plan_inputs(shop, fixed_costs=300e6, list_price=45_000, variable_cost_per_unit=9_000,
+                                           volume=40_000)
     out = ck.whatif.evaluate("pricing_plan", inputs)
-    net = ck.channel_result(45_000, shop, 0).net_per_unit
+    net = ck.channel_result(shop, list_price=45_000, cost_per_unit=0).net_per_unit
     assert out["net_per_unit"] == pytest.approx(45_000 * 0.85 - 3_000)
     assert out["profit"] == pytest.approx((net - 9_000) * 40_000 - 300e6)
     at_break_even = ck.whatif.evaluate("pricing_plan", {**inputs, "volume": out["break_even_volume"]})
@@ -227,7 +228,8 @@ grid_volumes = st.lists(st.one_of(volumes, st.sampled_from([0.0, -5.0])), min_si
 def test_the_fast_pricing_grid_agrees_with_evaluating_each_cell(prices, volumes_, commission, payment, variable, vary):
     """`pricing_plan` computes 2-D data tables on arrays; every cell (bad ones NaN) must match."""
     shop = ck.Channel("san", "Sàn", "Shop", packaging_per_order=6_000, fixed_fee_per_order=3_000, units_per_order=2)
-    inputs = {**ck.models.pricing_plan_inputs(shop, 30_000, 300e6, variable, 40_000),
+    inputs = {**ck.models.pricing_plan_inputs(shop, fixed_costs=300e6, list_price=30_000,
+                                                 variable_cost_per_unit=variable, volume=40_000),
               "commission_rate": min(commission, 0.5), "payment_fee_rate": payment}
     axis = {"list_price": prices, "volume": volumes_, "commission_rate": [commission, 0.0, 0.99]}
     grid = ck.data_table("pricing_plan", inputs, {vary[0]: axis[vary[0]], vary[1]: axis[vary[1]]}, output="profit")

@@ -23,8 +23,9 @@ def test_starts_from_the_template_on_the_chosen_channel(app):
     oranges = data.load_products()["cam_lac_thuy"]
     shopee = data.load_channels()["shopee"]
     planned = oranges.cost_summary()
-    inputs = ck.models.pricing_plan_inputs(shopee, oranges.price_per_unit, planned.fixed_costs,
-                                           planned.variable_cost_per_unit, oranges.volume_per_season)
+    inputs = ck.models.pricing_plan_inputs(shopee, fixed_costs=planned.fixed_costs, list_price=oranges.price_per_unit,
+                                           variable_cost_per_unit=planned.variable_cost_per_unit,
+                                           volume=oranges.volume_per_season)
     expected = ck.whatif.evaluate(MODEL, inputs)
     assert app.error is None
     assert app.result.profit == pytest.approx(expected["profit"], rel=1e-6)

@@ -218,8 +218,9 @@ class ChannelPricingApp(App):
 
     def compute(self) -> pd.DataFrame:
         v = self.read_all()
-        table = ck.compare_channels(v["list_price"], self.channels.values(), v["cost_per_unit"],
-                                    v["target_margin"], lang=self.lang)
+        table = ck.compare_channels(self.channels.values(), list_price=v["list_price"],
+                                    cost_per_unit=v["cost_per_unit"], target_margin=v["target_margin"],
+                                    lang=self.lang)
         table.attrs["cost_per_unit"] = v["cost_per_unit"]  # drawn with the result, not re-read from its box
         return table
 

@@ -96,7 +96,7 @@ def test_channel_app_shows_what_each_channel_leaves(voila_server, page):
     channels = data.load_channels()
     cost = round(oranges.cost_summary().unit_cost)  # the box shows whole đồng
     _type(app, "list_price", "45.000")
-    shopee = ck.channel_result(45_000, channels["shopee"], cost)
+    shopee = ck.channel_result(channels["shopee"], list_price=45_000, cost_per_unit=cost)
     expect(_cell(app, "net_per_unit:shopee")).to_have_text(fmt.money(shopee.net_per_unit, "vi"))
     # the date of the fees each channel uses (issue 10): Shopee's infrastructure fee of 1 July 2025
     assert data.channel_fee_schedules()["shopee"].as_of == date(2025, 7, 1)

@@ -55,8 +55,8 @@ def test_pin_two_scenarios_goal_seek_and_export(voila_server, page, tmp_path):
     expect(app.locator(".ck-field-volume input").first).to_have_value(fmt.number(oranges.volume_per_season, "vi", decimals=3))
     _type(app, "volume", "128.000")
     plan = oranges.cost_summary()  # the boxes show whole đồng and the app computes with what they show
-    inputs = ck.models.pricing_plan_inputs(shopee, 28_000, round(plan.fixed_costs),
-                                           round(plan.variable_cost_per_unit), 128_000)
+    inputs = ck.models.pricing_plan_inputs(shopee, fixed_costs=round(plan.fixed_costs), list_price=28_000,
+                                           variable_cost_per_unit=round(plan.variable_cost_per_unit), volume=128_000)
     expect(profit).to_have_attribute("data-value", repr(ck.whatif.evaluate(MODEL, inputs)["profit"]))
     app.locator(".ck-scenario-name input").fill("Shopee 28.000 ₫, mất mùa 20 %")
     app.locator("button.ck-pin").click()
