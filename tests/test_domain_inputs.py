@@ -10,12 +10,15 @@ month that makes "no credit needed" in a year whose worst month is −350 millio
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import math
+import numbers
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -342,10 +345,56 @@ def test_every_public_domain_function_has_a_case():
     assert not missing, f"add a case to CASES (or to NOT_FUZZED if it takes no number): {missing}"
 
 
+#: Numbers of a valid example's result that are not finite on purpose: (case, where) → why.
+NOT_FINITE_ON_PURPOSE = {
+    ("DemandCurve", "result.r_squared"): "a curve written down, not fitted, has no R² (NaN)",
+    ("Farm", "result.crops[0].max_area_ha"): "no limit on the crop's area (inf)",
+}
+
+
+def numbers_in(value: object, where: str = "result") -> Iterator[tuple[str, float]]:
+    """Every number in a result, with where it is: a number, a numpy array, a DataFrame's numeric
+    columns, a dataclass's fields, a dict's values, a tuple's items (nested)."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        yield where, float(value)
+    elif isinstance(value, np.ndarray):
+        for index, number in enumerate(np.asarray(value, dtype=float).ravel()):
+            yield f"{where}[{index}]", float(number)
+    elif isinstance(value, pd.DataFrame):
+        for column in value.select_dtypes("number").columns:
+            yield from numbers_in(value[column].to_numpy(dtype=float), f"{where}[{column!r}]")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from numbers_in(getattr(value, field.name), f"{where}.{field.name}")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from numbers_in(item, f"{where}[{key!r}]")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from numbers_in(item, f"{where}[{index}]")
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_the_valid_example_works(case):
     function, kwargs = CASES[case]
-    function(**kwargs)
+    result = function(**kwargs)
+    # a real result: a table with rows, a collection with items, and numbers in it that are all finite
+    if isinstance(result, (pd.DataFrame, Mapping, list, tuple, np.ndarray)):
+        assert len(result) > 0, f"{case}: an empty {type(result).__name__}"
+    found = list(numbers_in(result))
+    assert found, f"{case}: no number in {result!r:.200}"
+    not_finite = [(where, number) for where, number in found
+                  if not math.isfinite(number) and (case, where) not in NOT_FINITE_ON_PURPOSE]
+    assert not_finite == [], f"{case}: {not_finite[:5]}"
+
+
+def test_the_result_check_sees_an_empty_or_broken_result():
+    assert list(numbers_in(ck.Channel("cho", "Chợ", "Market", commission_rate=0.1)))[0] == \
+        ("result.commission_rate", 0.1)
+    table = pd.DataFrame({"price": [28_000.0, math.nan], "name": ["a", "b"]})
+    assert [n for _, n in numbers_in({"plan": (table,)}) if not math.isfinite(n)] != []
+    assert list(numbers_in(pd.DataFrame({"price": []}))) == [] and list(numbers_in("28 000")) == []
+    assert list(numbers_in(True)) == []
 
 
 def check_bad_input(case: str, argument: str, bad: object, may_succeed: bool) -> None:
