@@ -127,6 +127,18 @@ def register_fields(kinds: dict[str, Kind]) -> None:
 
     Each field needs a label ``field.<name>`` in both languages (a test checks every field).
     A name already registered with another kind is a programming error.
+
+    Examples
+    --------
+    The list price of a kilo of oranges is money wherever it is registered; registering it again
+    as money changes nothing, as a rate is refused:
+
+    >>> register_fields({"list_price": "money"})
+    >>> kind("list_price")
+    'money'
+    >>> register_fields({"list_price": "rate"})
+    Traceback (most recent call last):
+    ValueError: field 'list_price' is already a 'money', not a 'rate'
     """
     for name, new_kind in kinds.items():
         if FIELD_KINDS.get(name, new_kind) != new_kind:
@@ -138,7 +150,18 @@ def register_fields(kinds: dict[str, Kind]) -> None:
 class Shown:
     """A message parameter shown as another field: ``Shown(2_898.5, "price_per_unit")`` is
     formatted as money, ``Shown("profit", "output_label")`` as the label of ``profit``;
-    ``unit`` (a catalogue key) follows the number: ``Shown(1e6, "volume", unit="unit.tan")``."""
+    ``unit`` (a catalogue key) follows the number: ``Shown(1e6, "volume", unit="unit.tan")``.
+
+    Examples
+    --------
+    A message about the egg price's break-even (2 898 đ an egg) shows it as money, whatever
+    field the message names; the goal a manager sought is shown by its label:
+
+    >>> format_value("target", Shown(2_898.0, "price_per_unit"), "en")
+    '₫2,898'
+    >>> format_value("output", Shown("profit", "output_label"), "vi")
+    'Lợi nhuận'
+    """
 
     value: object
     field: str
@@ -146,12 +169,20 @@ class Shown:
 
 
 def kind(name: str) -> Kind:
-    """The kind of field ``name`` (``"text"`` for names not listed)."""
+    """The kind of field ``name`` (``"text"`` for names not listed).
+
+    >>> kind("list_price"), kind("commission_rate"), kind("units_per_order"), kind("ten_hop_tac_xa")
+    ('money', 'rate', 'count', 'text')
+    """
     return FIELD_KINDS.get(name, "text")
 
 
 def label(name: str, lang: str | None = None) -> str:
-    """The field's label in ``lang``; the bare name when it has none."""
+    """The field's label in ``lang``; the bare name when it has none.
+
+    >>> label("list_price", "vi"), label("list_price", "en"), label("ten_hop_tac_xa", "en")
+    ('Giá niêm yết', 'List price', 'ten_hop_tac_xa')
+    """
     key = f"field.{name}"
     return i18n.tr(key, lang) if i18n.has(key, "vi") or i18n.has(key, "en") else name
 

@@ -26,7 +26,18 @@ __all__ = ["money", "number", "percent", "by_kind", "locale_of", "month_name", "
 
 
 def locale_of(lang: str | None) -> str:
-    """Babel locale for a language code (``"vi"`` → ``"vi_VN"``)."""
+    """Babel locale for a language code (``"vi"`` → ``"vi_VN"``).
+
+    Examples
+    --------
+    The 1 250 000 đồng a member paid in, written with the page's separators by Babel:
+
+    >>> from babel.numbers import format_decimal
+    >>> locale_of("vi"), locale_of("EN")
+    ('vi_VN', 'en_US')
+    >>> format_decimal(1_250_000.5, locale=locale_of("vi")), format_decimal(1_250_000.5, locale=locale_of("en"))
+    ('1.250.000,5', '1,250,000.5')
+    """
     return LOCALES[normalize_language(lang)]
 
 

@@ -218,7 +218,17 @@ EXAMPLE_STATEMENT = Statement()
 
 @dataclass(frozen=True)
 class RatioResult:
-    """One ratio: its value, its band and the band's limits."""
+    """One ratio: its value, its band and the band's limits.
+
+    Examples
+    --------
+    The Sơn La coffee cooperative of `Statement` must pay 450 million đồng on its loans this year
+    instead of 320 million: does the year's cash still cover the payments comfortably?
+
+    >>> r = financial_health(Statement(loan_payments=450e6)).ratio("debt_service_coverage")
+    >>> round(r.value, 2), r.band, (r.danger_limit, r.comfort_limit), r.higher_is_better
+    (1.13, 'danger', (1.2, 1.5), True)
+    """
 
     ratio: str
     value: float

@@ -29,16 +29,7 @@ SWEPT_LAYERS = {"domain", "data", "fmt/i18n"}
 
 #: Public names with no example anywhere in their module, and why. Keep it short: a new public
 #: function gets an example (STYLE.md §4), not a line here.
-NO_EXAMPLE = {
-    # plumbing of the field registry, shown through fields.format_value and the InputError examples
-    "coopkit.fields.Shown": "a value with its kind, carried inside InputError params",
-    "coopkit.fields.kind": "registry lookup behind format_value",
-    "coopkit.fields.label": "registry lookup behind format_value",
-    "coopkit.fields.register_fields": "called once per domain module at import",
-    "coopkit.fmt.locale_of": "the Babel locale behind every fmt function's example",
-    "coopkit.health.RatioResult": "one line of the HealthReport that financial_health's example prints",
-    "coopkit.exchange.write_csv": "writes a file; the workbook round trip is tested in tests/test_exchange.py",
-}
+NO_EXAMPLE: dict[str, str] = {}
 
 
 def swept_modules() -> list[str]:
