@@ -387,23 +387,14 @@ def fit_demand(prices: Iterable[float], quantities: Iterable[float], kind: str =
 
 
 def _fit_linear(p: np.ndarray, q: np.ndarray) -> tuple[float, float]:
-    """``(a, b)`` of ``q = a − b·p`` by least squares (prices scaled to about 1 for the solver)."""
-    from scipy.optimize import OptimizeWarning, curve_fit
+    """``(a, b)`` of ``q = a − b·p`` by least squares.
 
+    A straight line's least-squares fit has a closed form (``numpy.polyfit``, degree 1); prices are
+    scaled to about 1 first so that the normal equations stay well conditioned.
+    """
     scale = float(p.mean())
-    x = p / scale
-    slope, intercept = np.polyfit(x, q, 1)  # starting point: the closed-form answer
-
-    def model(x: np.ndarray, a: float, b: float) -> np.ndarray:
-        return a - b * x
-
-    def jac(x: np.ndarray, a: float, b: float) -> np.ndarray:
-        return np.column_stack([np.ones_like(x), -x])
-
-    with _warnings.catch_warnings():
-        _warnings.simplefilter("ignore", OptimizeWarning)  # two pairs: no covariance, by design
-        (a, b_scaled), _ = curve_fit(model, x, q, p0=(intercept, -slope), jac=jac)
-    return float(a), float(b_scaled) / scale
+    slope, intercept = np.polyfit(p / scale, q, 1)
+    return float(intercept), float(-slope) / scale
 
 
 def _fit_constant_elasticity(p: np.ndarray, q: np.ndarray) -> tuple[float, float]:
@@ -671,7 +662,7 @@ def best_price(
     >>> round(best.price, -2), round(best.quantity), best.capacity_binding
     (37100.0, 800, True)
     """
-    from scipy.optimize import minimize_scalar
+    from coopkit.roots import peak_between
 
     problem = _problem(curve, channel, variable_cost_per_unit, fixed_costs, capacity, price_low, price_high)
     low, high = problem.price_low, problem.price_high
@@ -688,14 +679,11 @@ def best_price(
     candidates = [float(grid[i]), *kinks]
     left, right = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
     scale = max(abs(float(grid_profit[i])), 1.0)
-    found = minimize_scalar(
-        lambda x: -float(problem.profit(np.float64(x))) / scale,
-        bounds=(left, right),
-        method="bounded",
-        options={"xatol": (high - low) * 1e-10},
-    )
-    if found.success and math.isfinite(found.x):
-        candidates.append(float(found.x))
+    if right > left:
+        peak = peak_between(lambda x: float(problem.profit(np.float64(x))) / scale, left, right,
+                            xtol=(high - low) * 1e-10)
+        if math.isfinite(peak):
+            candidates.append(peak)
     profits = problem.profit(np.array(candidates))
     price = candidates[int(np.argmax(profits))]
 

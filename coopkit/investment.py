@@ -182,7 +182,7 @@ def irr(investment: float, yearly_cash_flows: Sequence[float]) -> float:
 
     How the rate is found: the NPV is computed on a grid of about 1 950 rates from −99 % to
     1 000 % a year (denser from −50 % to 100 %); each sign change between two neighbouring
-    rates holds a root, found with Brent's method (``scipy.optimize.brentq``). Cash flows
+    rates holds a root, found with Brent's method (`coopkit.roots.root_between`). Cash flows
     that change sign once (money out, then money in) have exactly one IRR. A root where the
     NPV only touches zero without crossing it is not found.
 
@@ -217,7 +217,7 @@ def irr(investment: float, yearly_cash_flows: Sequence[float]) -> float:
     flows = _flows(investment, yearly_cash_flows)
     if not (np.any(flows > 0) and np.any(flows < 0)):
         raise InputError("yearly_cash_flows", reason="irr_no_sign_change", value=None)
-    from scipy.optimize import brentq
+    from coopkit.roots import root_between
 
     scale = float(np.abs(flows).max())
     values = _npv_at(_IRR_GRID, flows / scale)
@@ -227,7 +227,7 @@ def irr(investment: float, yearly_cash_flows: Sequence[float]) -> float:
             roots.append(float(rate))
         elif i + 1 < len(values) and value * values[i + 1] < 0:
             f = lambda r: float(_npv_at(np.array([r]), flows / scale)[0])  # noqa: E731
-            roots.append(float(brentq(f, rate, _IRR_GRID[i + 1], xtol=1e-14, rtol=1e-12)))
+            roots.append(root_between(f, rate, _IRR_GRID[i + 1], xtol=1e-14, rtol=1e-12))
     if not roots:
         raise InputError("yearly_cash_flows", reason="irr_not_found", value=None,
                          low=Shown(IRR_LOWEST, "irr"), high=Shown(IRR_HIGHEST, "irr"))

@@ -345,8 +345,8 @@ def goal_seek(
     """The value of input ``vary`` that makes ``output`` equal ``target`` (spreadsheet: Goal Seek).
 
     The input is searched within its valid range (the model's bounds, or ``low``/``high``,
-    finite numbers with ``low`` below ``high``): the range is sampled to find where the output crosses the target, then scipy's Brent
-    method finds the crossing nearest to the current value. When no value in the range reaches
+    finite numbers with ``low`` below ``high``): the range is sampled to find where the output crosses the target, then Brent's
+    method (`coopkit.roots.root_between`) finds the crossing nearest to the current value. When no value in the range reaches
     the target, `InputError` says so and names the closest output that can be reached.
 
     Examples
@@ -358,7 +358,7 @@ def goal_seek(
     >>> round(goal_seek("break_even", eggs, vary="price_per_unit", output="profit", target=300e6))
     2898
     """
-    from scipy.optimize import brentq
+    from coopkit.roots import root_between
 
     model = get_model(model)
     base = _check_inputs(model, inputs)
@@ -408,7 +408,7 @@ def goal_seek(
         )
     a, b, _, _ = min(brackets, key=lambda br: min(abs(br[0] - base[vary]), abs(br[1] - base[vary])))
     scale = max(abs(a), abs(b), 1.0)
-    return float(brentq(gap, a, b, xtol=tolerance * scale, rtol=4 * 2.3e-16, maxiter=200))
+    return root_between(gap, a, b, xtol=tolerance * scale, rtol=4 * 2.3e-16, max_steps=200)
 
 
 def _samples(low: float, high: float, current: float, count: int = 200) -> list[float]:
