@@ -43,7 +43,6 @@ from coopkit.pricing import (
 )
 from coopkit.risk import simulate_profit
 from coopkit.whatif import Scenario, compare_scenarios, data_table, goal_seek
-from coopkit import exchange, store  # noqa: E402,F401  (scenario files: coopkit.store, coopkit.exchange)
 
 __version__ = "0.1.0"
 
@@ -115,12 +114,17 @@ _MOVED = {name: f"coopkit.{module}" for module, names in _MOVED_BY_MODULE.items(
 
 
 def __getattr__(name: str) -> object:
-    """A name that moved to its module: warn, and return it from there (until coopkit 0.3)."""
+    """A submodule (``coopkit.store``), imported when first asked for; or a name that moved to its
+    module: warn, and return it from there (until coopkit 0.3)."""
+    import importlib
+    import importlib.util
+    import warnings
+
     module = _MOVED.get(name)
     if module is None:
+        if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+            return importlib.import_module(f"{__name__}.{name}")
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-    import warnings
 
     from coopkit._compat import REMOVED_IN
 

@@ -410,3 +410,29 @@ def test_the_first_argument_shim_keeps_the_signature_and_checks_its_old_order():
         old_first_argument("a", "b")(lambda a, b: None)
     with pytest.raises(TypeError, match="one positional parameter"):
         old_first_argument("a", "c")(lambda b, *, a: None)
+
+
+def test_submodules_are_reached_from_the_top_level_when_first_asked_for():
+    """``ck.reference`` or ``ck.store`` works after ``import coopkit`` alone, without a warning and
+    without importing them at ``import coopkit`` (nothing is imported for a side effect)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, warnings\n"
+        "warnings.simplefilter('error')\n"
+        "import coopkit as ck\n"
+        "assert 'coopkit.reference' not in sys.modules and 'coopkit.store' not in sys.modules\n"
+        "assert ck.reference.__name__ == 'coopkit.reference'\n"
+        "assert ck.store.ScenarioStore.__module__ == 'coopkit.store'\n"
+        "try:\n"
+        "    ck.no_such_module\n"
+        "except AttributeError as err:\n"
+        "    assert 'no_such_module' in str(err)\n"
+        "else:\n"
+        "    raise SystemExit('an unknown name did not raise AttributeError')\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
