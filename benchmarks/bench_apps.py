@@ -475,6 +475,24 @@ def render(info, args, imported, results, preheat, problems) -> str:
                 gain = f" ({cold / value:.1f}× faster than cold)" if cold and value else ""
                 out.append(f"| {app}: visit {i} TTI{gain} | {ms(value)} |")
             out.append(f"| {app}: cold TTI (median above) | {ms(cold)} |")
+        warm = preheat.get("warm") or {}
+        minimal_cold = next((statistics.median(r.tti_ms) for r in results if r.kind == "minimal" and r.tti_ms), None)
+        minimal_warm = warm.get("minimal.ipynb")
+        if warm:
+            out += [
+                "",
+                "A visit that takes a warm kernel (one fresh browser context each, after the pools have settled):",
+                "its TTI against the minimal notebook's cold TTI (table above) and against the minimal notebook's",
+                "own warm visit in the same run. A warm visit cannot be quicker than Voila's page itself: the",
+                "minimal notebook's warm visit is that floor (loading Voila's JavaScript, connecting, drawing).",
+                "",
+                "| notebook | warm TTI | × minimal cold | × minimal warm |",
+                "|---|---:|---:|---:|",
+            ]
+            for name, value in warm.items():
+                vs_cold = f"{value / minimal_cold:.2f}" if minimal_cold and value else "–"
+                vs_warm = f"{value / minimal_warm:.2f}" if minimal_warm and value else "–"
+                out.append(f"| {name} | {ms(value)} | {vs_cold} | {vs_warm} |")
     else:
         out.append("Not measured.")
 
@@ -561,17 +579,25 @@ def main(argv: list[str] | None = None) -> int:
                     cold = next(r for r in results if r.name == app_name)
                     preheat["app"], preheat["cold_ms"] = app_name, statistics.median(cold.tti_ms)
                     server = H.start_voila(
-                        notebooks=args.notebooks, preheat=True, pool_size=PREHEAT_POOL_SIZE,
+                        notebooks=root, preheat=True, pool_size=PREHEAT_POOL_SIZE,
                         log_path=scratch / "preheat.log", timeout=min(120, budget.left()),
                     )
                     try:
-                        expected = PREHEAT_POOL_SIZE * len(list(args.notebooks.rglob("*.ipynb")))
+                        expected = PREHEAT_POOL_SIZE * len(list(root.glob("*.ipynb")))
                         preheat["filled_kb"], preheat["fill_s"] = wait_until_steady(server, budget, kernels=expected)
                         preheat["pool_kernels"] = len(server.kernel_pids())
                         preheat["visits"] = []
                         for _ in range(2):
                             tti, _k, _c, _p = visit(browser, server, app_name, "app", budget)
                             preheat["visits"].append(tti)
+                        # One warm visit of every notebook, the minimal one included; each waits until the
+                        # previous visit's refill (a new kernel running its notebook) has settled.
+                        preheat["warm"] = {}
+                        for r in results:
+                            wait_until_steady(server, budget, kernels=expected)
+                            print(f"[warm] {r.name}", file=sys.stderr, flush=True)
+                            tti, _k, _c, _p = visit(browser, server, r.name, r.kind, budget)
+                            preheat["warm"][r.name] = tti
                     except OutOfTime:
                         raise
                     except Exception as error:  # report what was measured; say what failed
