@@ -49,7 +49,8 @@ test: install-test chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 benchmark: install-test chromium
-	$(BIN)/python benchmarks/bench_apps.py --out benchmarks/RESULTS.md --time-limit 1200
+	$(BIN)/python benchmarks/bench_apps.py --out benchmarks/RESULTS.md --time-limit 2400
+	$(BIN)/python benchmarks/bench_kernel.py --out benchmarks/RESULTS_kernel.md
 	$(BIN)/python benchmarks/bench_domain.py --out benchmarks/RESULTS_domain.md
 	$(BIN)/python benchmarks/bench_risk.py --out benchmarks/RESULTS_risk.md
 	$(BIN)/python benchmarks/bench_cropmix.py > benchmarks/RESULTS_cropmix.md
