@@ -44,7 +44,7 @@ def room_scenarios(root: str | Path | None = None) -> list[Scenario]:
 
     root = store.default_root() if root is None else Path(root).expanduser()
     scenarios = []
-    for folder in store._owner_folders(root):
+    for folder in store.owner_folders(root):
         for scenario in store.ScenarioStore._at(folder).scenarios():
             scenarios.append(replace(scenario, name=f"{folder.name} · {scenario.name}"))
     return scenarios
@@ -53,7 +53,7 @@ def room_scenarios(root: str | Path | None = None) -> list[Scenario]:
 def room_problems(root: str | Path | None = None) -> list[str]:
     """``folder/file`` of every saved file that could not be read."""
     root = store.default_root() if root is None else Path(root).expanduser()
-    return [f"{folder.name}/{name}" for folder in store._owner_folders(root)
+    return [f"{folder.name}/{name}" for folder in store.owner_folders(root)
             for name in store.ScenarioStore._at(folder).problems()]
 
 

@@ -453,7 +453,9 @@ class ScenarioStore:
         _fsync_folder(self.folder)
 
 
-def _owner_folders(root: Path) -> list[Path]:
+def owner_folders(root: Path) -> list[Path]:
+    """The folders under ``root`` that hold one owner's scenarios each (hidden ones left out), sorted;
+    none when ``root`` does not exist. The trainer's collection (`coopkit.collect`) walks them."""
     try:
         entries = list(os.scandir(root))
     except (FileNotFoundError, NotADirectoryError):
@@ -501,7 +503,7 @@ def collect(root: str | os.PathLike[str] | None = None, lang: str | None = None)
     root = default_root() if root is None else Path(root).expanduser()
     rows = []
     used: set[str] = set()
-    for folder in _owner_folders(root):
+    for folder in owner_folders(root):
         for scenario in ScenarioStore._at(folder).scenarios():
             model = MODELS[scenario.model]
             used.add(model.name)

@@ -4,6 +4,10 @@ No computation happens here (the numbers come from the domain functions) and no 
 state is used, so figures are safe to make in any kernel. Labels come from the catalogues and
 numbers on axes are formatted by the locale. DejaVu Sans (matplotlib's default) covers
 Vietnamese diacritics and ₫.
+
+The chart modules (``coopkit.plots.risk``, ``.finance``…) share the drawing parts defined here:
+`wrap_label`, `axes_title`, `legend_below`, `legend_columns`, `draw_bars`, `frame_margins`,
+`label_margin`, `TickLabels`, `kind_axis`, `axis_label`, `value_text`.
 """
 
 from __future__ import annotations
@@ -91,17 +95,17 @@ def styled(chart: _Chart) -> _Chart:
     return draw  # type: ignore[return-value]
 
 
-def _wrap(label: object, width: int = 22) -> str:
+def wrap_label(label: object, width: int = 22) -> str:
     """A long bar label on a few short lines, so that it does not take half of a narrow chart."""
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
 
-def _title(ax, text: str, width: int = 48) -> None:
+def axes_title(ax, text: str, width: int = 48) -> None:
     """``ax``'s title, on two lines or more when it would not fit a narrow chart."""
     ax.set_title("\n".join(textwrap.wrap(text, width)) or text)
 
 
-def _legend_below(figure: Figure, handles: list | None = None, labels: list[str] | None = None) -> None:
+def legend_below(figure: Figure, handles: list | None = None, labels: list[str] | None = None) -> None:
     """The figure's legend under the chart (the PNG is cropped to its content, so it grows to
     hold it), in as many columns as fit the figure's width at `FONT_SIZE`."""
     if handles is None:
@@ -113,11 +117,11 @@ def _legend_below(figure: Figure, handles: list | None = None, labels: list[str]
         labels = [h.get_label() for h in handles]
     if not handles:
         return
-    figure.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=_columns(figure, labels),
+    figure.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=legend_columns(figure, labels),
                   frameon=False, handlelength=1.6, columnspacing=1.0)
 
 
-def _columns(figure: Figure, labels: Iterable[str]) -> int:
+def legend_columns(figure: Figure, labels: Iterable[str]) -> int:
     """How many legend entries of ``labels`` fit side by side in the figure's width (at least 1)."""
     labels = [str(label) for label in labels]
     if not labels:
@@ -126,7 +130,7 @@ def _columns(figure: Figure, labels: Iterable[str]) -> int:
     return max(1, min(len(labels), int(figure.get_figwidth() * 72 * 0.95 // widest)))
 
 
-def _bars(ax, x: Iterable[float], heights: Iterable[float], *, bottom: Iterable[float] | None = None,
+def draw_bars(ax, x: Iterable[float], heights: Iterable[float], *, bottom: Iterable[float] | None = None,
           width: float = 0.8, color: str, label: str | None = None):
     """Vertical bars as one PolyCollection: drawn like ``ax.bar`` but several times faster when
     there are many (``ax.bar`` makes one artist per bar; an app redraws on every change).
@@ -149,12 +153,12 @@ def _bars(ax, x: Iterable[float], heights: Iterable[float], *, bottom: Iterable[
     return bars
 
 
-def _frame(figure: Figure, *, left: float = 0.1, bottom: float = 0.16) -> None:
+def frame_margins(figure: Figure, *, left: float = 0.1, bottom: float = 0.16) -> None:
     """Fixed margins: one draw per figure (constrained layout draws twice, which doubles the time)."""
     figure.subplots_adjust(left=left, right=0.95, top=0.92, bottom=bottom)
 
 
-def _label_margin(figure: Figure, labels, fontsize: float = FONT_SIZE) -> float:
+def label_margin(figure: Figure, labels, fontsize: float = FONT_SIZE) -> float:
     """Left margin (fraction of the width) that fits the longest bar label (longest line of it),
     estimated from its length."""
     longest = max((len(line) for label in labels for line in str(label).split("\n")), default=0)
@@ -162,7 +166,7 @@ def _label_margin(figure: Figure, labels, fontsize: float = FONT_SIZE) -> float:
     return min(0.55, (longest * fontsize * 0.55 + 14) / width_pt)
 
 
-class _Ticks(FuncFormatter):
+class TickLabels(FuncFormatter):
     """A tick formatter that writes each value once: matplotlib formats every tick three or four
     times a draw (and Babel takes 50–100 µs a number). ``text(x, pos)`` must not depend on ``pos``."""
 
@@ -180,7 +184,7 @@ class _Ticks(FuncFormatter):
 
 def _money_axis(axis, lang: str, scale: float = 1.0) -> None:
     decimals = 1 if scale > 1 else 0
-    axis.set_major_formatter(_Ticks(lambda x, _pos: fmt.number(x / scale, lang, decimals=decimals)))
+    axis.set_major_formatter(TickLabels(lambda x, _pos: fmt.number(x / scale, lang, decimals=decimals)))
 
 
 @styled
@@ -190,10 +194,10 @@ def cost_chart(breakdown: pd.DataFrame, unit_cost: float, lang: str, unit_label:
     ``breakdown`` is `coopkit.costs.cost_breakdown`'s table.
     """
     rows = breakdown.sort_values("per_unit")
-    names = [_wrap(name) for name in rows["name"]]
+    names = [wrap_label(name) for name in rows["name"]]
     height = 0.45 * len(rows) + 1.3
     figure = Figure(figsize=(FIGURE_WIDTH, height))
-    _frame(figure, left=_label_margin(figure, names), bottom=0.65 / height)
+    frame_margins(figure, left=label_margin(figure, names), bottom=0.65 / height)
     figure.subplots_adjust(top=1 - 0.5 / height)
     ax = figure.add_subplot()
     colours = [FIXED_COLOUR if kind == "fixed" else VARIABLE_COLOUR for kind in rows["kind"]]
@@ -202,10 +206,10 @@ def cost_chart(breakdown: pd.DataFrame, unit_cost: float, lang: str, unit_label:
     ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     _money_axis(ax.xaxis, lang)
     ax.set_xlabel(i18n.tr("chart.vnd_per_unit", lang, unit=unit_label))
-    _title(ax, i18n.tr("chart.cost.title", lang, unit=unit_label, cost=fmt.money(unit_cost, lang)))
+    axes_title(ax, i18n.tr("chart.cost.title", lang, unit=unit_label, cost=fmt.money(unit_cost, lang)))
     from matplotlib.patches import Patch
 
-    _legend_below(figure, [Patch(color=FIXED_COLOUR, label=i18n.tr("cost.kind.fixed", lang)),
+    legend_below(figure, [Patch(color=FIXED_COLOUR, label=i18n.tr("cost.kind.fixed", lang)),
                            Patch(color=VARIABLE_COLOUR, label=i18n.tr("cost.kind.variable", lang))])
     ax.spines[["top", "right"]].set_visible(False)
     return figure
@@ -218,7 +222,7 @@ def cvp_chart(table: pd.DataFrame, result: BreakEven, lang: str, unit_label: str
     ``table`` is `coopkit.breakeven.cvp_table`'s output and ``result`` the `coopkit.break_even` result.
     """
     figure = Figure(figsize=(FIGURE_WIDTH, 4.2))
-    _frame(figure, left=0.14, bottom=0.16)
+    frame_margins(figure, left=0.14, bottom=0.16)
     ax = figure.add_subplot()
     volume = table["volume"]
     ax.plot(volume, table["revenue"], color=REVENUE_COLOUR, lw=2, label=i18n.tr("chart.cvp.revenue", lang))
@@ -242,8 +246,8 @@ def cvp_chart(table: pd.DataFrame, result: BreakEven, lang: str, unit_label: str
     _money_axis(ax.xaxis, lang)
     ax.set_ylabel(i18n.tr("chart.million_vnd", lang))
     ax.set_xlabel(i18n.tr("chart.volume", lang, unit=unit_label))
-    _title(ax, i18n.tr("chart.cvp.title", lang))
-    _legend_below(figure)
+    axes_title(ax, i18n.tr("chart.cvp.title", lang))
+    legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -256,10 +260,10 @@ def channel_chart(comparison: pd.DataFrame, cost_per_unit: float, lang: str, uni
     a channel whose green bar stops left of it loses money on every unit.
     """
     rows = comparison.iloc[::-1]
-    names = [_wrap(name) for name in rows["channel"]]
+    names = [wrap_label(name) for name in rows["channel"]]
     height = 0.45 * len(rows) + 1.3
     figure = Figure(figsize=(FIGURE_WIDTH, height))
-    _frame(figure, left=_label_margin(figure, names), bottom=0.65 / height)
+    frame_margins(figure, left=label_margin(figure, names), bottom=0.65 / height)
     figure.subplots_adjust(top=1 - 0.5 / height)
     ax = figure.add_subplot()
     net = rows["net_per_unit"]
@@ -273,8 +277,8 @@ def channel_chart(comparison: pd.DataFrame, cost_per_unit: float, lang: str, uni
     ax.axvline(0, color="#444", lw=0.8)
     _money_axis(ax.xaxis, lang)
     ax.set_xlabel(i18n.tr("chart.vnd_per_unit", lang, unit=unit_label))
-    _title(ax, i18n.tr("chart.channel.title", lang, unit=unit_label))
-    _legend_below(figure)
+    axes_title(ax, i18n.tr("chart.channel.title", lang, unit=unit_label))
+    legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -306,21 +310,22 @@ def _tick(kind: str, lang: str, millions: bool):
     return lambda x: fmt.by_kind(x, kind, lang)
 
 
-def _kind_axis(axis, kind: str, lang: str, values: Iterable[float]) -> str:
+def kind_axis(axis, kind: str, lang: str, values: Iterable[float]) -> str:
     """Format ``axis`` for values of ``kind``; returns the unit to add to its label (or "")."""
     millions = _in_millions(kind, values)
     tick = _tick(kind, lang, millions)
     # few ticks: each label costs a text layout per draw, and long numbers side by side must not touch
     axis.set_major_locator(MaxNLocator(nbins=3 if axis.axis_name == "x" else 5))
-    axis.set_major_formatter(_Ticks(lambda x, _pos: tick(x)))
+    axis.set_major_formatter(TickLabels(lambda x, _pos: tick(x)))
     return i18n.tr("chart.million_vnd", lang) if millions else ""
 
 
-def _axis_label(text: str, unit: str, lang: str) -> str:
+def axis_label(text: str, unit: str, lang: str) -> str:
+    """An axis label with its unit in the page's words ("Lợi nhuận (triệu đồng)"), or the label alone."""
     return i18n.tr("chart.axis_unit", lang, label=text, unit=unit) if unit else text
 
 
-def _value_text(value: float, kind: str, lang: str) -> str:
+def value_text(value: float, kind: str, lang: str) -> str:
     """A value written on a bar or beside a point: money of a million or more in millions."""
     if value is None or not math.isfinite(value):
         return "—"
@@ -334,7 +339,7 @@ def _contour_text(output: str, contour: float, lang: str) -> str:
     if contour == 0 and output in ("profit", "profit_per_unit"):
         return i18n.tr("chart.break_even", lang)
     return i18n.tr("chart.heatmap.level", lang, output=fields.label(output, lang),
-                   value=_value_text(contour, fields.kind(output), lang))
+                   value=value_text(contour, fields.kind(output), lang))
 
 
 @styled
@@ -349,9 +354,9 @@ def tornado_chart(table: pd.DataFrame, base_value: float, output: str, lang: str
     rows = table.reset_index(drop=True)
     count = len(rows)
     height = 0.45 * count + 1.5
-    labels = [_wrap(fields.label(name, lang)) for name in rows["input"]]
+    labels = [wrap_label(fields.label(name, lang)) for name in rows["input"]]
     figure = Figure(figsize=(FIGURE_WIDTH, height))
-    _frame(figure, left=_label_margin(figure, labels), bottom=0.65 / height)
+    frame_margins(figure, left=label_margin(figure, labels), bottom=0.65 / height)
     figure.subplots_adjust(top=1 - 0.4 / height)
     ax = figure.add_subplot()
     kind = fields.kind(output)
@@ -365,20 +370,20 @@ def tornado_chart(table: pd.DataFrame, base_value: float, output: str, lang: str
             if not math.isfinite(end):
                 continue
             right = end >= base_value
-            ax.annotate(_value_text(float(tried), fields.kind(name), lang), (end, yi), xytext=(4 if right else -4, 0),
+            ax.annotate(value_text(float(tried), fields.kind(name), lang), (end, yi), xytext=(4 if right else -4, 0),
                         textcoords="offset points", ha="left" if right else "right", va="center")
     for yi, low, high in zip(y, rows["output_low"], rows["output_high"]):
         if not (math.isfinite(low) or math.isfinite(high)):
             ax.annotate("—", (base_value, yi), xytext=(4, 0), textcoords="offset points", va="center")
     ax.axvline(base_value, color=BASE_COLOUR, lw=1,
-               label=i18n.tr("chart.base_value", lang, value=_value_text(base_value, kind, lang)))
+               label=i18n.tr("chart.base_value", lang, value=value_text(base_value, kind, lang)))
     ax.set_yticks(y, labels)
     ax.set_ylim(-0.6, count - 0.4)
     ax.margins(x=0.3)  # room for the values tried, written beyond the bars' ends
-    unit = _kind_axis(ax.xaxis, kind, lang, [base_value, *rows["output_low"], *rows["output_high"]])
-    ax.set_xlabel(_axis_label(fields.label(output, lang), unit, lang))
-    _title(ax, i18n.tr("chart.tornado.title", lang, output=fields.label(output, lang)))
-    _legend_below(figure)
+    unit = kind_axis(ax.xaxis, kind, lang, [base_value, *rows["output_low"], *rows["output_high"]])
+    ax.set_xlabel(axis_label(fields.label(output, lang), unit, lang))
+    axes_title(ax, i18n.tr("chart.tornado.title", lang, output=fields.label(output, lang)))
+    legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -397,9 +402,9 @@ def spider_chart(table: pd.DataFrame, output: str, lang: str) -> Figure:
     today = rows[[c == 0 for c in changes]]
     base = [v for v in today.iloc[0].astype(float) if math.isfinite(v)] if len(today) else []
     labels = [fields.label(name, lang) for name in rows.columns]
-    base_label = i18n.tr("chart.base_value", lang, value=_value_text(base[0], kind, lang)) if base else ""
+    base_label = i18n.tr("chart.base_value", lang, value=value_text(base[0], kind, lang)) if base else ""
     figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
-    _frame(figure, left=0.17, bottom=0.16)
+    frame_margins(figure, left=0.17, bottom=0.16)
     ax = figure.add_subplot()
     for i, (name, label) in enumerate(zip(rows.columns, labels)):
         ax.plot(changes, rows[name].astype(float), color=SERIES_COLOURS[i % len(SERIES_COLOURS)], lw=1.8,
@@ -411,12 +416,12 @@ def spider_chart(table: pd.DataFrame, output: str, lang: str) -> Figure:
         ax.set_xticks(changes)
     else:
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
-    ax.xaxis.set_major_formatter(_Ticks(lambda x, _pos: fmt.percent(x, lang, decimals=1)))
-    unit = _kind_axis(ax.yaxis, kind, lang, rows.to_numpy().ravel())
+    ax.xaxis.set_major_formatter(TickLabels(lambda x, _pos: fmt.percent(x, lang, decimals=1)))
+    unit = kind_axis(ax.yaxis, kind, lang, rows.to_numpy().ravel())
     ax.set_xlabel(i18n.tr("chart.spider.change", lang))
-    ax.set_ylabel(_axis_label(fields.label(output, lang), unit, lang))
-    _title(ax, i18n.tr("chart.spider.title", lang, output=fields.label(output, lang)))
-    _legend_below(figure)
+    ax.set_ylabel(axis_label(fields.label(output, lang), unit, lang))
+    axes_title(ax, i18n.tr("chart.spider.title", lang, output=fields.label(output, lang)))
+    legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -452,17 +457,17 @@ def heatmap_chart(grid: pd.DataFrame, output: str, lang: str, contour: float = 0
     mesh = ax.pcolormesh(xs, ys, z, cmap=cmap, norm=norm, shading="nearest")
     ax.set_facecolor("#e0e0e0")  # NaN cells
     bar = figure.colorbar(mesh, cax=bar_ax)
-    unit = _kind_axis(bar.ax.yaxis, kind, lang, finite)
-    bar.set_label(_axis_label(fields.label(output, lang), unit, lang))
+    unit = kind_axis(bar.ax.yaxis, kind, lang, finite)
+    bar.set_label(axis_label(fields.label(output, lang), unit, lang))
     if crosses and not np.ma.is_masked(z) and len(xs) > 1 and len(ys) > 1:
         lines = ax.contour(xs, ys, z, levels=[contour], colors=BASE_COLOUR, linewidths=1.6)
         lines.set_label(_contour_text(output, contour, lang))
         ax.clabel(lines, fmt={contour: _contour_text(output, contour, lang)}, fontsize=FONT_SIZE, inline_spacing=4)
-    x_unit = _kind_axis(ax.xaxis, fields.kind(x_name), lang, xs)
-    y_unit = _kind_axis(ax.yaxis, fields.kind(y_name), lang, ys)
-    ax.set_xlabel(_axis_label(fields.label(x_name, lang), x_unit, lang))
-    ax.set_ylabel(_axis_label(fields.label(y_name, lang), y_unit, lang))
-    _title(ax, i18n.tr("chart.heatmap.title", lang, output=fields.label(output, lang)), width=40)
+    x_unit = kind_axis(ax.xaxis, fields.kind(x_name), lang, xs)
+    y_unit = kind_axis(ax.yaxis, fields.kind(y_name), lang, ys)
+    ax.set_xlabel(axis_label(fields.label(x_name, lang), x_unit, lang))
+    ax.set_ylabel(axis_label(fields.label(y_name, lang), y_unit, lang))
+    axes_title(ax, i18n.tr("chart.heatmap.title", lang, output=fields.label(output, lang)), width=40)
     return figure
 
 
@@ -488,7 +493,7 @@ def price_response_chart(
     """
     del data  # see the docstring: not drawn on this chart
     figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
-    _frame(figure, left=0.14, bottom=0.16)
+    frame_margins(figure, left=0.14, bottom=0.16)
     ax = figure.add_subplot()
     prices = curve["price"].astype(float)
     ax.plot(prices, curve["revenue"], color=REVENUE_COLOUR, lw=2, label=fields.label("revenue", lang))
@@ -509,17 +514,17 @@ def price_response_chart(
             right = best_price <= float(prices.median()) if len(prices) else True
             ax.annotate(
                 i18n.tr("chart.price.best", lang, price=fmt.money(best_price, lang),
-                        profit=_value_text(best_profit, "money", lang)),
+                        profit=value_text(best_profit, "money", lang)),
                 (best_price, best_profit), xytext=(8 if right else -8, 8), textcoords="offset points",
                 ha="left" if right else "right", va="bottom", color=PROFIT_COLOUR,
             )
-    _kind_axis(ax.xaxis, "money", lang, [])
-    unit = _kind_axis(ax.yaxis, "money", lang, [*curve["revenue"], *curve["profit"]])
+    kind_axis(ax.xaxis, "money", lang, [])
+    unit = kind_axis(ax.yaxis, "money", lang, [*curve["revenue"], *curve["profit"]])
     ax.set_xlabel(fields.label("price_per_unit", lang))
     if unit:
         ax.set_ylabel(unit)
-    _title(ax, i18n.tr("chart.price.title", lang))
-    _legend_below(figure)
+    axes_title(ax, i18n.tr("chart.price.title", lang))
+    legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -539,7 +544,7 @@ def scenario_chart(table: pd.DataFrame, outputs: Iterable[str], lang: str) -> Fi
     count, series = len(names), len(outputs)
     height = max(0.22 * len(lines) + 0.3 * count * series, 0.5 * count) + 1.2
     figure = Figure(figsize=(FIGURE_WIDTH, height))
-    _frame(figure, left=_label_margin(figure, lines), bottom=0.65 / height)
+    frame_margins(figure, left=label_margin(figure, lines), bottom=0.65 / height)
     figure.subplots_adjust(top=1 - 0.4 / height)
     ax = figure.add_subplot()
     bar = 0.8 / series
@@ -553,17 +558,17 @@ def scenario_chart(table: pd.DataFrame, outputs: Iterable[str], lang: str) -> Fi
         for y, v in zip(offsets, column):
             # beyond the end of a positive bar; right of zero for a negative one (clear of the names)
             at = v if math.isfinite(v) and v > 0 else 0.0
-            ax.annotate(_value_text(v, kind, lang), (at, y), xytext=(3, 0), textcoords="offset points",
+            ax.annotate(value_text(v, kind, lang), (at, y), xytext=(3, 0), textcoords="offset points",
                         va="center")
     ax.axvline(0, color="#444", lw=0.8)
     ax.set_yticks([count - 1 - i for i in range(count)], names)
     ax.set_ylim(-0.6, count - 0.4)
     ax.margins(x=0.3)
-    unit = _kind_axis(ax.xaxis, kind, lang, values.to_numpy().ravel())
+    unit = kind_axis(ax.xaxis, kind, lang, values.to_numpy().ravel())
     x_label = fields.label(outputs[0], lang) if series == 1 else ""
-    ax.set_xlabel(_axis_label(x_label, unit, lang) if x_label else unit)
-    _title(ax, i18n.tr("chart.scenario.title", lang))
+    ax.set_xlabel(axis_label(x_label, unit, lang) if x_label else unit)
+    axes_title(ax, i18n.tr("chart.scenario.title", lang))
     if series > 1:
-        _legend_below(figure)
+        legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure

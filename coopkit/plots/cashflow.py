@@ -19,10 +19,10 @@ from coopkit.plots import (
     HIGHER_COLOUR,
     LOWER_COLOUR,
     VARIABLE_COLOUR,
-    _Ticks,
-    _frame,
-    _legend_below,
-    _title,
+    TickLabels,
+    frame_margins,
+    legend_below,
+    axes_title,
     styled,
 )
 
@@ -44,7 +44,7 @@ def cash_flow_chart(plan: CashFlowPlan, lang: str) -> Figure:
     """
     table = plan.table
     figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
-    _frame(figure, left=0.13, bottom=0.16)
+    frame_margins(figure, left=0.13, bottom=0.16)
     ax = figure.add_subplot()
     x = np.arange(len(table))
     width = 0.38
@@ -66,11 +66,11 @@ def cash_flow_chart(plan: CashFlowPlan, lang: str) -> Figure:
     ax.set_xticklabels([month_name(m, lang, short=True) for m in table["calendar_month"]],
                        rotation=90 if len(table) > 6 else 0)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
-    ax.yaxis.set_major_formatter(_Ticks(lambda v, _pos: fmt.number(v, lang)))
+    ax.yaxis.set_major_formatter(TickLabels(lambda v, _pos: fmt.number(v, lang)))
     ax.set_ylabel(i18n.tr("chart.cash_flow.million", lang))
     low = min(0.0, float(table["month_end_cash"].min()) / MILLION)
     ax.set_ylim(bottom=low * 1.25 if low < 0 else 0)
     ax.spines[["top", "right"]].set_visible(False)
-    _title(ax, i18n.tr("chart.cash_flow.title", lang))
-    _legend_below(figure)
+    axes_title(ax, i18n.tr("chart.cash_flow.title", lang))
+    legend_below(figure)
     return figure

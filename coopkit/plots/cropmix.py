@@ -19,11 +19,11 @@ from coopkit.plots import (
     FIGURE_WIDTH,
     SERIES_COLOURS,
     VARIABLE_COLOUR,
-    _Ticks,
-    _frame,
-    _label_margin,
-    _title,
-    _wrap,
+    TickLabels,
+    frame_margins,
+    label_margin,
+    axes_title,
+    wrap_label,
     styled,
 )
 
@@ -40,7 +40,7 @@ TIGHT_COLOUR = COST_COLOUR
 
 def _number_axis(axis, lang: str) -> None:
     axis.set_major_locator(MaxNLocator(nbins=5))
-    axis.set_major_formatter(_Ticks(lambda x, _pos: fmt.number(x, lang)))
+    axis.set_major_formatter(TickLabels(lambda x, _pos: fmt.number(x, lang)))
 
 
 def _draw_land(ax: Axes, mix: CropMix, lang: str) -> None:
@@ -60,12 +60,12 @@ def _draw_land(ax: Axes, mix: CropMix, lang: str) -> None:
     for yi, area in zip(y, frame["area_ha"], strict=True):
         ax.annotate(fmt.number(area, lang, decimals=1), (area, yi), xytext=(3, 0), textcoords="offset points",
                     va="center")
-    ax.set_yticks(y, [_wrap(name) for name in frame["crop"]])
+    ax.set_yticks(y, [wrap_label(name) for name in frame["crop"]])
     ax.set_ylim(-0.6, len(frame) - 0.4)
     ax.margins(x=0.12)
     _number_axis(ax.xaxis, lang)
     ax.set_xlabel(i18n.tr("chart.cropmix.area_axis", lang))
-    _title(ax, i18n.tr("chart.cropmix.land_title", lang, used=fmt.number(mix.land_used_ha, lang, decimals=1),
+    axes_title(ax, i18n.tr("chart.cropmix.land_title", lang, used=fmt.number(mix.land_used_ha, lang, decimals=1),
                        land=fmt.number(mix.farm.land_ha, lang, decimals=1)))
     ax.spines[["top", "right"]].set_visible(False)
 
@@ -82,7 +82,7 @@ def _draw_labour(ax: Axes, mix: CropMix, lang: str) -> None:
     _number_axis(ax.yaxis, lang)
     ax.set_xlabel(i18n.tr("chart.cropmix.month_axis", lang))
     ax.set_ylabel(i18n.tr("chart.cropmix.days_axis", lang))
-    _title(ax, i18n.tr("chart.cropmix.labour_title", lang))
+    axes_title(ax, i18n.tr("chart.cropmix.labour_title", lang))
     ax.legend(loc="upper left", ncol=2, frameon=False)
     ax.margins(y=0.18)
     ax.spines[["top", "right"]].set_visible(False)
@@ -93,7 +93,7 @@ def land_chart(mix: CropMix, lang: str) -> Figure:
     """Hectares of each crop in the best plan (horizontal bars), each crop's largest area marked."""
     height = 0.45 * len(mix.crops) + 1.7
     figure = Figure(figsize=(FIGURE_WIDTH, height))
-    _frame(figure, left=_label_margin(figure, [_wrap(c.name(lang)) for c in mix.crops]) + 0.03, bottom=1.0 / height)
+    frame_margins(figure, left=label_margin(figure, [wrap_label(c.name(lang)) for c in mix.crops]) + 0.03, bottom=1.0 / height)
     _draw_land(figure.add_subplot(), mix, lang)
     return figure
 
@@ -102,7 +102,7 @@ def land_chart(mix: CropMix, lang: str) -> Figure:
 def labour_chart(mix: CropMix, lang: str) -> Figure:
     """Labour-days the plan needs in each month against what the members have; full months in red."""
     figure = Figure(figsize=(FIGURE_WIDTH, 3.4))
-    _frame(figure, left=0.14, bottom=0.18)
+    frame_margins(figure, left=0.14, bottom=0.18)
     _draw_labour(figure.add_subplot(), mix, lang)
     return figure
 
@@ -113,7 +113,7 @@ def crop_mix_chart(mix: CropMix, lang: str) -> Figure:
     land_height = 0.45 * len(mix.crops) + 1.2
     height = land_height + 3.6
     figure = Figure(figsize=(FIGURE_WIDTH, height))
-    left = _label_margin(figure, [_wrap(c.name(lang)) for c in mix.crops]) + 0.03
+    left = label_margin(figure, [wrap_label(c.name(lang)) for c in mix.crops]) + 0.03
     top_ax = figure.add_axes((left, 1 - (land_height - 0.3) / height, 0.95 - left, (land_height - 1.0) / height))
     _draw_land(top_ax, mix, lang)
     bottom_ax = figure.add_axes((0.14, 0.55 / height, 0.81, 2.0 / height))

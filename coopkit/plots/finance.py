@@ -22,13 +22,13 @@ from coopkit.plots import (
     REVENUE_COLOUR,
     VARIABLE_COLOUR,
     FIGURE_WIDTH,
-    _axis_label,
-    _bars,
-    _columns,
-    _frame,
-    _kind_axis,
-    _legend_below,
-    _title,
+    axis_label,
+    draw_bars,
+    legend_columns,
+    frame_margins,
+    kind_axis,
+    legend_below,
+    axes_title,
     styled,
 )
 
@@ -50,7 +50,7 @@ _CUT = 4.0
 
 def _loan_panel(ax: Axes, schedule: pd.DataFrame | None, lang: str) -> Axes | None:
     """Stacked bars (interest, principal) per payment and the balance line on a right axis."""
-    _title(ax, i18n.tr("chart.invest.loan_title", lang))
+    axes_title(ax, i18n.tr("chart.invest.loan_title", lang))
     ax.spines[["top"]].set_visible(False)
     if schedule is None or schedule.empty:
         ax.text(0.5, 0.5, i18n.tr("chart.invest.no_loan", lang), ha="center", va="center", transform=ax.transAxes)
@@ -58,20 +58,20 @@ def _loan_panel(ax: Axes, schedule: pd.DataFrame | None, lang: str) -> Axes | No
         ax.set_yticks([])
         return None
     periods = schedule["period"]
-    _bars(ax, periods, schedule["interest"], color=COST_COLOUR, label=i18n.tr("chart.invest.interest", lang))
-    _bars(ax, periods, schedule["principal"], bottom=schedule["interest"], color=FIXED_COLOUR,
+    draw_bars(ax, periods, schedule["interest"], color=COST_COLOUR, label=i18n.tr("chart.invest.interest", lang))
+    draw_bars(ax, periods, schedule["principal"], bottom=schedule["interest"], color=FIXED_COLOUR,
           label=i18n.tr("chart.invest.principal", lang))
     ax.set_ylim(bottom=0)
-    unit = _kind_axis(ax.yaxis, "money", lang, schedule["payment"])
-    ax.set_ylabel(_axis_label(i18n.tr("app.investment.payment", lang), unit, lang))
+    unit = kind_axis(ax.yaxis, "money", lang, schedule["payment"])
+    ax.set_ylabel(axis_label(i18n.tr("app.investment.payment", lang), unit, lang))
     ax.set_xlabel(i18n.tr("chart.invest.period", lang))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     balance_ax = ax.twinx()
     balance_ax.plot(periods, schedule["balance"], color=BASE_COLOUR, lw=1.8, label=i18n.tr("chart.invest.balance", lang))
     balance_ax.set_ylim(bottom=0)
-    balance_unit = _kind_axis(balance_ax.yaxis, "money", lang, schedule["balance"])
-    balance_ax.set_ylabel(_axis_label(i18n.tr("app.investment.balance", lang), balance_unit, lang))
+    balance_unit = kind_axis(balance_ax.yaxis, "money", lang, schedule["balance"])
+    balance_ax.set_ylabel(axis_label(i18n.tr("app.investment.balance", lang), balance_unit, lang))
     balance_ax.spines[["top"]].set_visible(False)
     return balance_ax
 
@@ -89,11 +89,11 @@ def _payback_panel(ax: Axes, appraisal: Appraisal, lang: str) -> None:
     if payback is not None and math.isfinite(payback) and payback > 0:
         ax.axvline(payback, color=VARIABLE_COLOUR, lw=1.4, ls=":",
                    label=i18n.tr("chart.invest.payback", lang, years=fmt.number(payback, lang, decimals=1)))
-    unit = _kind_axis(ax.yaxis, "money", lang, [*table["cumulative_project"], *table["cumulative_own"]])
+    unit = kind_axis(ax.yaxis, "money", lang, [*table["cumulative_project"], *table["cumulative_own"]])
     ax.set_ylabel(unit)
     ax.set_xlabel(i18n.tr("chart.invest.year", lang))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
-    _title(ax, i18n.tr("chart.invest.cash_title", lang))
+    axes_title(ax, i18n.tr("chart.invest.cash_title", lang))
     ax.spines[["top", "right"]].set_visible(False)
 
 
@@ -105,10 +105,10 @@ def loan_chart(schedule: pd.DataFrame, lang: str) -> Figure:
     ``schedule`` is `coopkit.loans.loan_schedule`'s table.
     """
     figure = Figure(figsize=(FIGURE_WIDTH, 3.6))
-    _frame(figure, left=0.16, bottom=0.18)
+    frame_margins(figure, left=0.16, bottom=0.18)
     figure.subplots_adjust(right=0.84)
     _loan_panel(figure.add_subplot(), schedule, lang)
-    _legend_below(figure)
+    legend_below(figure)
     return figure
 
 
@@ -120,9 +120,9 @@ def payback_chart(appraisal: Appraisal, lang: str) -> Figure:
     ``appraisal`` is `coopkit.investment.appraise`'s result.
     """
     figure = Figure(figsize=(FIGURE_WIDTH, 3.6))
-    _frame(figure, left=0.16, bottom=0.18)
+    frame_margins(figure, left=0.16, bottom=0.18)
     _payback_panel(figure.add_subplot(), appraisal, lang)
-    _legend_below(figure)
+    legend_below(figure)
     return figure
 
 
@@ -134,14 +134,14 @@ def _loan_legend(top: Axes, balance_ax: Axes | None) -> None:
         handles, labels = handles + more[0], labels + more[1]
     below = ScaledTranslation(0, -0.5, top.figure.dpi_scale_trans)
     top.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=top.transAxes + below,
-               ncol=_columns(top.figure, labels), frameon=False)
+               ncol=legend_columns(top.figure, labels), frameon=False)
 
 
 def _payback_legend(bottom: Axes) -> None:
     below = ScaledTranslation(0, -0.5, bottom.figure.dpi_scale_trans)
     labels = bottom.get_legend_handles_labels()[1]
     bottom.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=bottom.transAxes + below,
-                  ncol=_columns(bottom.figure, labels), frameon=False)
+                  ncol=legend_columns(bottom.figure, labels), frameon=False)
 
 
 @styled

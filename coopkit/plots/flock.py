@@ -16,10 +16,10 @@ from coopkit.plots import (
     FIGURE_WIDTH,
     REVENUE_COLOUR,
     VARIABLE_COLOUR,
-    _frame,
-    _legend_below,
-    _Ticks,
-    _title,
+    frame_margins,
+    legend_below,
+    TickLabels,
+    axes_title,
     styled,
 )
 
@@ -39,13 +39,13 @@ def flock_chart(plan: FlockPlan, lang: str) -> Figure:
     """
     table = plan.table
     figure = Figure(figsize=(FIGURE_WIDTH, 3.8))
-    _frame(figure, left=0.14, bottom=0.17)
+    frame_margins(figure, left=0.14, bottom=0.17)
     figure.subplots_adjust(right=0.85)
     ax = figure.add_subplot()
     months = table["month"]
     ax.bar(months, table["eggs"], color=VARIABLE_COLOUR, width=0.7, label=i18n.tr("chart.flock.eggs", lang))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
-    ax.yaxis.set_major_formatter(_Ticks(lambda x, _pos: fmt.number(x / 1000, lang)))
+    ax.yaxis.set_major_formatter(TickLabels(lambda x, _pos: fmt.number(x / 1000, lang)))
     ax.set_ylabel(i18n.tr("chart.flock.eggs", lang))
     ax.set_xlabel(i18n.tr("chart.flock.month", lang))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
@@ -63,9 +63,9 @@ def flock_chart(plan: FlockPlan, lang: str) -> Figure:
     high = min(max(float(costs.max()), plan.price_per_egg), 2.0 * usual)
     cost_ax.set_ylim(0, high * 1.15 if high > 0 else 1)
     cost_ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
-    cost_ax.yaxis.set_major_formatter(_Ticks(lambda x, _pos: fmt.number(x, lang)))
+    cost_ax.yaxis.set_major_formatter(TickLabels(lambda x, _pos: fmt.number(x, lang)))
     cost_ax.set_ylabel(i18n.tr("chart.flock.cost_per_egg", lang))
     cost_ax.spines[["top"]].set_visible(False)
-    _title(ax, i18n.tr("chart.flock.title", lang))
-    _legend_below(figure)
+    axes_title(ax, i18n.tr("chart.flock.title", lang))
+    legend_below(figure)
     return figure

@@ -16,11 +16,11 @@ from coopkit.plots import (
     COST_COLOUR,
     FIGURE_WIDTH,
     SERIES_COLOURS,
-    _Ticks,
-    _label_margin,
-    _legend_below,
-    _title,
-    _wrap,
+    TickLabels,
+    label_margin,
+    legend_below,
+    axes_title,
+    wrap_label,
     styled,
 )
 
@@ -38,7 +38,7 @@ OBLIGATIONS_COLOUR = "#bdbdbd"
 
 
 def _millions(lang: str):
-    return _Ticks(lambda x, _pos: fmt.number(x / 1e6, lang, decimals=1))
+    return TickLabels(lambda x, _pos: fmt.number(x / 1e6, lang, decimals=1))
 
 
 @styled
@@ -73,7 +73,7 @@ def member_income_chart(distribution: Distribution, lang: str, highlight: str | 
     gap, bottom = 1.3, 0.65  # the first panel's axis label and the second's title; the axis label
     height = 0.6 + where_height + gap + member_height + bottom
     figure = Figure(figsize=(FIGURE_WIDTH, height))
-    left = _label_margin(figure, [*(_wrap(name) for name in names.values()), *members["member"]]) + 0.02
+    left = label_margin(figure, [*(wrap_label(name) for name in names.values()), *members["member"]]) + 0.02
     where = figure.add_axes((left, (bottom + member_height + gap) / height, 0.95 - left, where_height / height))
     per_member = figure.add_axes((left, bottom / height, 0.95 - left, member_height / height))
 
@@ -90,8 +90,8 @@ def member_income_chart(distribution: Distribution, lang: str, highlight: str | 
                    ha="center", va="center", color=COST_COLOUR, wrap=True)
         where.set_xlim(0, 1)
         where.set_xticks([])
-    where.set_yticks(y, [_wrap(names[k]) for k in shares["key"]])
-    _title(where, i18n.tr("chart.members.where_title", lang))
+    where.set_yticks(y, [wrap_label(names[k]) for k in shares["key"]])
+    axes_title(where, i18n.tr("chart.members.where_title", lang))
     if d.surplus > 0:
         where.xaxis.set_major_locator(MaxNLocator(nbins=4))
         where.xaxis.set_major_formatter(_millions(lang))
@@ -104,11 +104,11 @@ def member_income_chart(distribution: Distribution, lang: str, highlight: str | 
     per_member.barh(ym, members["by_capital"], left=members["by_transactions"], color=CAPITAL_COLOUR, height=0.65,
                     edgecolor=edges, label=i18n.tr("chart.members.by_capital", lang))
     per_member.set_yticks(ym, list(members["member"]))
-    _title(per_member, i18n.tr("chart.members.member_title", lang))
+    axes_title(per_member, i18n.tr("chart.members.member_title", lang))
     per_member.xaxis.set_major_locator(MaxNLocator(nbins=4))
     per_member.xaxis.set_major_formatter(_millions(lang))
     per_member.set_xlabel(i18n.tr("chart.million_vnd", lang))
-    _legend_below(figure, per_member.get_legend_handles_labels()[0])
+    legend_below(figure, per_member.get_legend_handles_labels()[0])
     if not members["total"].gt(0).any():  # nothing shared: no scale to read
         per_member.set_xlim(0, 1)
         per_member.set_xticks([])

@@ -20,12 +20,12 @@ from coopkit.plots import (
     REVENUE_COLOUR,
     FIGURE_WIDTH,
     SERIES_COLOURS,
-    _Ticks,
-    _frame,
-    _kind_axis,
-    _legend_below,
-    _title,
-    _value_text,
+    TickLabels,
+    frame_margins,
+    kind_axis,
+    legend_below,
+    axes_title,
+    value_text,
     styled,
 )
 
@@ -70,7 +70,7 @@ def profit_histogram(
     centres = (edges[:-1] + edges[1:]) / 2
 
     figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
-    _frame(figure, left=0.14, bottom=0.16)
+    frame_margins(figure, left=0.14, bottom=0.16)
     ax = figure.add_subplot()
     # Two filled step outlines (losing bins, earning bins) draw like 50 bars at a fraction of the cost.
     losing = centres < 0
@@ -84,15 +84,15 @@ def profit_histogram(
     top = float(max(share.max(), 1e-9))
     for key, value in (("p10", summary.p10_profit), ("p50", summary.p50_profit), ("p90", summary.p90_profit)):
         ax.axvline(value, color="#424242", lw=1, ls="--")
-        ax.annotate(i18n.tr(f"chart.risk.{key}", lang, value=_value_text(value, "money", lang)), (value, top),
+        ax.annotate(i18n.tr(f"chart.risk.{key}", lang, value=value_text(value, "money", lang)), (value, top),
                     xytext=(3, 0), textcoords="offset points", rotation=90, va="top",
                     bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
-    unit = _kind_axis(ax.xaxis, "money", lang, [low, high])
+    unit = kind_axis(ax.xaxis, "money", lang, [low, high])
     ax.set_xlabel(i18n.tr("chart.risk.profit_axis", lang, unit=unit) if unit else i18n.tr("chart.risk.profit", lang))
-    ax.yaxis.set_major_formatter(_Ticks(lambda y, _pos: fmt.percent(y, lang, decimals=1)))
+    ax.yaxis.set_major_formatter(TickLabels(lambda y, _pos: fmt.percent(y, lang, decimals=1)))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.set_ylabel(i18n.tr("chart.risk.share_of_seasons", lang))
-    _title(ax, i18n.tr("chart.risk.histogram_title", lang, probability=fmt.percent(summary.probability_of_loss, lang)))
+    axes_title(ax, i18n.tr("chart.risk.histogram_title", lang, probability=fmt.percent(summary.probability_of_loss, lang)))
     from matplotlib.patches import Patch
 
     handles = [Patch(color=COST_COLOUR, alpha=0.75, label=i18n.tr("chart.risk.loss", lang)),
@@ -102,7 +102,7 @@ def profit_histogram(
 
         handles = [Patch(color="#9e9e9e", label=_plan_label(labels, 0, lang)),
                    Line2D([], [], color=SERIES_COLOURS[0], lw=1.8, label=_plan_label(labels, 1, lang)), *handles]
-    _legend_below(figure, handles)
+    legend_below(figure, handles)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -121,7 +121,7 @@ def profit_s_curve(
     """
     levels = np.linspace(0, 1, _CURVE_POINTS)
     figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
-    _frame(figure, left=0.14, bottom=0.16)
+    frame_margins(figure, left=0.14, bottom=0.16)
     ax = figure.add_subplot()
     ends = []
     for index, simulation in enumerate((first, second)):
@@ -133,13 +133,13 @@ def profit_s_curve(
                 label=i18n.tr("chart.risk.curve_label", lang, plan=label, probability=probability))
     ax.axvline(0, color=COST_COLOUR, lw=1)
     ax.axhline(0.5, color="#9e9e9e", lw=0.8, ls=":")
-    unit = _kind_axis(ax.xaxis, "money", lang, ends)
+    unit = kind_axis(ax.xaxis, "money", lang, ends)
     ax.set_xlabel(i18n.tr("chart.risk.profit_axis", lang, unit=unit) if unit else i18n.tr("chart.risk.profit", lang))
     ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(_Ticks(lambda y, _pos: fmt.percent(y, lang, decimals=0)))
+    ax.yaxis.set_major_formatter(TickLabels(lambda y, _pos: fmt.percent(y, lang, decimals=0)))
     ax.set_ylabel(i18n.tr("chart.risk.share_below", lang))
-    _title(ax, i18n.tr("chart.risk.s_curve_title", lang))
-    _legend_below(figure)
+    axes_title(ax, i18n.tr("chart.risk.s_curve_title", lang))
+    legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -150,7 +150,7 @@ def yield_trend_chart(trend: YieldTrend, lang: str) -> Figure:
     table = trend.table
     years = table["year"].to_numpy()
     figure = Figure(figsize=(FIGURE_WIDTH, 3.6))
-    _frame(figure, left=0.14, bottom=0.12)
+    frame_margins(figure, left=0.14, bottom=0.12)
     ax = figure.add_subplot()
     ax.plot(years, table["yield_kg_per_ha"] / 1000, "o-", color=SERIES_COLOURS[2], ms=4, lw=1,
             label=i18n.tr("chart.risk.yield", lang))
@@ -158,11 +158,11 @@ def yield_trend_chart(trend: YieldTrend, lang: str) -> Figure:
             label=i18n.tr("chart.risk.trend", lang,
                           slope=fmt.number(trend.slope_kg_per_ha_per_year, lang, decimals=0)))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-    ax.xaxis.set_major_formatter(_Ticks(lambda x, _pos: str(int(x))))
-    ax.yaxis.set_major_formatter(_Ticks(lambda y, _pos: fmt.number(y, lang, decimals=1)))
+    ax.xaxis.set_major_formatter(TickLabels(lambda x, _pos: str(int(x))))
+    ax.yaxis.set_major_formatter(TickLabels(lambda y, _pos: fmt.number(y, lang, decimals=1)))
     ax.set_ylabel(i18n.tr("chart.risk.t_per_ha", lang))
-    _title(ax, i18n.tr("chart.risk.yield_title", lang, start=str(trend.start_year), end=str(trend.end_year)))
-    _legend_below(figure)
+    axes_title(ax, i18n.tr("chart.risk.yield_title", lang, start=str(trend.start_year), end=str(trend.end_year)))
+    legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -174,7 +174,7 @@ def price_history_chart(swings: PriceSwings, lang: str, other: PriceSwings | Non
     monthly = swings.monthly
     x = np.arange(len(monthly))
     figure = Figure(figsize=(FIGURE_WIDTH, 3.6))
-    _frame(figure, left=0.14, bottom=0.12)
+    frame_margins(figure, left=0.14, bottom=0.12)
     ax = figure.add_subplot()
     name = i18n.tr(f"chart.risk.series.{swings.commodity}", lang)
     ax.plot(x, monthly["usd_per_kg"], color=SERIES_COLOURS[1], lw=2, label=name)
@@ -196,9 +196,9 @@ def price_history_chart(swings: PriceSwings, lang: str, other: PriceSwings | Non
     starts = [i for i, m in enumerate(months) if m.endswith("-01")]
     step = max(1, -(-len(starts) // 6))  # at most six years written
     ax.set_xticks(starts[::step], [months[i][:4] for i in starts[::step]])
-    ax.yaxis.set_major_formatter(_Ticks(lambda y, _pos: fmt.number(y, lang, decimals=1)))
+    ax.yaxis.set_major_formatter(TickLabels(lambda y, _pos: fmt.number(y, lang, decimals=1)))
     ax.set_ylabel(i18n.tr("chart.risk.usd_per_kg", lang))
-    _title(ax, i18n.tr("chart.risk.price_title", lang, series=name, start=swings.start_month, end=swings.end_month))
-    _legend_below(figure)
+    axes_title(ax, i18n.tr("chart.risk.price_title", lang, series=name, start=swings.start_month, end=swings.end_month))
+    legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure

@@ -19,13 +19,13 @@ from coopkit.plots import (
     SERIES_COLOURS,
     VARIABLE_COLOUR,
     FIGURE_WIDTH,
-    _frame,
-    _kind_axis,
-    _label_margin,
-    _legend_below,
-    _title,
-    _value_text,
-    _wrap,
+    frame_margins,
+    kind_axis,
+    label_margin,
+    legend_below,
+    axes_title,
+    value_text,
+    wrap_label,
     styled,
 )
 
@@ -49,7 +49,7 @@ def harvest_chart(monthly: pd.DataFrame, lang: str, product: str = "") -> Figure
     Bars are in tonnes when the largest month reaches 10 tonnes.
     """
     figure = Figure(figsize=(FIGURE_WIDTH, 4.0))
-    _frame(figure, left=0.13, bottom=0.14)
+    frame_margins(figure, left=0.13, bottom=0.14)
     figure.subplots_adjust(top=0.86)
     ax = figure.add_subplot()
     kg = [float(v) for v in monthly["kg"]]
@@ -59,7 +59,7 @@ def harvest_chart(monthly: pd.DataFrame, lang: str, product: str = "") -> Figure
     bars = ax.bar(months, [v / scale for v in kg], color=VARIABLE_COLOUR, width=0.7)
     for bar, value, revenue in zip(bars, kg, monthly["revenue"], strict=True):
         if value > 0 and math.isfinite(float(revenue)):
-            ax.annotate(_value_text(float(revenue), "money", lang), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ax.annotate(value_text(float(revenue), "money", lang), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                         xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                         rotation=90, color=REVENUE_COLOUR)
     names = _month_names(lang)
@@ -67,10 +67,10 @@ def harvest_chart(monthly: pd.DataFrame, lang: str, product: str = "") -> Figure
     ax.set_xticks(range(1, 13), [names[m - 1] for m in range(1, 13)], rotation=90)
     ax.set_xlim(0.4, 12.6)
     ax.margins(y=0.45)  # room for the upright sales labels
-    _kind_axis(ax.yaxis, "number", lang, [v / scale for v in kg])
+    kind_axis(ax.yaxis, "number", lang, [v / scale for v in kg])
     ax.set_ylabel(i18n.tr("chart.yields.tonnes" if tonnes else "chart.yields.kg", lang))
     title = i18n.tr("chart.yields.harvest_title", lang)
-    _title(ax, f"{title}: {product}" if product else title)
+    axes_title(ax, f"{title}: {product}" if product else title)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -83,7 +83,7 @@ def chain_cost_chart(table: pd.DataFrame, raw_price_per_kg: float, lang: str, ra
     cumulative cost per kg of its output, split into the input it used and the step's own
     cost. ``table`` is `coopkit.processing.ChainPlan.table`.
     """
-    labels = [_wrap(label) for label in [raw_material or i18n.tr("chart.yields.raw_material", lang),
+    labels = [wrap_label(label) for label in [raw_material or i18n.tr("chart.yields.raw_material", lang),
                                           *(str(n) for n in table["name"])]]
     inputs = [0.0] + [float(v) for v in table["input_cost_per_kg"]]
     own = [float(raw_price_per_kg)] + [float(v) for v in table["step_cost_per_kg"]]
@@ -91,7 +91,7 @@ def chain_cost_chart(table: pd.DataFrame, raw_price_per_kg: float, lang: str, ra
     count = len(labels)
     height = 0.45 * count + 1.5
     figure = Figure(figsize=(FIGURE_WIDTH, height))
-    _frame(figure, left=_label_margin(figure, labels), bottom=0.65 / height)
+    frame_margins(figure, left=label_margin(figure, labels), bottom=0.65 / height)
     figure.subplots_adjust(top=1 - 0.4 / height)
     ax = figure.add_subplot()
     y = [count - 1 - i for i in range(count)]  # raw material on top, final product at the bottom
@@ -100,14 +100,14 @@ def chain_cost_chart(table: pd.DataFrame, raw_price_per_kg: float, lang: str, ra
     ax.barh(y[1:], own[1:], left=inputs[1:], color=COST_COLOUR, height=0.6,
             label=i18n.tr("chart.yields.step_cost", lang))
     for yi, total in zip(y, totals, strict=True):
-        ax.annotate(_value_text(total, "money", lang), (total, yi), xytext=(4, 0), textcoords="offset points",
+        ax.annotate(value_text(total, "money", lang), (total, yi), xytext=(4, 0), textcoords="offset points",
                     va="center")
     ax.set_yticks(y, labels)
     ax.set_ylim(-0.6, count - 0.4)
     ax.margins(x=0.2)
-    _kind_axis(ax.xaxis, "money", lang, totals)
+    kind_axis(ax.xaxis, "money", lang, totals)
     ax.set_xlabel(i18n.tr("chart.yields.vnd_per_kg", lang))
-    _title(ax, i18n.tr("chart.yields.chain_title", lang))
-    _legend_below(figure)
+    axes_title(ax, i18n.tr("chart.yields.chain_title", lang))
+    legend_below(figure)
     ax.spines[["top", "right"]].set_visible(False)
     return figure
