@@ -680,10 +680,11 @@ def best_price(
     left, right = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
     scale = max(abs(float(grid_profit[i])), 1.0)
     if right > left:
-        peak = peak_between(lambda x: float(problem.profit(np.float64(x))) / scale, left, right,
-                            xtol=(high - low) * 1e-10)
-        if math.isfinite(peak):
-            candidates.append(peak)
+        try:
+            candidates.append(peak_between(lambda x: float(problem.profit(np.float64(x))) / scale, left, right,
+                                           xtol=(high - low) * 1e-10))
+        except ValueError:  # no number near the grid's best (absurd costs): the grid's best stands
+            pass
     profits = problem.profit(np.array(candidates))
     price = candidates[int(np.argmax(profits))]
 

@@ -216,10 +216,36 @@ def test_a_change_that_leaves_the_loan_as_it_was_draws_only_the_cash_flow_panel(
 def test_a_chart_following_an_app_is_redrawn_after_the_apps_own_chart():
     """Workbook 6's S-curve follows the risk app's results; in a kernel (an event loop runs) it
     is redrawn once the change's message is handled, so the app's histogram is sent first;
-    without a loop (a script), at once."""
+    without a loop (a script), at once.
+
+    The test runs in a thread of its own: in the whole test run, Playwright's synchronous API (the
+    browser tests) leaves an event loop marked as running in the main thread, where it never turns."""
+    import asyncio
+    import threading
+
+    failures: list[BaseException] = []
+
+    def in_a_clean_thread():
+        try:
+            _chart_following_an_app()
+        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+            failures.append(error)
+
+    thread = threading.Thread(target=in_a_clean_thread)
+    thread.start()
+    thread.join(timeout=300)
+    assert not thread.is_alive(), "the check did not finish in 300 s"
+    if failures:
+        raise failures[0]
+
+
+def _chart_following_an_app():
     import asyncio
 
     from coopkit.ui.risk_app import FigureView, ProductionRiskApp
+
+    with pytest.raises(RuntimeError):
+        asyncio.get_running_loop()  # no loop runs here: the first change redraws at once
 
     app = ProductionRiskApp(lang="vi")
     drawn = []
