@@ -80,25 +80,8 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
-def bump_first_digit(text: str) -> str:
-    """As bench_apps.py: ``"12.000"`` -> ``"22.000"``."""
-    for i, ch in enumerate(text):
-        if ch.isdigit():
-            d = int(ch)
-            new = d + 1 if d < 9 else d - 1
-            if new == 0 and i == 0:
-                new = 2
-            return text[:i] + str(new) + text[i + 1:]
-    return "1"
-
-
-def lower_first_digit(text: str) -> str:
-    """As bench_apps.py: ``"22.000"`` -> ``"12.000"`` (a range's minimum stays below its most likely value)."""
-    for i, ch in enumerate(text):
-        if ch.isdigit():
-            d = int(ch)
-            return text[:i] + str(d - 1) + text[i + 1:] if d >= 2 else bump_first_digit(text)
-    return "1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_apps import bump_first_digit, lower_first_digit  # noqa: E402 - the same new values as the browser run
 
 
 class Timers:

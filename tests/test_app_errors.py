@@ -122,3 +122,36 @@ def test_bad_input_shows_beside_its_box_and_keeps_the_results(cls, kind, lang, c
         text.value = before
         assert app.error is None and control.error_text == "", f"{where}: not cleared by typing {before!r} back"
         assert not something_went_wrong(app, caplog), where
+
+
+#: Rules of one app, said in its own words beside the box (the cases above are the same for all).
+APP_RULES = [
+    ("FlockApp", "hens", "-5.000", "phải lớn hơn 0", "must be greater than zero"),
+    ("FlockApp", "price_per_egg", "0", "phải lớn hơn 0", "must be greater than zero"),
+    ("InvestmentApp", "annual_rate", "-5", "không được âm", "cannot be negative"),
+    ("InvestmentApp", "annual_rate", "150", "từ 0% đến 100% (bạn đã nhập “150”)", "from 0% to 100% (you typed “150”)"),
+    ("InvestmentApp", "purchase_price", "1e308", "từ 0\xa0₫ đến 1.000.000.000.000\xa0₫", "from ₫0 to ₫1,000,000,000,000"),
+    ("InvestmentApp", "months", "99999999999999999999", "từ 0 đến 360 tháng", "from 0 to 360 months"),
+    ("InvestmentApp", "months", "0", "phải lớn hơn 0", "must be greater than zero"),
+    ("InvestmentApp", "months", "30,5", "số tháng nguyên", "whole number of months"),
+    ("InvestmentApp", "grace_months", "36", "phải ngắn hơn thời hạn vay", "must be shorter than the loan term"),
+    ("InvestmentApp", "salvage_value", "900.000.000", "không được cao hơn giá mua", "cannot be higher than the purchase price"),
+    ("InvestmentApp", "loan_amount", "500.000.000", "vượt quá giá mua", "more than the purchase price"),
+    ("InvestmentApp", "useful_life_years", "0", "phải lớn hơn 0", "must be greater than zero"),
+    ("InvestmentApp", "discount_rate", "-1", "không được âm", "cannot be negative"),
+]
+
+
+@pytest.mark.parametrize(("cls_name", "field", "text", "vi", "en"), APP_RULES,
+                         ids=[f"{c}-{f}-{t}" for c, f, t, _vi, _en in APP_RULES])
+def test_an_apps_own_rule_is_said_beside_its_box_and_keeps_the_results(cls_name, field, text, vi, en):
+    cls = next(app for app in APPS if app.__name__ == cls_name)
+    app = cls(lang="vi")
+    before = app.result
+    app.control(field).text.value = text
+    assert app.error is not None and app.error.field == field
+    assert vi in app.control(field).error_text
+    assert app.result is before
+    assert "ck-stale" in app.results._dom_classes
+    app.set_lang("en")
+    assert en in app.control(field).error_text

@@ -78,24 +78,6 @@ def test_app_reads_the_rate_from_the_curve_by_age(app):
     assert app.result.eggs_per_day == pytest.approx(flock_plan(_shown_flock(app)).eggs_per_day)
 
 
-@pytest.mark.parametrize(
-    ("field", "text", "vi", "en"),
-    [
-        ("hens", "-5.000", "phải lớn hơn 0", "must be greater than zero"),
-        ("price_per_egg", "0", "phải lớn hơn 0", "must be greater than zero"),
-    ],
-)
-def test_bad_input_shows_a_message_beside_its_box_and_keeps_results(app, field, text, vi, en):
-    before = app.result
-    app.control(field).text.value = text
-    assert app.error is not None and app.error.field == field
-    assert vi in app.control(field).error_text
-    assert app.result is before
-    assert "ck-stale" in app.results._dom_classes
-    app.set_lang("en")
-    assert en in app.control(field).error_text
-
-
 def test_laying_rate_zero_is_explained_beside_the_slider(app):
     app.control("laying_rate").value = 0.0
     assert app.error.reason == "no_eggs"
