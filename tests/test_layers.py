@@ -37,10 +37,12 @@ LAYER_OF_TOP = {
     "store": "data",
     "exchange": "data",
     "reference": "data",
+    "workbooks": "data",
     "fmt": "fmt/i18n",
     "i18n": "fmt/i18n",
     "server": "tooling",
     "collect": "tooling",
+    "lessoncheck": "tooling",
 }
 
 # Libraries a layer may not import (a name matches the package or any of its submodules).

@@ -7,7 +7,7 @@ from coopkit.ui.apps import BreakEvenApp, ChannelPricingApp, UnitCostApp
 from coopkit.ui.cashflow_app import CashFlowApp
 from coopkit.ui.base import App, safe
 from coopkit.ui.controls import NumberBox, PercentSlider, QuantityBox, language_toggle
-from coopkit.ui.lesson import WORKBOOKS, Lesson, page_language
+from coopkit.ui.lesson import Lesson, page_language
 from coopkit.ui.cropmix_app import CropMixApp
 from coopkit.ui.flock_app import FlockApp
 from coopkit.ui.invest_app import InvestmentApp
@@ -34,7 +34,6 @@ __all__ = [
     "UnitCostApp",
     "WhatIfApp",
     "YieldPlanApp",
-    "WORKBOOKS",
     "language_toggle",
     "page_language",
     "safe",

@@ -1,15 +1,17 @@
-"""A workbook page: the lesson (header, short explanations, key points) around one app.
+"""A workbook page: the language switch, worked answers and the app, around the lesson's prose.
 
-Every part is a widget whose words come from the catalogues, so the language switch at the
-top changes the whole page: lesson text, app labels, numbers and charts.
+The lesson's words are the notebook's markdown cells, Vietnamese and English side by side
+(`coopkit.workbooks`); the ``coopkit`` Voila template shows the cells of the page's language
+only. The widgets here carry what the code computes: the switch, a worked example's answer, the
+app. The switch flips the page at once: it sets the page's language (a hidden element the
+template watches, which shows the other language's cells) and re-words every widget.
 
 In a notebook::
 
-    page = Lesson("unit_cost")
-    page.header()                       # title, audience, minutes, questions, objectives
-    page.text("fixed_and_variable")     # a short explanation
-    page.app(UnitCostApp, product="cam_lac_thuy")
-    page.key_points()
+    page = Lesson("unit_cost")          # the entry of notebooks/workbooks.toml
+    page.switch()                       # the language switch, at the top
+    page.answer(ck.unit_cost(...))      # a worked example's answer, after its markdown
+    page.app()                          # the workbook's app (its entry: app and product)
     page.finish()                       # the visitor's language (?lang= or the browser's)
 """
 
@@ -22,27 +24,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from coopkit import i18n
+from coopkit import i18n, workbooks
 from coopkit.ui.base import safe
 from coopkit.ui.controls import language_toggle
 from coopkit.ui.tables import format_kind
 
-__all__ = ["Lesson", "page_language", "page_title", "WORKBOOKS"]
-
-#: The workbooks the start page lists, in teaching order: (notebook, lesson name).
-WORKBOOKS: tuple[tuple[str, str], ...] = (
-    ("01_unit_cost.ipynb", "unit_cost"),
-    ("02_break_even.ipynb", "break_even"),
-    ("03_channel_pricing.ipynb", "channel_pricing"),
-    ("04_what_if_pricing.ipynb", "what_if"),
-    ("05_yield_plan.ipynb", "yield_plan"),
-    ("06_production_risk.ipynb", "production_risk"),
-    ("07_crop_mix.ipynb", "crop_mix"),
-    ("08_layer_flock.ipynb", "layer_flock"),
-    ("09_investment_and_loans.ipynb", "investment"),
-    ("10_seasonal_cash_flow.ipynb", "cash_flow"),
-    ("11_member_income.ipynb", "member_income"),
-)
+__all__ = ["Lesson", "page_language", "page_title"]
 
 
 def page_language(environ: dict[str, str] | None = None) -> str:
@@ -67,31 +54,29 @@ def page_title(title: str) -> str:
 def _page_meta(title: str, lang: str) -> str:
     """A hidden element carrying the page's language and tab title.
 
-    The ``coopkit`` Voila template watches it and sets ``<html lang>`` and ``document.title``,
-    so that both follow the language switch (screen readers, browser translation, the tab).
+    The ``coopkit`` Voila template watches it: it sets ``<html lang>`` (which shows the lesson's
+    cells of that language) and ``document.title``.
     """
     return (f"<span class='ck-page-meta' hidden data-ck-lang='{escape(lang)}' "
             f"data-ck-title='{escape(page_title(title))}'></span>")
 
 
-def _lines(text: str) -> str:
-    items = "".join(f"<li>{escape(line.strip())}</li>" for line in text.split("\n") if line.strip())
-    return f"<ul>{items}</ul>"
-
-
 class Lesson:
-    """One workbook page; ``name`` picks the catalogue keys ``lesson.<name>.*``."""
+    """One workbook page; ``name`` is the lesson's name in ``notebooks/workbooks.toml``
+    (or ``"start"`` for the start page)."""
 
     def __init__(self, name: str, lang: str | None = None) -> None:
         self.name = name
+        self.workbook = None if name == "start" else workbooks.find(name)
         self.lang = i18n.normalize_language(lang or (None if os.environ.get("VOILA_PREHEAT") == "True" else page_language()))
         self.apps: list[Any] = []
         self._parts: list[tuple[widgets.HTML, Callable[[str], str]]] = []
         self.toggle = language_toggle(self.lang)
         self.toggle.observe(lambda change: self.set_lang(change["new"]), "value")
 
-    def _key(self, part: str) -> str:
-        return f"lesson.{self.name}.{part}"
+    def title(self, lang: str) -> str:
+        """The lesson's title in ``lang``, from its notebook's header cell."""
+        return workbooks.header(self.workbook or workbooks.START, lang).title
 
     def _html(self, render: Callable[[str], str], css: str) -> widgets.HTML:
         widget = widgets.HTML(render(self.lang))
@@ -99,76 +84,51 @@ class Lesson:
         self._parts.append((widget, render))
         return widget
 
-    def header(self) -> widgets.VBox:
-        """Title, audience, minutes for teaching and exercises, questions and objectives."""
-
-        def render(lang: str) -> str:
-            meta = i18n.tr(
-                "lesson.meta",
-                lang,
-                audience=i18n.tr(self._key("audience"), lang),
-                teaching=i18n.tr(self._key("teaching_minutes"), lang),
-                exercises=i18n.tr(self._key("exercise_minutes"), lang),
-            )
-            title = i18n.tr(self._key("title"), lang)
-            return (
-                f"{_page_meta(title, lang)}<h1>{escape(title)}</h1>"
-                f"<p class='ck-meta'>{escape(meta)}</p>"
-                f"<h3>{escape(i18n.tr('lesson.questions', lang))}</h3>{_lines(i18n.tr(self._key('questions'), lang))}"
-                f"<h3>{escape(i18n.tr('lesson.objectives', lang))}</h3>{_lines(i18n.tr(self._key('objectives'), lang))}"
-            )
-
-        box = widgets.VBox([self.toggle, self._html(render, "ck-lesson-header")])
+    def switch(self) -> widgets.VBox:
+        """The language switch, with the page's language and title for the template."""
+        titles = {lang: self.title(lang) for lang in workbooks.LANGUAGES}
+        box = widgets.VBox([self.toggle, self._html(lambda lang: _page_meta(titles[lang], lang), "ck-page-lang")])
         box.add_class("ck-header")
         return box
 
-    def banner(self, section: str = "intro") -> widgets.VBox:
-        """The language switch, the page title and an introduction (for the start page)."""
+    def answer(self, value: float, kind: str = "money") -> widgets.HTML:
+        """A worked example's answer, formatted in the page's language (``kind``: money, number,
+        count or rate); the example's question and working are the markdown just above."""
 
         def render(lang: str) -> str:
-            title = i18n.tr(self._key("title"), lang)
-            return f"{_page_meta(title, lang)}<h1>{escape(title)}</h1>{i18n.tr(self._key(section), lang)}"
-
-        box = widgets.VBox([self.toggle, self._html(render, "ck-lesson-header")])
-        box.add_class("ck-header")
-        return box
-
-    def text(self, section: str) -> widgets.HTML:
-        """A short explanation (catalogue key ``lesson.<name>.<section>``, simple HTML)."""
-        return self._html(lambda lang: i18n.tr(self._key(section), lang), "ck-lesson-text")
-
-    def example(self, section: str, value: float, kind: str = "money") -> widgets.HTML:
-        """A worked example's answer, labelled and formatted: ``label: value``."""
-
-        def render(lang: str) -> str:
-            label = escape(i18n.tr(self._key(section), lang))
-            return f"<p class='ck-example'>{label} <b data-value='{float(value)!r}'>{format_kind(value, kind, lang)}</b></p>"
+            return f"<p class='ck-example'><b data-value='{float(value)!r}'>{format_kind(value, kind, lang)}</b></p>"
 
         return self._html(render, "ck-lesson-example")
 
-    def app(self, app_class: type, **kwargs: Any) -> Any:
-        """Build the workbook's app in the page's language; the page's switch drives it."""
+    def app(self, app_class: type | None = None, **kwargs: Any) -> Any:
+        """Build an app in the page's language; the page's switch drives it.
+
+        Without ``app_class``, the workbook's own app with the options of its entry in
+        ``notebooks/workbooks.toml`` (``kwargs`` override them: ``page.app(product="…")``).
+        """
+        if app_class is None:
+            if self.workbook is None:
+                raise TypeError("the start page has no app of its own")
+            app_class = self.workbook.app_class()
+            kwargs = self.workbook.app_options() | kwargs
         app = app_class(lang=self.lang, standalone=False, **kwargs)
         self.apps.append(app)
         return app
 
-    def key_points(self) -> widgets.HTML:
-        """The key points to remember, at the end of the page."""
-        return self._html(
-            lambda lang: f"<h3>{escape(i18n.tr('lesson.key_points', lang))}</h3>{_lines(i18n.tr(self._key('key_points'), lang))}",
-            "ck-lesson-keypoints",
-        )
+    def workbook_list(self) -> widgets.VBox:
+        """The start page's list of workbooks: title, one line each, a link keeping the language.
 
-    def workbook_list(self) -> widgets.HTML:
-        """The start page's list of workbooks: title, one line each, a link keeping the language."""
+        The list follows ``notebooks/workbooks.toml``; titles and lines are the notebooks' headers.
+        """
+        headers = {(w.notebook, lang): workbooks.header(w, lang) for w in workbooks.workbooks() for lang in workbooks.LANGUAGES}
 
         def render(lang: str) -> str:
             items = []
-            for notebook, lesson in WORKBOOKS:
-                title = escape(i18n.tr(f"lesson.{lesson}.title", lang))
-                line = escape(i18n.tr(f"lesson.{lesson}.summary", lang))
+            for workbook in workbooks.workbooks():
+                head = headers[(workbook.notebook, lang)]
                 items.append(
-                    f"<li><a class='ck-workbook-link' href='{notebook}?lang={lang}' target='_self'>{title}</a><br>{line}</li>"
+                    f"<li><a class='ck-workbook-link' href='{escape(workbook.notebook)}?lang={lang}' target='_self'>"
+                    f"{escape(head.title)}</a><br>{escape(head.summary)}</li>"
                 )
             return f"<ul class='ck-card-list'>{''.join(items)}</ul>"
 

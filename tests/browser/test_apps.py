@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 import coopkit as ck
 from coopkit import data, fmt
-from coopkit.ui.lesson import WORKBOOKS
+from coopkit.workbooks import workbooks
 
 from .conftest import open_app, result_cell as _cell, type_into as _type
 
@@ -117,7 +117,7 @@ def test_browser_language_is_used_without_a_lang_parameter(voila_server, make_pa
 def test_start_page_lists_the_workbooks_and_opens_one(voila_server, page):
     start = open_app(page, voila_server, "00_start.ipynb")
     links = start.locator("a.ck-workbook-link")
-    expect(links).to_have_count(len(WORKBOOKS))
+    expect(links).to_have_count(len(workbooks()))
     expect(links.first).to_have_text("1. Giá thành: một kg sản phẩm tốn bao nhiêu?")
     page.locator(".ck-lang button", has_text="English").click()
     expect(links.first).to_have_text("1. Unit cost: what does one kilo cost us?")

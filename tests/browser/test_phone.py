@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from coopkit import plots
-from coopkit.ui.lesson import WORKBOOKS
+from coopkit.workbooks import workbooks
 
 from .conftest import open_app
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 412, "height": 900}
 LAPTOP = {"width": 1366, "height": 900}
-NOTEBOOKS = ["00_start.ipynb", *(notebook for notebook, _lesson in WORKBOOKS)]
+NOTEBOOKS = ["00_start.ipynb", *(w.notebook for w in workbooks())]
 #: Smallest text a manager can read on a phone held in the hand, in CSS px.
 MIN_TEXT_PX = 9.0
 #: The charts' smallest text at its natural size, in px (points × dpi / 72).
