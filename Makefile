@@ -3,6 +3,7 @@
 #   make test    set up .venv with the test tools and run every test (browser tests included)
 # Options: make serve HOST=0.0.0.0 PORT=9000 POOL=3 TOKEN=secret SCENARIOS=/srv/coopkit-scenarios
 #          make collect SCENARIOS=/srv/coopkit-scenarios   (trainer: the room's scenarios -> room.xlsx)
+#          make check-lessons [NOTEBOOKS=notebooks/02_break_even.ipynb]   (trainer: check edited lessons)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,9 +13,10 @@ PORT   ?= 8866
 POOL   ?=
 TOKEN  ?=
 SCENARIOS ?=
+NOTEBOOKS ?=
 PYTEST_ARGS ?=
 
-.PHONY: collect serve test install install-test chromium benchmark clean
+.PHONY: collect serve test install install-test chromium benchmark check-lessons clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +40,10 @@ serve: install
 # Trainer: the room's saved scenarios in one table (and room.xlsx to project or share).
 collect: install
 	$(BIN)/python -m coopkit.collect $(SCENARIOS) --xlsx room.xlsx
+
+# Trainer: after editing a lesson notebook, check its twins, header and worked examples against the code.
+check-lessons: install
+	$(BIN)/python -m coopkit.lessoncheck $(NOTEBOOKS)
 
 # Browser tests drive Debian's chromium (Playwright cannot download a browser here).
 chromium:

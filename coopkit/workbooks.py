@@ -130,7 +130,11 @@ class Header:
 
 
 def notebooks_dir() -> Path:
-    """The notebooks folder: ``COOPKIT_NOTEBOOKS`` when set, else ``notebooks/`` of the repository."""
+    """The notebooks folder: ``COOPKIT_NOTEBOOKS`` when set, else ``notebooks/`` of the repository.
+
+    >>> (notebooks_dir() / REGISTRY).is_file()
+    True
+    """
     folder = os.environ.get("COOPKIT_NOTEBOOKS")
     return Path(folder).expanduser().resolve() if folder else Path(__file__).resolve().parent.parent / "notebooks"
 
