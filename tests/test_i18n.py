@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coopkit import fields, i18n
+from coopkit import fields, i18n, workbooks
 from coopkit.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,13 +70,52 @@ def test_every_field_has_a_label_in_both_languages(name):
     assert i18n.has(f"field.{name}", "vi") and i18n.has(f"field.{name}", "en")
 
 
-@pytest.mark.parametrize("lesson", ["start", "unit_cost", "break_even", "channel_pricing", "what_if", "yield_plan", "production_risk", "crop_mix", "layer_flock", "investment", "cash_flow", "member_income"])
-def test_lessons_have_their_header_parts(lesson):
-    parts = ["title"] if lesson == "start" else [
-        "title", "summary", "audience", "teaching_minutes", "exercise_minutes", "questions", "objectives", "key_points"
-    ]
-    for part in parts:
-        assert i18n.has(f"lesson.{lesson}.{part}", "vi") and i18n.has(f"lesson.{lesson}.{part}", "en"), part
+@pytest.mark.parametrize("notebook", [workbooks.START] + [w.notebook for w in workbooks.workbooks()])
+def test_lessons_have_their_header_parts(notebook):
+    """Each lesson's header, in both languages: a title and a summary (the start page), and for a
+    workbook its audience, the minutes of its entry, its questions and objectives, and key points."""
+    from coopkit.lessoncheck import check_header
+
+    workbook = None if notebook == workbooks.START else workbooks.find(notebook)
+    path = workbooks.notebooks_dir() / notebook
+    assert check_header(path, workbook) == []
+    if workbook is None:
+        return
+    parts = {"vi": ("**Dành cho:**", "### Câu hỏi", "### Mục tiêu"), "en": ("**For:**", "### Questions", "### Objectives")}
+    for lang in workbooks.LANGUAGES:
+        cells = workbooks.prose(path, lang)
+        header = next(cell.source for cell in cells if "header" in cell.roles)
+        assert [part for part in parts[lang] if part not in header] == [], lang
+        assert any("key-points" in cell.roles for cell in cells), f"{lang}: no key points"
+
+
+#: Markup of the old lesson texts (headings, lists): an app's message is a sentence or a paragraph.
+LESSON_MARKUP = re.compile(r"<(h[1-6]|ul|ol|li)\b", re.IGNORECASE)
+
+
+def test_no_lesson_prose_is_left_in_the_catalogues():
+    """The lessons live in the notebooks: no ``lesson.*`` key, no headings or lists, no lesson's title
+    or summary in any catalogue."""
+    from babel.messages.pofile import read_po
+
+    heads = {lang: [workbooks.header(nb, lang) for nb in [workbooks.START, *workbooks.workbooks()]]
+             for lang in workbooks.LANGUAGES}
+    titles = {lang: [t for head in heads[lang] for t in (head.title, head.summary) if t] for lang in heads}
+    found = []
+    for path in sorted((ROOT / "coopkit" / "locale").rglob("*.po")):
+        lang = path.parent.parent.name
+        with path.open("rb") as f:
+            for message in read_po(f):
+                if not message.id:
+                    continue
+                key, text = str(message.id), str(message.string)
+                if key.startswith("lesson."):
+                    found.append(f"{lang}/{path.name} {key}: a lesson key")
+                if LESSON_MARKUP.search(text):
+                    found.append(f"{lang}/{path.name} {key}: lesson markup {LESSON_MARKUP.search(text).group(0)}")
+                found += [f"{lang}/{path.name} {key}: holds “{t}”" for t in titles.get(lang, []) if t in text]
+    assert [key for key in i18n.catalog("vi") if key.startswith("lesson.")] == []
+    assert found == []
 
 
 def test_a_missing_key_falls_back_without_breaking():
