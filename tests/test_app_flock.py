@@ -117,8 +117,8 @@ def test_lesson_page_drives_the_app():
     from coopkit.ui.flock_app import FlockApp
 
     page = Lesson("layer_flock", lang="vi")
-    header = page.header()
+    switch = page.switch()
     app = page.app(FlockApp, product="trung_son_nam")
-    assert "Đàn gà đẻ" in header.children[1].value
+    assert "Đàn gà đẻ" in switch.children[1].value and "data-ck-lang='vi'" in switch.children[1].value
     page.set_lang("en")
-    assert app.lang == "en" and "The laying flock" in header.children[1].value
+    assert app.lang == "en" and "The laying flock" in switch.children[1].value and "data-ck-lang='en'" in switch.children[1].value

@@ -93,12 +93,12 @@ def test_lesson_page_drives_the_app():
     from coopkit.ui.invest_app import InvestmentApp
 
     page = Lesson("investment", lang="vi")
-    header = page.header()
+    switch = page.switch()
     app = page.app(InvestmentApp, equipment="nha_luoi")
-    assert "Đầu tư và vay vốn" in header.children[1].value
+    assert "Đầu tư và vay vốn" in switch.children[1].value and "data-ck-lang='vi'" in switch.children[1].value
     assert app.control("grant").value == 50e6
     page.set_lang("en")
-    assert app.lang == "en" and "Investment and loans" in header.children[1].value
+    assert app.lang == "en" and "Investment and loans" in switch.children[1].value and "data-ck-lang='en'" in switch.children[1].value
 
 
 def test_app_explains_a_loan_for_the_whole_price_in_words_not_as_an_error(app):

@@ -88,7 +88,7 @@ class Lesson:
         """The language switch, with the page's language and title for the template."""
         titles = {lang: self.title(lang) for lang in workbooks.LANGUAGES}
         box = widgets.VBox([self.toggle, self._html(lambda lang: _page_meta(titles[lang], lang), "ck-page-lang")])
-        box.add_class("ck-header")
+        box.add_class("ck-switch")
         return box
 
     def answer(self, value: float, kind: str = "money") -> widgets.HTML:

@@ -64,7 +64,7 @@ def test_language_switch_changes_labels_and_money_format(voila_server, page):
     expect(app.locator(".ck-title")).to_have_text("What does one unit cost us?")
     expect(app.locator(".ck-field-volume .ck-input-label")).to_have_text("Volume sold")
     expect(_cell(app, "unit_cost")).to_have_text(fmt.money(coffee.cost_summary().unit_cost, "en"))
-    expect(page.locator(".ck-lesson-header h1")).to_contain_text("Unit cost")
+    expect(page.locator(".ck-lang-en.ck-header h1")).to_contain_text("Unit cost")
     page.locator(".ck-lang button", has_text="Tiếng Việt").click()
     expect(app.locator(".ck-title")).to_have_text("Giá thành một đơn vị sản phẩm")
 

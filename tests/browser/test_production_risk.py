@@ -73,5 +73,5 @@ def test_the_workbook_switches_to_english(voila_server, page):
     app = open_app(page, voila_server, NOTEBOOK)
     page.locator(".ck-lang button", has_text="English").click()
     expect(app.locator(".ck-title")).to_have_text("Production risk: profit or loss next season?")
-    expect(page.locator(".ck-lesson-header h1")).to_contain_text("Production risk")
+    expect(page.locator(".ck-lang-en.ck-header h1")).to_contain_text("Production risk")
     expect(app.locator(".ck-field-price_per_unit .ck-range-caption").first).to_have_text("lowest")

@@ -59,4 +59,4 @@ def test_processing_chain_in_english(voila_server, page):
     app.locator(".ck-chain select").select_option(label="Made tea")
     tea = processing.chain_plan(processing.CHAINS["che"].steps, 40_000, processing.CHAINS["che"].raw_price_per_kg)
     expect(_cell(app, "raw_material_kg")).to_have_text(fmt.by_kind(tea.raw_material_kg / 1000, "number", "en"))
-    expect(page.locator(".ck-lesson-header h1")).to_contain_text("Output plan")
+    expect(page.locator(".ck-lang-en.ck-header h1")).to_contain_text("Output plan")
