@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 import pytest
 
 import coopkit as ck
-from coopkit import data, fmt
+from coopkit import data, fmt, workbooks
 from coopkit.ui import BreakEvenApp, ChannelPricingApp, Lesson, UnitCostApp
+from coopkit.ui.lesson import page_title
 
 
 @pytest.fixture(scope="module")
@@ -195,23 +199,73 @@ def test_an_unexpected_failure_shows_a_short_message_not_a_traceback(monkeypatch
     assert "ck-stale" in app.results._dom_classes
 
 
+def _meta(switch) -> str:
+    """The hidden element of the page's switch that carries the language and the tab's title."""
+    return switch.children[1].value
+
+
 def test_lesson_page_switches_the_app_and_the_text_together():
+    workbook = workbooks.find("break_even")
+    titles = {lang: workbooks.header(workbook, lang).title for lang in workbooks.LANGUAGES}
+    assert titles["vi"].startswith("2. Hòa vốn") and titles["en"].startswith("2. Break-even")
     page = Lesson("break_even", lang="vi")
-    header = page.header()
+    switch = page.switch()
+    assert page.toggle in switch.children
+    assert "data-ck-lang='vi'" in _meta(switch) and escape(page_title(titles["vi"])) in _meta(switch)
     app = page.app(BreakEvenApp, product="trung_son_nam")
     assert app.toggle is None  # one switch per page, at the top
     page.toggle.value = "en"
-    assert app.lang == "en" and "Break-even" in header.children[1].value
-    assert "Break-even" in app.title.value
+    assert "data-ck-lang='en'" in _meta(switch) and escape(page_title(titles["en"])) in _meta(switch)
+    assert app.lang == "en" and "Break-even" in app.title.value
+    page.set_lang("vi")
+    assert page.toggle.value == "vi" and app.lang == "vi" and "data-ck-lang='vi'" in _meta(switch)
+
+
+@pytest.mark.parametrize(("value", "kind"), [(333_333.3333, "money"), (1_095_000, "count"), (0.125, "rate"), (56.8, "number")])
+def test_worked_answer_is_written_in_the_page_language(value, kind):
+    page = Lesson("break_even", lang="vi")
+    answer = page.answer(value, kind=kind)
+    vi, en = fmt.by_kind(value, kind, "vi"), fmt.by_kind(value, kind, "en")
+    assert vi != en
+    assert escape(vi) in answer.value and f"data-value='{float(value)!r}'" in answer.value
+    page.set_lang("en")
+    assert escape(en) in answer.value and escape(vi) not in answer.value
+    assert f"data-value='{float(value)!r}'" in answer.value
+
+
+def test_page_app_is_the_registry_app_with_its_product():
+    import dataclasses
+
+    workbook = workbooks.find("break_even")
+    page = Lesson("break_even", lang="en")
+    app = page.app()
+    assert type(app) is workbook.app_class() is BreakEvenApp
+    assert app.product_key == workbook.product == "trung_son_nam"
+    assert app.lang == "en" and app.toggle is None and page.apps == [app]
+    # The entry decides: another product in notebooks/workbooks.toml, another app's product.
+    page.workbook = dataclasses.replace(workbook, product="cam_lac_thuy")
+    assert page.app().product_key == "cam_lac_thuy"
+    # A keyword in the notebook's cell wins over the entry.
+    assert page.app(product="ca_phe_nhan_son_la").product_key == "ca_phe_nhan_son_la"
+    with pytest.raises(TypeError):
+        Lesson("start", lang="vi").app()
 
 
 def test_start_page_links_keep_the_language():
     page = Lesson("start", lang="en")
     box = page.workbook_list()
     html = box.children[0].value
-    assert "01_unit_cost.ipynb?lang=en" in html and "ck-workbook-link" in html
+    entries = workbooks.workbooks()
+    assert html.count("ck-workbook-link") == len(entries) == 11
+    assert re.findall(r"href='([^']+)'", html) == [f"{w.notebook}?lang=en" for w in entries]
+    for workbook in entries:
+        head = workbooks.header(workbook, "en")
+        assert escape(head.title) in html and escape(head.summary) in html, workbook.notebook
     page.set_lang("vi")
-    assert "01_unit_cost.ipynb?lang=vi" in box.children[0].value
+    html = box.children[0].value
+    assert re.findall(r"href='([^']+)'", html) == [f"{w.notebook}?lang=vi" for w in entries]
+    assert all(escape(workbooks.header(w, "vi").title) in html for w in entries)
+    assert escape(workbooks.header(entries[0], "en").title) not in html
 
 
 @pytest.mark.parametrize("decimals", [0, 2])
