@@ -32,7 +32,7 @@ M = 1_000_000
 
 
 def coffee_example(**changes):
-    """The lesson's worked example (lesson.cash_flow.example), in millions of đồng."""
+    """The worked example of workbook 10's lesson (its cells tagged example), in millions of đồng."""
     arguments = dict(
         wage_payments=[30 * M] * 12,
         member_payments=[0] * 5 + [400 * M, 600 * M, 300 * M] + [0] * 4,
@@ -54,7 +54,7 @@ def products():
 
 
 def test_coffee_example_by_hand():
-    # Worked by hand in the lesson (lesson.cash_flow.example): May–Sep −30 a month, Oct −430,
+    # Worked by hand in the lesson (workbook 10's example cell): May–Sep −30 a month, Oct −430,
     # Nov −630, Dec +700 −330, Jan–Feb +700 −30, Mar–Apr −30 (millions of đồng).
     plan = coffee_example()
     expected = [70, 40, 10, -20, -50, -480, -1_110, -740, -70, 600, 570, 540]
