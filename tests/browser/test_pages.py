@@ -3,8 +3,9 @@
 Voila writes ``<html lang="en">`` and the notebook's file name as the title ("04_what_if_pricing").
 The coopkit template starts a page in Vietnamese, picks the visitor's language as
 `coopkit.i18n.language_from_environ` does (``?lang=``, then the browser's languages), and then
-follows the lesson header's hidden ``[data-ck-lang][data-ck-title]`` element, which the language
-switch re-renders.
+follows the hidden ``[data-ck-lang][data-ck-title]`` element of the page's language switch
+(`coopkit.ui.lesson.Lesson.switch`), which the switch re-renders. The titles are the notebooks' own
+(``coopkit.workbooks.header``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from coopkit import i18n
+from coopkit import i18n, workbooks
 from coopkit.ui.lesson import page_title
 
 from .conftest import open_app
@@ -27,7 +28,9 @@ SWITCH = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def _title(lesson: str, lang: str) -> str:
-    return page_title(i18n.tr(f"lesson.{lesson}.title", lang))
+    """The tab's title: the notebook's header (``# …``) in ``lang``, as `coopkit.ui.lesson.page_title` writes it."""
+    notebook = workbooks.START if lesson == "start" else workbooks.find(lesson)
+    return page_title(workbooks.header(notebook, lang).title)
 
 
 @pytest.mark.parametrize(
