@@ -7,7 +7,8 @@ One Python process, no browser, no Voila: the part of "input → updated chart" 
 interactive" that the kernel spends, measured without the noise of a browser and a server
 (`bench_apps.py` measures the whole path on a quiet machine). For each workbook it
 
-1. builds the app's cell as the notebook does (``Lesson(...).app(AppClass, ...)``, in Vietnamese,
+1. builds the app's cell as the notebook does (``Lesson(...).app()``, the app and options of
+   ``notebooks/workbooks.toml``, in Vietnamese,
    for 06 with the S-curve that follows the app's results): **build**;
 2. changes the input `bench_apps.py` changes (the first ``.ck-field-*`` box that drives the
    results: its first digit up, then back), ``--repeats`` times, inside an event loop as in a
@@ -52,25 +53,31 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-#: notebook → (lesson, app class (module, name), keyword arguments, field bench_apps.py changes).
-APPS: dict[str, tuple[str, tuple[str, str], dict, str]] = {
-    "01": ("unit_cost", ("coopkit.ui.apps", "UnitCostApp"), {"product": "ca_phe_nhan_son_la"}, "volume"),
-    "02": ("break_even", ("coopkit.ui.apps", "BreakEvenApp"), {"product": "trung_son_nam"}, "fixed_costs"),
-    "03": ("channel_pricing", ("coopkit.ui.apps", "ChannelPricingApp"), {"product": "cam_lac_thuy"},
-           "cost_per_unit"),
-    "04": ("what_if", ("coopkit.ui.whatif_app", "WhatIfApp"), {"product": "cam_lac_thuy", "channel": "trader"},
-           "list_price"),
-    "05": ("yield_plan", ("coopkit.ui.yield_app", "YieldPlanApp"), {"product": "cam_lac_thuy"}, "area_ha"),
-    "06": ("production_risk", ("coopkit.ui.risk_app", "ProductionRiskApp"), {"product": "ca_phe_nhan_son_la"},
-           "volume"),
-    "07": ("crop_mix", ("coopkit.ui.cropmix_app", "CropMixApp"), {}, "land_ha"),
-    "08": ("layer_flock", ("coopkit.ui.flock_app", "FlockApp"), {"product": "trung_son_nam"}, "hens"),
-    "09": ("investment", ("coopkit.ui.invest_app", "InvestmentApp"), {"equipment": "may_say_ca_phe"},
-           "purchase_price"),
-    "10": ("cash_flow", ("coopkit.ui.cashflow_app", "CashFlowApp"), {"product": "ca_phe_nhan_son_la"},
-           "price_per_unit"),
-    "11": ("member_income", ("coopkit.ui.members_app", "MemberIncomeApp"), {}, "surplus"),
+#: notebook → the field bench_apps.py changes (the first ``.ck-field-*`` box that drives the results).
+FIELDS: dict[str, str] = {
+    "01": "volume", "02": "fixed_costs", "03": "cost_per_unit", "04": "list_price", "05": "area_ha",
+    "06": "volume", "07": "land_ha", "08": "hens", "09": "purchase_price", "10": "price_per_unit",
+    "11": "surplus",
 }
+
+
+def _apps() -> dict[str, tuple[str, tuple[str, str], dict, str]]:
+    """notebook → (lesson, app class (module, name), keyword arguments, field): the lesson, app and
+    options from ``notebooks/workbooks.toml`` (`coopkit.workbooks`), the field from `FIELDS`."""
+    from coopkit import workbooks
+
+    apps = {}
+    for workbook in workbooks.workbooks():
+        number = workbook.notebook[:2]
+        if number not in FIELDS:
+            raise SystemExit(f"bench_kernel.py: add the field to change in {workbook.notebook} to FIELDS")
+        module, _, name = workbook.app.partition(":")
+        apps[number] = (workbook.lesson, (module, name), workbook.app_options(), FIELDS[number])
+    return apps
+
+
+#: notebook → (lesson, app class (module, name), keyword arguments, field bench_apps.py changes).
+APPS: dict[str, tuple[str, tuple[str, str], dict, str]] = _apps()
 PHASES = ("compute", "figure", "png")
 
 
@@ -187,9 +194,10 @@ def build(notebook: str):
 
     from coopkit.ui import Lesson
 
-    lesson, (module_name, class_name), kwargs, _field = APPS[notebook]
+    lesson, (module_name, class_name), _kwargs, _field = APPS[notebook]
     page = Lesson(lesson, lang="vi")
-    app = page.app(getattr(importlib.import_module(module_name), class_name), **kwargs)
+    app = page.app()  # the notebook's cell: the registry's app and options (APPS[notebook])
+    assert type(app) is getattr(importlib.import_module(module_name), class_name), (notebook, type(app))
     if notebook == "06":
         from coopkit.plots import risk as risk_plots
         from coopkit.ui.risk_app import FigureView
