@@ -130,13 +130,20 @@ class Header:
 
 
 def notebooks_dir() -> Path:
-    """The notebooks folder: ``COOPKIT_NOTEBOOKS`` when set, else ``notebooks/`` of the repository.
+    """The notebooks folder: ``COOPKIT_NOTEBOOKS`` when set, else the working folder when it holds a
+    ``workbooks.toml`` (Voila runs a page's kernel in the notebook's folder, so a page reads the
+    lessons it is served from), else ``notebooks/`` of the repository.
 
     >>> (notebooks_dir() / REGISTRY).is_file()
     True
     """
     folder = os.environ.get("COOPKIT_NOTEBOOKS")
-    return Path(folder).expanduser().resolve() if folder else Path(__file__).resolve().parent.parent / "notebooks"
+    if folder:
+        return Path(folder).expanduser().resolve()
+    here = Path.cwd()
+    if (here / REGISTRY).is_file():
+        return here.resolve()
+    return Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def _bad(entry: object, key: str, problem: str, file: str, **params: Any) -> InputError:

@@ -98,3 +98,67 @@ def _stop_kernels_then_folder(self):
 _stop_kernels_then_folder.coopkit_guarded = True
 if not getattr(Voila.stop, "coopkit_guarded", False):
     Voila.stop = _stop_kernels_then_folder
+
+
+# --------------------------------------------------------------------------- an edited lesson shows at once
+# A preheated kernel renders its notebook when the pool fills, long before anyone visits. A trainer
+# who edits a lesson in JupyterLab and reloads the served page would get the page rendered from the
+# old notebook (and only the next visit the new one). Each pooled page remembers the notebook's file
+# stamp (modification time and size) when its rendering began; a visit to a notebook that changed
+# since then discards the stale pages (their kernels are shut down) and gets a fresh one.
+import voila.app as _voila_app  # noqa: E402
+from voila.voila_kernel_manager import voila_kernel_manager_factory as _voila_factory  # noqa: E402
+
+
+def notebook_stamp(root_dir, notebook_name):
+    """The notebook file's (mtime in ns, size), or None when it cannot be read."""
+    path = notebook_name if os.path.isabs(notebook_name) else os.path.join(root_dir or "", notebook_name)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
+    manager = _voila_factory(base_class, preheat_kernel, pool_size, **kwargs)
+    if not preheat_kernel or getattr(manager, "coopkit_guarded", False):
+        return manager
+
+    class FreshLessonKernelManager(manager):
+        coopkit_guarded = True
+
+        async def _initialize(self, notebook_path, kernel_id=None, **kw):
+            stamp = notebook_stamp(self.root_dir, notebook_path)
+            content = await super()._initialize(notebook_path, kernel_id, **kw)
+            content["coopkit_stamp"] = stamp
+            return content
+
+        async def get_rendered_notebook(self, notebook_name, extra_kernel_env_variables={}, **kw):  # noqa: B006 - Voila's signature
+            now = notebook_stamp(self.root_dir, notebook_name)
+            pool = self._pools.get(notebook_name, [])
+            while pool:
+                try:
+                    content = await pool[0]
+                except Exception:  # noqa: BLE001 - Voila reports a pooled kernel that failed
+                    break
+                if content.get("coopkit_stamp") in (now, None) or now is None:
+                    break
+                self.log.info("coopkit: %s changed since its page was prepared; preparing it again", notebook_name)
+                pool.pop(0)
+                content["task"].cancel()
+                try:
+                    await self.shutdown_kernel(content["kernel_id"], now=True)
+                except Exception:  # noqa: BLE001 - the kernel is gone already
+                    self.log.debug("coopkit: stale kernel %s was already gone", content["kernel_id"])
+            if not pool:
+                self.fill_if_needed(delay=0, notebook_name=notebook_name,
+                                    extra_kernel_env_variables=extra_kernel_env_variables, **kw)
+            return await super().get_rendered_notebook(notebook_name, extra_kernel_env_variables, **kw)
+
+    return FreshLessonKernelManager
+
+
+if not getattr(_voila_app.voila_kernel_manager_factory, "coopkit_guarded", False):
+    _fresh_lessons_factory.coopkit_guarded = True
+    _voila_app.voila_kernel_manager_factory = _fresh_lessons_factory
