@@ -46,6 +46,9 @@ _NUMBER = {
 _SCALE = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 #: Units after a number that give another reading in kilograms.
 _KG = {"tấn": 1000, "t": 1000, "tonne": 1000, "tonnes": 1000, "tạ": 100, "yến": 10}
+#: Tables of more numbers than this are samples (20 000 simulated seasons), not figures a lesson
+#: quotes: their numbers would match almost anything in their range, so they are not counted.
+_LARGEST_TABLE = 5_000
 _AFTER = re.compile(r"\s*(%|[^\W\d_]+)", re.UNICODE)
 
 
@@ -111,7 +114,7 @@ def _walk(value: Any, depth: int = 0) -> Iterator[float]:
         import numpy as np
 
         array = np.asarray(value)
-        if array.dtype.kind in "iuf" and array.size <= 200_000:
+        if array.dtype.kind in "iuf" and array.size <= _LARGEST_TABLE:
             yield from (float(v) for v in array.ravel())
         return
     if module.startswith("pandas"):
@@ -120,7 +123,9 @@ def _walk(value: Any, depth: int = 0) -> Iterator[float]:
         if isinstance(value, (pd.Series, pd.DataFrame)):
             frame = value.to_frame() if isinstance(value, pd.Series) else value
             numbers = frame.select_dtypes("number").to_numpy().ravel()
-            yield from (float(v) for v in numbers[:200_000])
+            if numbers.size > _LARGEST_TABLE:
+                return
+            yield from (float(v) for v in numbers)
             if frame.index.dtype.kind in "iuf":
                 yield from (float(v) for v in frame.index)
         return
@@ -128,7 +133,9 @@ def _walk(value: Any, depth: int = 0) -> Iterator[float]:
         for item in value.values():
             yield from _walk(item, depth + 1)
     elif isinstance(value, (list, tuple, set, frozenset)):
-        for item in list(value)[:200_000]:
+        if len(value) > _LARGEST_TABLE:
+            return
+        for item in value:
             yield from _walk(item, depth + 1)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
