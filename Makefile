@@ -3,6 +3,7 @@
 #   make test    set up .venv with the test tools and run every test (browser tests included)
 # Options: make serve HOST=0.0.0.0 PORT=9000 POOL=3 TOKEN=secret SCENARIOS=/srv/coopkit-scenarios
 #          make collect SCENARIOS=/srv/coopkit-scenarios   (trainer: the room's scenarios -> room.xlsx)
+#          make handouts   (the printable A4 handouts: handouts/<lang>/<notebook>.pdf)
 #          make check-lessons [NOTEBOOKS=notebooks/02_break_even.ipynb]   (trainer: check edited lessons)
 
 PYTHON ?= python3
@@ -16,7 +17,7 @@ SCENARIOS ?=
 NOTEBOOKS ?=
 PYTEST_ARGS ?=
 
-.PHONY: collect serve test install install-test chromium benchmark check-lessons clean
+.PHONY: collect serve test install install-test chromium handouts benchmark check-lessons clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,11 @@ chromium:
 
 test: install-test chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Each workbook's lesson, worked examples, formula card and worksheet on A4, in each language:
+# the served pages printed by chromium (coopkit.handouts).
+handouts: install-test chromium
+	$(BIN)/python -m coopkit.handouts --out handouts
 
 benchmark: install-test chromium
 	$(BIN)/python benchmarks/bench_apps.py --out benchmarks/RESULTS.md --time-limit 2400

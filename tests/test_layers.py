@@ -43,6 +43,7 @@ LAYER_OF_TOP = {
     "server": "tooling",
     "collect": "tooling",
     "lessoncheck": "tooling",
+    "handouts": "tooling",
 }
 
 # Libraries a layer may not import (a name matches the package or any of its submodules).
