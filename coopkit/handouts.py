@@ -436,6 +436,10 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(f"coopkit: {error.message('en')}", file=sys.stderr)
         return 2
+    def interrupted(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # stopped by a signal: the server and its kernels are stopped too
+
+    signal.signal(signal.SIGTERM, interrupted)
     print(f"coopkit: printing {len(jobs)} handouts to {out}…", flush=True)
     started = time.monotonic()
     try:
