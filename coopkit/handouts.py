@@ -373,14 +373,20 @@ def print_handouts(jobs: list[Handout], notebooks: Path, *, timeout: float = PAG
                                               viewport={"width": 1100, "height": 1400})
                 page = context.new_page()
                 url = f"{server.url}voila/render/{job.notebook}?lang={job.lang}"
-                page.goto(url, wait_until="commit", timeout=timeout * 1000)
-                loading.append((job, context, page, time.monotonic()))
+                try:
+                    page.goto(url, wait_until="commit", timeout=timeout * 1000)
+                    problem = None
+                except PlaywrightError as error:  # reported when its turn comes
+                    problem = error
+                loading.append((job, context, page, time.monotonic(), problem))
 
             while todo or loading:
                 while todo and len(loading) < max(1, ahead):
                     open_next()
-                job, context, page, started = loading.popleft()
+                job, context, page, started, problem = loading.popleft()
                 try:
+                    if problem is not None:
+                        raise RuntimeError(f"the page did not open: {problem}")
                     remaining = max(1.0, timeout - (time.monotonic() - started))
                     try:
                         state = page.wait_for_function(_SETTLED_JS, arg=[job.lang, job.answers, job.apps, _ERRORS],
@@ -393,7 +399,10 @@ def print_handouts(jobs: list[Handout], notebooks: Path, *, timeout: float = PAG
                     pdf = page.pdf(format="A4", margin=MARGINS, print_background=False,
                                    display_header_footer=True, header_template=header_template(job.title),
                                    footer_template=footer_template())
-                    write_atomically(job.path, pdf)
+                    try:
+                        write_atomically(job.path, pdf)
+                    except OSError as error:
+                        raise RuntimeError(f"could not write {job.path}: {error.strerror or error}") from None
                     report(f"{job.path}  ({len(pdf) // 1024} KB, {time.monotonic() - started:.1f} s)")
                 except (PlaywrightError, RuntimeError) as error:
                     why = str(error).splitlines()[0] if str(error) else type(error).__name__
@@ -436,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(f"coopkit: {error.message('en')}", file=sys.stderr)
         return 2
+
     def interrupted(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt  # stopped by a signal: the server and its kernels are stopped too
 
