@@ -234,8 +234,10 @@ def test_workbook_6_says_the_son_la_template_is_arabica_and_which_prices_are_sho
     for lang in i18n.LANGUAGES:
         _cell_with("production_risk", lang, "Sơn La", i18n.tr("chart.risk.series.arabica", lang),
                    i18n.tr("chart.risk.series.robusta", lang))
+        # Every worked example about the Sơn La coffee calls it arabica ("cà phê chè" in Vietnamese).
+        arabica = ("Arabica", "cà phê chè") if lang == "vi" else ("Arabica",)
         examples = [text for text in _cells("production_risk", lang, "example") if "Sơn La" in text]
-        assert examples and all("Arabica" in text for text in examples)
+        assert examples and [text[:60] for text in examples if not any(name in text for name in arabica)] == []
 
 
 # --------------------------------------------------------------------------- English pages
