@@ -256,7 +256,7 @@ def test_start_page_links_keep_the_language():
     box = page.workbook_list()
     html = box.children[0].value
     entries = workbooks.workbooks()
-    assert html.count("ck-workbook-link") == len(entries) == 11
+    assert len(entries) >= 11 and html.count("ck-workbook-link") == len(entries)
     assert re.findall(r"href='([^']+)'", html) == [f"{w.notebook}?lang=en" for w in entries]
     for workbook in entries:
         head = workbooks.header(workbook, "en")
