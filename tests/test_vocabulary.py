@@ -136,17 +136,11 @@ def test_bare_d_pattern_finds_the_sign_and_spares_words():
     assert not BARE_DONG.findall("300 triệu đồng, đơn hàng, ĐỒNG, Đường")
 
 
-#: Lessons being rewritten elsewhere (workbook 11, for the 2023 Law on Cooperatives; its worked
-#: example still writes "240 triệu ₫"); they are checked by the other tests here, and join this one
-#: when that rewrite lands.
-PROSE_NOT_YET_CHECKED = ("11_member_income.ipynb",)
-
-
 @pytest.mark.parametrize("prose", [PROSE_VI, PROSE_EN], ids=["vi", "en"])
 def test_lesson_prose_writes_dong_not_the_symbol(prose):
     """Lesson texts are prose: "300 triệu đồng", "28.000 đồng"; ₫ is for the apps' amounts and units."""
     symbol = [f"{notebook} {cell}: {text[max(0, text.index('₫') - 30):text.index('₫') + 5]!r}"
-              for notebook, cell, text in prose if "₫" in text and notebook not in PROSE_NOT_YET_CHECKED]
+              for notebook, cell, text in prose if "₫" in text]
     assert symbol == []
 
 
