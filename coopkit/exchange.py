@@ -59,6 +59,7 @@ __all__ = [
     "scenarios_from_xlsx",
     "scenarios_to_csv",
     "scenarios_to_xlsx",
+    "write_atomic",
     "write_csv",
     "write_xlsx",
 ]
@@ -189,7 +190,7 @@ def write_xlsx(path: str | os.PathLike[str], scenarios: Sequence[Scenario], **kw
     ...     [s.name for s in scenarios_from_xlsx(path)]
     ['plan']
     """
-    return _write_atomic(Path(path), scenarios_to_xlsx(scenarios, **kwargs))
+    return write_atomic(Path(path), scenarios_to_xlsx(scenarios, **kwargs))
 
 
 def scenarios_to_csv(scenarios: Sequence[Scenario], *, lang: str | None = None) -> str:
@@ -259,7 +260,7 @@ def write_csv(path: str | os.PathLike[str], scenarios: Sequence[Scenario], *, la
     ('Giá 2.800 đ', '2800', '192635000')
     """
     text = scenarios_to_csv(scenarios, lang=lang)
-    return _write_atomic(Path(path), text.encode("utf-8-sig"))
+    return write_atomic(Path(path), text.encode("utf-8-sig"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -699,8 +700,20 @@ def _csv_text(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all (temporary file + `os.replace`)."""
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` whole or not at all (temporary file + `os.replace`).
+
+    A file that was there keeps its permissions; a new one is readable by all (``0o644``), so
+    that a trainer can share it.
+
+    >>> import pathlib, tempfile
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "room.csv"
+    >>> write_atomic(target, b"a;b").read_bytes(), oct(target.stat().st_mode & 0o777)
+    (b'a;b', '0o644')
+    >>> sorted(p.name for p in target.parent.iterdir())
+    ['room.csv']
+    """
+    path = Path(path)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -29,7 +29,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -228,27 +227,18 @@ def formula_lines(workbook: wb.Workbook | str | os.PathLike[str], lang: str) -> 
 
 
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, then a rename.
+    """Write ``data`` to ``path`` whole or not at all (`coopkit.exchange.write_atomic`), making its folder.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "vi" / "a.pdf"
     >>> write_atomically(target, b"%PDF-1.4").read_bytes(), sorted(p.name for p in target.parent.iterdir())
     (b'%PDF-1.4', ['a.pdf'])
     """
+    from coopkit.exchange import write_atomic
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    return path
+    return write_atomic(path, data)
 
 
 # --------------------------------------------------------------------------- the server
