@@ -129,7 +129,8 @@ def profit_s_curve(
         ends += [curve[0], curve[-1]]
         label = _plan_label(labels, index, lang)
         probability = fmt.percent(simulation.summary.probability_of_loss, lang)
-        ax.plot(curve, levels, color=SERIES_COLOURS[index], lw=2,
+        # solid and dashed as well as two colours: the two plans stay apart on a black-and-white handout
+        ax.plot(curve, levels, color=SERIES_COLOURS[index], lw=2, ls=("-", "--")[index],
                 label=i18n.tr("chart.risk.curve_label", lang, plan=label, probability=probability))
     ax.axvline(0, color=COST_COLOUR, lw=1)
     ax.axhline(0.5, color="#9e9e9e", lw=0.8, ls=":")
