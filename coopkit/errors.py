@@ -37,6 +37,7 @@ COUNTED_REASONS: frozenset[str] = frozenset({
     "months_out_of_range",
     "not_whole",
     "too_few_points",
+    "workbook_bad_minutes",
 })
 
 #: Message parameters that are always counts ("from 1 to {limit}", "you entered {count}"),

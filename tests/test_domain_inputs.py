@@ -471,7 +471,8 @@ def test_counted_values_are_shown_as_typed_in_both_languages():
 
     for reason in COUNTED_REASONS:
         err = InputError("sales_receipts", reason=reason, value=2.5, cash_months=12, limit=60, periods=8,
-                         period_months=3, calendar_months=11, output="profit")
+                         period_months=3, calendar_months=11, output="profit",
+                         file="workbooks.toml", entry="1", key="teaching_minutes")
         assert "2,5" in err.message("vi") and "2.5" in err.message("en"), reason
         assert "₫" not in err.message("en") + err.message("vi"), reason
 

@@ -440,10 +440,16 @@ def test_member_texts_use_the_2023_law_terms():
 
     import coopkit
 
+    from coopkit import workbooks
+
+    # the app's texts, and the lesson (its notebook's Vietnamese cells) since issue 12
     text = (Path(coopkit.__file__).parent / "locale" / "vi" / "LC_MESSAGES" / "members.po").read_text(encoding="utf-8")
-    assert "xã viên" not in text.lower() and "ban quản lý" not in text.lower()
-    for term in ("thành viên chính thức", "thành viên liên kết góp vốn", "Hội đồng quản trị, Giám đốc"):
-        assert term in text
+    lesson = "\n".join(cell.source for cell in workbooks.prose(workbooks.find("member_income"), "vi"))
+    for words in (text, lesson):
+        assert "xã viên" not in words.lower() and "ban quản lý" not in words.lower()
+    for term in ("thành viên chính thức", "thành viên liên kết góp vốn"):
+        assert term in text and term in lesson
+    assert "Hội đồng quản trị" in lesson and "Giám đốc" in lesson
 
 
 # -- chart ----------------------------------------------------------------------------------

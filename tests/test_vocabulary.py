@@ -200,8 +200,8 @@ def test_contribution_margin_is_introduced_with_both_names():
 
 def test_markup_and_profit_margin_are_introduced_with_both_names():
     """One cell of the channel lesson names both, with both Vietnamese names of the margin."""
-    _cell_with("channel_pricing", "vi", "tỷ lệ lãi cộng thêm trên giá thành", "biên lợi nhuận", "tỷ suất lợi nhuận")
-    _cell_with("channel_pricing", "en", "markup on cost", "profit margin")
+    assert _cell_with("channel_pricing", "vi", "tỷ lệ lãi cộng thêm trên giá thành", "biên lợi nhuận", "tỷ suất lợi nhuận")
+    assert _cell_with("channel_pricing", "en", "markup on cost", "profit margin")
 
 
 def test_shopee_fee_names_are_explained():
