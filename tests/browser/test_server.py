@@ -204,7 +204,7 @@ def test_only_the_cell_that_waits_for_the_visitor_has_no_time_out():
     for notebook in sorted((REPO_ROOT / "notebooks").glob("*.ipynb")):
         cells = read(notebook, as_version=4).cells
         assert cells[-1].source.strip() == "page.finish()", notebook.name
-        assert all("finish" not in cell.source for cell in cells[:-1]), notebook.name
+        assert all("page.finish" not in cell.source for cell in cells[:-1] if cell.cell_type == "code"), notebook.name
 
 
 def _first_notebook_or_skip(server) -> str:
