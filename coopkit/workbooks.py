@@ -16,6 +16,8 @@ by side, each cell tagged with its language (``lang-vi``, ``lang-en``) and, for 
     what to remember, and the formula card of the handout.
 ``worksheet``
     a blank table for the cooperative's own numbers: printed in the handout, not shown on screen.
+``screen-only``
+    words about the app on the page ("try your own numbers"): shown on screen, not printed.
 
 Voila shows the cells of the visitor's language only (the ``coopkit`` template); JupyterLab and
 GitHub show both, one after the other.
@@ -59,7 +61,7 @@ __all__ = [
 #: The languages a lesson is written in, in the order their twin cells come.
 LANGUAGES: tuple[str, ...] = ("vi", "en")
 #: The roles a prose cell may carry besides its language (see the module's docstring).
-ROLES: tuple[str, ...] = ("header", "example", "key-points", "formulas", "worksheet")
+ROLES: tuple[str, ...] = ("header", "example", "key-points", "formulas", "worksheet", "screen-only")
 #: The start page: not a workbook, but a lesson page with a header of its own.
 START = "00_start.ipynb"
 #: The registry's file name, in the notebooks folder.

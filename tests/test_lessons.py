@@ -187,3 +187,18 @@ def test_an_unknown_lesson_is_an_input_error():
     with pytest.raises(InputError) as caught:
         workbooks.find("no_such_lesson")
     assert "no_such_lesson" in caught.value.message("vi")
+
+
+def test_the_template_styles_every_role():
+    """The Voila template marks a cell by its role (ck-<role>): the same list as coopkit.workbooks."""
+    template = (NOTEBOOKS.parent / "share" / "jupyter" / "voila" / "templates" / "coopkit" / "index.html.j2").read_text(encoding="utf-8")
+    listed = re.search(r"tag in \(('header'[^)]*)\)", template).group(1)
+    assert tuple(re.findall(r"'([\w-]+)'", listed)) == workbooks.ROLES
+    printed = (NOTEBOOKS.parent / "share" / "jupyter" / "voila" / "templates" / "coopkit" / "ck_print.html.j2").read_text(encoding="utf-8")
+    assert ".ck-screen-only" in printed and ".ck-worksheet" in printed
+
+
+def test_some_words_about_the_app_stay_on_screen():
+    for notebook in ("01_unit_cost.ipynb", "10_seasonal_cash_flow.ipynb"):
+        for lang in workbooks.LANGUAGES:
+            assert any("screen-only" in cell.roles for cell in workbooks.prose(NOTEBOOKS / notebook, lang)), (notebook, lang)

@@ -130,6 +130,11 @@ def test_handout_reads_as_the_lesson_in_its_language(pdf_texts, notebook, lang):
             assert any(page.startswith(normalised(heading)) for page in pages[1:]), (
                 f"{notebook} ({lang}): the {role} cell ({heading!r}) does not start a page")
 
+    # Words about the app (cells tagged screen-only) stay on screen.
+    heading = _cell_heading(workbook, lang, "screen-only")
+    if heading is not None:
+        assert normalised(heading) not in text, f"{notebook} ({lang}): the screen-only cell {heading!r} is printed"
+
 
 # --------------------------------------------------------------------------- the helpers, no browser
 
