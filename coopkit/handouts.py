@@ -67,9 +67,11 @@ PAGE_TIMEOUT = 180.0
 #: Pages loading at once: the next page's kernel runs its notebook while this one prints.
 AHEAD = 2
 
-#: What Voila shows for a failed page or cell (tracebacks are hidden, the marks are not).
+#: What Voila shows for a failed page or cell (tracebacks are hidden, the marks are not). The
+#: page's own "not ready yet" notice (90 s after loading, on a busy machine) is not a failure: it
+#: goes away when the app arrives, and the page keeps its time-out.
 _ERRORS = ", ".join([".voila-error", '[data-mime-type="application/vnd.jupyter.stderr"]',
-                     ".jp-OutputArea-output.jp-mod-error", ".ck-page-problem"])
+                     ".jp-OutputArea-output.jp-mod-error", '.ck-page-problem:not([data-reason="not_ready"])'])
 
 #: The page has settled when this returns true: Voila has finished, the page is in the asked
 #: language, every cell that shows a widget shows it, every app is ready and idle, every worked

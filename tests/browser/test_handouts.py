@@ -195,3 +195,20 @@ def test_head_and_foot_say_where_the_reader_is():
     assert "4. Thử các phương án giá: nếu… thì sao?" in head and "font-size:8pt" in head
     foot = handouts.footer_template()
     assert 'class="pageNumber"' in foot and 'class="totalPages"' in foot
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("reason", "settled"), [("not_ready", True), ("missing", False), ("stopped", False)])
+def test_the_pages_own_not_ready_notice_is_waited_out_but_a_failure_is_not(make_page, reason, settled):
+    """On a busy machine a page shows "not ready yet" 90 s after loading and takes it back when its
+    app arrives (ck_page_watch.html.j2): the printer keeps waiting. A missing app or a page that
+    stopped loading is a failure."""
+    page = make_page()
+    page.set_content(
+        "<html lang='vi'><body><div id='rendered_cells'>"
+        f"<div class='ck-page-problem' data-reason='{reason}'>…</div><div class='ck-app ck-ready'></div>"
+        "</div></body></html>")
+    state = page.evaluate(handouts._SETTLED_JS, ["vi", 0, 1, handouts._ERRORS])
+    assert (state is True) == settled, state
+    if not settled:
+        assert str(state).startswith("error")
