@@ -43,6 +43,9 @@ LAYER_OF_TOP = {
     "server": "tooling",
     "collect": "tooling",
     "lessoncheck": "tooling",
+    "exercises": "data",
+    "answers": "data",
+    "room": "tooling",
     "handouts": "tooling",
 }
 
