@@ -56,6 +56,7 @@ __all__ = [
     "prose",
     "header",
     "START",
+    "PAGES",
 ]
 
 #: The languages a lesson is written in, in the order their twin cells come.
@@ -64,6 +65,9 @@ LANGUAGES: tuple[str, ...] = ("vi", "en")
 ROLES: tuple[str, ...] = ("header", "example", "key-points", "formulas", "worksheet", "screen-only")
 #: The start page: not a workbook, but a lesson page with a header of its own.
 START = "00_start.ipynb"
+#: Pages that are not workbooks, by the name their ``Lesson(…)`` uses: the start page, the
+#: before/after quiz and the trainer's view of the room. Their lesson format is the same.
+PAGES: dict[str, str] = {"start": START, "quiz": "quiz.ipynb", "trainer": "trainer.ipynb"}
 #: The registry's file name, in the notebooks folder.
 REGISTRY = "workbooks.toml"
 _KEYS = {"notebook", "lesson", "app", "product", "options", "teaching_minutes", "exercise_minutes"}

@@ -63,11 +63,12 @@ def _page_meta(title: str, lang: str) -> str:
 
 class Lesson:
     """One workbook page; ``name`` is the lesson's name in ``notebooks/workbooks.toml``
-    (or ``"start"`` for the start page)."""
+    (or a page of `coopkit.workbooks.PAGES`: ``"start"``, ``"quiz"``, ``"trainer"``)."""
 
     def __init__(self, name: str, lang: str | None = None) -> None:
         self.name = name
-        self.workbook = None if name == "start" else workbooks.find(name)
+        self.page = workbooks.PAGES.get(name)
+        self.workbook = None if self.page else workbooks.find(name)
         self.lang = i18n.normalize_language(lang or (None if os.environ.get("VOILA_PREHEAT") == "True" else page_language()))
         self.apps: list[Any] = []
         self._parts: list[tuple[widgets.HTML, Callable[[str], str]]] = []
@@ -76,7 +77,7 @@ class Lesson:
 
     def title(self, lang: str) -> str:
         """The lesson's title in ``lang``, from its notebook's header cell."""
-        return workbooks.header(self.workbook or workbooks.START, lang).title
+        return workbooks.header(self.workbook or self.page or workbooks.START, lang).title
 
     def _html(self, render: Callable[[str], str], css: str) -> widgets.HTML:
         widget = widgets.HTML(render(self.lang))
