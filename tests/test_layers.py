@@ -45,6 +45,7 @@ LAYER_OF_TOP = {
     "lessoncheck": "tooling",
     "exercises": "data",
     "answers": "data",
+    "progress": "data",
     "room": "tooling",
     "handouts": "tooling",
 }
