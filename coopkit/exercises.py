@@ -16,7 +16,8 @@ written as a small formula in the file (never a number typed by hand)::
     answer = "break_even_volume(fixed_costs, price, variable_cost)"
 
 A formula may use the set's inputs, the named ``values`` before it, numbers, + − × ÷ and
-powers, comparisons and ``a if condition else b``, lists, attributes and items of a result
+powers, comparisons and ``a if condition else b``, lists (also ``[m.name for m in members]``),
+attributes and items of a result
 (``plan.months[0]``), and calls of coopkit's public domain functions and of ``min``, ``max``,
 ``abs``, ``round``, ``sum``, ``len``, ``argmax``, ``argmin``. Nothing else runs: no import, no
 name starting with ``_``. `load_set` checks a file as soon as it is read and raises
@@ -40,6 +41,7 @@ from __future__ import annotations
 import ast
 import functools
 import math
+import numbers
 import operator
 import os
 import re
@@ -177,11 +179,20 @@ def argmin(values: Sequence[float]) -> int:
 
 
 _DOMAIN_MODULES = ("costs", "breakeven", "pricing", "whatif", "yields", "risk", "investment", "loans",
-                   "cashflow", "members", "flock", "cropmix", "processing", "demand", "units", "roots")
+                   "cashflow", "members", "flock", "cropmix", "processing", "demand", "units", "roots",
+                   "data", "models")
 _BUILTINS: dict[str, Callable[..., Any]] = {
     "min": min, "max": max, "abs": abs, "round": round, "sum": sum, "len": len,
     "argmax": argmax, "argmin": argmin, "float": float, "int": int,
 }
+#: Methods of a result a formula may call besides those of coopkit's own results (which are
+#: pure): they read, never write (``to_csv`` may not run).
+_METHODS = frozenset({
+    "sum", "min", "max", "mean", "median", "idxmin", "idxmax", "argmin", "argmax", "round", "abs", "tolist",
+    "item", "lt", "le", "gt", "ge", "eq", "ne", "cumsum", "count", "get", "keys", "values", "items",
+    "nlargest", "nsmallest", "sort_values", "head", "tail", "index", "quantile", "prod", "diff",
+    "set_index", "reset_index", "sort_index", "to_dict", "to_list", "unique", "any", "all", "std", "astype",
+})
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
            ast.Pow: operator.pow, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod}
 _COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
@@ -241,7 +252,19 @@ def _value(node: ast.AST, names: Mapping[str, Any]) -> Any:
     if isinstance(node, (ast.List, ast.Tuple)):
         return [_value(item, names) for item in node.elts]
     if isinstance(node, ast.Dict):
-        return {_value(k, names): _value(v, names) for k, v in zip(node.keys, node.values) if k is not None}
+        if any(k is None for k in node.keys):
+            raise _FormulaError("{**…} is not allowed in a formula")
+        return {_value(k, names): _value(v, names) for k, v in zip(node.keys, node.values)}
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
+        loop = node.generators[0]
+        if not isinstance(loop.target, ast.Name) or loop.target.id.startswith("_") or loop.is_async:
+            raise _FormulaError("a list may only be made as [x … for x in items if …]")
+        made = []
+        for item in _value(loop.iter, names):
+            inner = {**names, loop.target.id: item}
+            if all(_value(test, inner) for test in loop.ifs):
+                made.append(_value(node.elt, inner))
+        return made
     if isinstance(node, ast.Attribute):
         if node.attr.startswith("_"):
             raise _FormulaError(f"the attribute {node.attr!r} may not be used")
@@ -255,6 +278,10 @@ def _value(node: ast.AST, names: Mapping[str, Any]) -> Any:
         function = _value(node.func, names)
         if not callable(function):
             raise _FormulaError("only functions can be called")
+        owner_module = type(getattr(function, "__self__", None)).__module__
+        if isinstance(node.func, ast.Attribute) and node.func.attr not in _METHODS and not owner_module.startswith("coopkit."):
+            raise _FormulaError(f"the method {node.func.attr!r} may not be called in a formula "
+                                f"(these may: {', '.join(sorted(_METHODS))})")
         args = [_value(a, names) for a in node.args]
         kwargs = {k.arg: _value(k.value, names) for k in node.keywords if k.arg is not None}
         return function(*args, **kwargs)
@@ -274,7 +301,7 @@ def evaluate(formula: str, names: Mapping[str, Any]) -> Any:
     coopkit.exercises._FormulaError: the name '__import__' may not be used
     """
     try:
-        tree = ast.parse(str(formula).strip(), mode="eval")
+        tree = ast.parse("(" + str(formula).strip() + "\n)", mode="eval")  # a formula may span lines
     except SyntaxError as err:
         raise _FormulaError(f"cannot be read: {err.msg}") from None
     return _value(tree, names)
@@ -308,6 +335,8 @@ def read_answer(typed: object, kind: str, lang: str | None, unit: str | None = N
     ([0.305], [0.305])
     >>> read_answer("12 tạ", "weight", "vi", unit="kg"), read_answer("1.200", "weight", "vi", unit="ta")
     ([1200.0], [1200.0])
+    >>> read_answer("₫1,250,000", "money", "en"), read_answer("-₫5,000", "money", "en")
+    ([1250000.0], [-5000.0])
     >>> read_answer("0,2", "rate", "vi")
     [0.002, 0.2]
     """
@@ -317,6 +346,7 @@ def read_answer(typed: object, kind: str, lang: str | None, unit: str | None = N
     raw = "" if typed is None else str(typed).strip()
     if not raw:
         raise InputError("answer", reason="empty")
+    raw = re.sub(r"(?i)^([-+−]?)\s*(₫|vnđ|vnd)\s*", r"\1", raw)  # "₫1,250,000" as an English page writes it
     found = re.fullmatch(r"([-+−]?\s*[\d][\d.,\s\u00a0\u202f]*)(.*)", raw)
     if found is None:
         raise InputError("answer", reason="answer_not_a_number", text=raw[:20])
@@ -356,25 +386,32 @@ class _Formatter(string.Formatter):
     def __init__(self, lang: str) -> None:
         self.lang = lang
 
+    def weight(self, amount: float, unit: str) -> str:
+        """``amount`` of ``unit`` (already in that unit), with the unit's short name."""
+        decimals = 2 if abs(amount) < 100 else 0
+        return f"{fmt.number(amount, self.lang, decimals=decimals)} {i18n.tr(f'exercise.unit_short_{unit}', self.lang)}"
+
     def format_field(self, value: Any, format_spec: str) -> str:
         spec = format_spec.strip()
-        if spec in ("kg", "yen", "ta", "tan"):
-            return f"{fmt.number(float(value), self.lang, decimals=2 if abs(value) < 100 else 0)} {i18n.tr(f'unit.{spec}', self.lang)}"
+        if spec in WEIGHT_UNITS_KG:  # a weight in kg, shown in the unit named
+            return self.weight(float(value) / WEIGHT_UNITS_KG[spec], spec)
         if spec in ("money", "rate", "count", "number"):
             return fmt.by_kind(float(value), spec, self.lang)
+        if spec == "rate2":  # a small rate, such as 0,75 % a month
+            return fmt.percent(float(value), self.lang, decimals=2)
         if spec.startswith("million"):
             return f"{fmt.number(float(value) / 1e6, self.lang, decimals=1)} {i18n.tr('exercise.million', self.lang)}"
         if spec == "month":
             return fmt.month_name(int(value), self.lang, in_sentence=True)
         if isinstance(value, bool):
             return str(value)
-        if isinstance(value, (int, float)):
+        if isinstance(value, numbers.Real):
             return fmt.by_kind(float(value), "number", self.lang)
         return super().format_field(value, spec)
 
 
-def _bad(file: str, entry: str, key: str, problem: str, **params: Any) -> InputError:
-    return InputError("exercise", reason=f"exercise_{problem}", file=file, entry=entry, key=key, **params)
+def _bad(file: str, entry: str, key: str, what: str, **params: Any) -> InputError:
+    return InputError("exercise", reason=f"exercise_{what}", file=file, entry=entry, key=key, **params)
 
 
 def _text(raw: object, file: str, entry: str, key: str) -> Text:
@@ -429,12 +466,12 @@ class ExerciseSet:
         raise KeyError(task_id)
 
     def names(self, task: Task | None = None) -> dict[str, Any]:
-        """The case's inputs and values, with the task's own inputs and values over them."""
-        names: dict[str, Any] = dict(self.inputs)
+        """The case's inputs (the task's own inputs over them), the case's values computed from
+        those, then the task's values."""
+        names: dict[str, Any] = dict(self.inputs) | (dict(task.inputs) if task is not None else {})
         for key, formula in self.values.items():
             names[key] = evaluate(formula, names)
         if task is not None:
-            names.update(task.inputs)
             for key, formula in task.values.items():
                 names[key] = evaluate(formula, names)
         return names
@@ -456,16 +493,22 @@ class ExerciseSet:
         tolerance = _TOLERANCE[task.kind] if task.tolerance is None else task.tolerance
         return abs(given - target) <= max(tolerance * abs(target), _FLOOR[task.kind])
 
-    def check(self, task: Task, typed: object, lang: str | None = None) -> Verdict:
-        """Check what the manager typed (or the option chosen, as its place) against the answer."""
-        lang = i18n.normalize_language(lang)
+    def check(self, task: Task, typed: object, lang: str | None = None, *, words: str | None = None) -> Verdict:
+        """Check what the manager typed (or the option chosen, as its place) against the answer.
+
+        ``typed`` is read the way a page in ``lang`` writes numbers; the verdict is worded in
+        ``words`` (default ``lang``): a page switched to English after a check still reads
+        ``240.000`` as typed on the Vietnamese page.
+        """
+        read_lang = i18n.normalize_language(lang)
+        lang = i18n.normalize_language(words or lang)
         try:
             if task.kind == "choice":
                 if isinstance(typed, bool) or not isinstance(typed, int) or not 0 <= typed < len(task.options):
                     raise InputError("answer", reason="answer_choose")
                 readings = [float(typed)]
             else:
-                readings = read_answer(typed, task.kind, lang, task.unit)
+                readings = read_answer(typed, task.kind, read_lang, task.unit)
         except InputError as err:
             return Verdict("unreadable", err.message(lang))
         expected = self.expected(task)
@@ -494,7 +537,7 @@ class ExerciseSet:
         if task.kind == "choice":
             return self.say(task, task.options[int(value)], lang)
         if task.kind == "weight":
-            return _Formatter(lang).format_field(value, task.unit or "kg")
+            return _Formatter(lang).weight(value, task.unit or "kg")
         return fmt.by_kind(value, task.kind, lang)
 
     def solution(self, task: Task, lang: str | None) -> str:
@@ -582,6 +625,13 @@ def _parse_task(raw: Any, number: int, file: str, quiz: bool) -> Task:
     about = raw.get("about")
     if quiz and not isinstance(about, str):
         raise _bad(file, entry, "about", "missing")
+    if about is not None:
+        from coopkit import workbooks
+
+        try:
+            workbooks.find(str(about))
+        except InputError:
+            raise _bad(file, entry, "about", "unknown_workbook", value=about) from None
     return Task(
         id=raw["id"], kind=kind, question=_text(raw["question"], file, entry, "question"),
         answer=_formula(raw["answer"], file, entry, "answer"), hints=hints,
@@ -596,22 +646,21 @@ def _check_task(exercise_set: ExerciseSet, task: Task, number: int, file: str) -
     """Run every formula and fill every text of ``task`` once, so that a mistake in the file is
     found when it is read, not in front of the room."""
     entry = f"{number} ({task.id})"
-    names = dict(exercise_set.inputs)
+    names = dict(exercise_set.inputs) | dict(task.inputs)
     for key, formula in exercise_set.values.items():
         names[key] = _run(formula, names, file, "values", key)
-    names.update(task.inputs)
     for key, formula in task.values.items():
         names[key] = _run(formula, names, file, entry, f"values.{key}")
     expected = _run(task.answer, names, file, entry, "answer")
     if task.kind == "choice":
-        if isinstance(expected, bool) or not isinstance(expected, int) or not 0 <= expected < len(task.options):
+        if isinstance(expected, bool) or not isinstance(expected, numbers.Integral) or not 0 <= expected < len(task.options):
             raise _bad(file, entry, "answer", "choice_not_option", value=expected, count=len(task.options))
-    elif isinstance(expected, bool) or not isinstance(expected, (int, float)) or not math.isfinite(expected):
+    elif isinstance(expected, bool) or not isinstance(expected, numbers.Real) or not math.isfinite(expected):
         raise _bad(file, entry, "answer", "not_a_number", value=str(expected)[:40])
     seen: dict[str, float] = {}
     for mistake in task.mistakes:
         value = _run(mistake.answer, names, file, f"{entry}, mistake {mistake.id}", "answer")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
             raise _bad(file, f"{entry}, mistake {mistake.id}", "answer", "not_a_number", value=str(value)[:40])
         if exercise_set.close(task, float(value), float(expected)):
             raise _bad(file, f"{entry}, mistake {mistake.id}", "answer", "mistake_is_answer")

@@ -140,6 +140,49 @@ class Lesson:
         box.add_class("ck-ready")
         return box
 
+    def trainee_bar(self) -> Any:
+        """The page's one box for the trainee's name and cooperative (made on first use)."""
+        from coopkit.ui.exercise_ui import TraineeBar
+
+        if getattr(self, "_bar", None) is None:
+            self._bar = TraineeBar(self.lang)
+            self.apps.append(self._bar)
+        return self._bar
+
+    def exercises(self, *, poll: bool = True) -> widgets.VBox:
+        """The workbook's exercises (``exercises/<notebook>.toml``) under the trainee's name box.
+
+        Answers are recorded in the room's answer store (`coopkit.answers`); the view looks
+        every few seconds for solutions the trainer has released (``poll``).
+        """
+        from coopkit import exercises
+        from coopkit.ui.exercise_ui import ExerciseView
+
+        exercise_set = exercises.set_for(self.name)
+        if exercise_set is None:
+            raise LookupError(f"no exercises/*.toml file holds the exercises of {self.name!r}")
+        bar = self.trainee_bar()
+        view = ExerciseView(exercise_set, self.lang, bar, poll=poll)
+        self.apps.append(view)
+        box = widgets.VBox([bar.view, view.view])
+        box.add_class("ck-exercise-page")
+        return box
+
+    def quiz(self) -> widgets.VBox:
+        """The before/after quiz (``exercises/quiz.toml``) under the trainee's name box."""
+        from coopkit import exercises
+        from coopkit.ui.exercise_ui import QuizView
+
+        quiz = exercises.set_for(exercises.QUIZ)
+        if quiz is None:
+            raise LookupError("exercises/quiz.toml is missing")
+        bar = self.trainee_bar()
+        view = QuizView(quiz, self.lang, bar)
+        self.apps.append(view)
+        box = widgets.VBox([bar.view, view.view])
+        box.add_class("ck-exercise-page")
+        return box
+
     def set_lang(self, lang: str) -> None:
         """Switch the whole page, lesson and apps, to ``lang``."""
         self.lang = i18n.normalize_language(lang)
@@ -161,3 +204,10 @@ class Lesson:
         lang = page_language()
         if i18n.normalize_language(lang) != self.lang:
             self.set_lang(lang)
+
+    def trainer(self, **kwargs: Any) -> Any:
+        """The trainer's live view of the room (`coopkit.ui.trainer.TrainerPage`), opened with the
+        trainer's key, in the page's language; the page's switch drives it."""
+        from coopkit.ui.trainer import TrainerPage
+
+        return self.app(TrainerPage, **kwargs)
