@@ -3,6 +3,7 @@
 #   make test    set up .venv with the test tools and run every test (browser tests included)
 # Options: make serve HOST=0.0.0.0 PORT=9000 POOL=3 TOKEN=secret SCENARIOS=/srv/coopkit-scenarios
 #          make collect SCENARIOS=/srv/coopkit-scenarios   (trainer: the room's scenarios -> room.xlsx)
+#          make answers ANSWERS=/srv/coopkit-answers      (trainer: the room's answers -> answers.xlsx)
 #          make handouts   (the printable A4 handouts: handouts/<lang>/<notebook>.pdf)
 #          make check-lessons [NOTEBOOKS=notebooks/02_break_even.ipynb]   (trainer: check edited lessons)
 
@@ -14,10 +15,11 @@ PORT   ?= 8866
 POOL   ?=
 TOKEN  ?=
 SCENARIOS ?=
+ANSWERS ?=
 NOTEBOOKS ?=
 PYTEST_ARGS ?=
 
-.PHONY: collect serve test install install-test chromium handouts benchmark check-lessons clean
+.PHONY: answers collect serve test install install-test chromium handouts benchmark check-lessons clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +43,10 @@ serve: install
 # Trainer: the room's saved scenarios in one table (and room.xlsx to project or share).
 collect: install
 	$(BIN)/python -m coopkit.collect $(SCENARIOS) --xlsx room.xlsx
+
+# Trainer: the room's exercise answers (every answer, every task, the quiz) in answers.xlsx.
+answers: install
+	$(BIN)/python -m coopkit.room $(ANSWERS) --xlsx answers.xlsx
 
 # Trainer: after editing a lesson notebook, check its twins, header and worked examples against the code.
 check-lessons: install

@@ -251,8 +251,9 @@ def _mean(values: Iterable[float]) -> float | None:
 
 
 def quiz_gain(records: Sequence[Mapping[str, Any]], quiz_set: Any) -> QuizGain:
-    """The room's gain on the quiz. A trainee's score in a round is the share of the quiz's
-    questions whose chosen option (the last one chosen) is right; the room's is the mean over
+    """The room's gain on the quiz. The questions are those of ``quiz_set`` that the room was
+    asked (a day's quiz asks ten of the file's questions); a trainee's score in a round is the
+    share of them whose chosen option (the last one chosen) is right; the room's is the mean over
     the trainees who took that round.
 
     Frames: ``trainees`` (key, trainee, cooperative, before, after: NaN for a round not taken)
@@ -264,7 +265,8 @@ def quiz_gain(records: Sequence[Mapping[str, Any]], quiz_set: Any) -> QuizGain:
     >>> gain.questions.to_string(index=False)
     'question  before  after\\n   price     0.5    1.0\\n  volume     0.0    0.5'
     """
-    ids = [t.id for t in quiz_set.tasks]
+    asked = {r["task"] for r in records if r["workbook"] in (QUIZ_BEFORE, QUIZ_AFTER)}
+    ids = [t.id for t in quiz_set.tasks if t.id in asked]
     chosen: dict[tuple[str, str], dict[str, bool]] = {}
     people: dict[str, Mapping[str, Any]] = {}
     for record in records:
