@@ -671,7 +671,9 @@ def _check_task(exercise_set: ExerciseSet, task: Task, number: int, file: str) -
     if len({m.id for m in task.mistakes}) != len(task.mistakes):
         raise _bad(file, entry, "mistake", "duplicate_id")
     for lang in ("vi", "en"):
+        # A short answer ("6" months) is in many texts by chance; a longer one is the answer.
         shown = {exercise_set.shown_answer(task, lang)} if task.kind != "choice" else set()
+        shown = {a for a in shown if len(re.sub(r"\D", "", a)) >= 3}
         for key, texts in (("question", [task.question]), ("hints", list(task.hints)), ("options", list(task.options)),
                            ("mistake", [m.message for m in task.mistakes])):
             for text in texts:

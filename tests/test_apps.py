@@ -257,13 +257,14 @@ def test_start_page_links_keep_the_language():
     html = box.children[0].value
     entries = workbooks.workbooks()
     assert len(entries) >= 11 and html.count("ck-workbook-link") == len(entries)
-    assert re.findall(r"href='([^']+)'", html) == [f"{w.notebook}?lang=en" for w in entries]
+    assert re.findall(r"href='([^']+)'", html) == [f"{w.notebook}?lang=en" for w in entries] + ["quiz.ipynb?lang=en"]
+    assert html.count("ck-quiz-link") == 1 and "Before-and-after quiz" in html
     for workbook in entries:
         head = workbooks.header(workbook, "en")
         assert escape(head.title) in html and escape(head.summary) in html, workbook.notebook
     page.set_lang("vi")
     html = box.children[0].value
-    assert re.findall(r"href='([^']+)'", html) == [f"{w.notebook}?lang=vi" for w in entries]
+    assert re.findall(r"href='([^']+)'", html) == [f"{w.notebook}?lang=vi" for w in entries] + ["quiz.ipynb?lang=vi"]
     assert all(escape(workbooks.header(w, "vi").title) in html for w in entries)
     assert escape(workbooks.header(entries[0], "en").title) not in html
 

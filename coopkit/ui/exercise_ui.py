@@ -463,7 +463,7 @@ class QuizView(_Shell):
         after = self.stage.value == "after"
         right = 0
         for task, number, question, box, feedback, _row in self._rows:
-            question.value = (f"<b>{escape(t('task', lang, number=number))}</b> "
+            question.value = (f"<b>{escape(i18n.tr('quiz.question', lang, number=number))}</b> "
                               f"{markdown(self.quiz.question(task, lang))}")
             options = self.quiz.options(task, lang)
             if list(box.options) != options:

@@ -119,9 +119,12 @@ class Lesson:
     def workbook_list(self) -> widgets.VBox:
         """The start page's list of workbooks: title, one line each, a link keeping the language.
 
-        The list follows ``notebooks/workbooks.toml``; titles and lines are the notebooks' headers.
+        The list follows ``notebooks/workbooks.toml``, then the before/after quiz; titles and lines
+        are the notebooks' headers.
         """
         headers = {(w.notebook, lang): workbooks.header(w, lang) for w in workbooks.workbooks() for lang in workbooks.LANGUAGES}
+        quiz = workbooks.PAGES["quiz"]
+        quiz_headers = {lang: workbooks.header(quiz, lang) for lang in workbooks.LANGUAGES}
 
         def render(lang: str) -> str:
             items = []
@@ -131,6 +134,11 @@ class Lesson:
                     f"<li><a class='ck-workbook-link' href='{escape(workbook.notebook)}?lang={lang}' target='_self'>"
                     f"{escape(head.title)}</a><br>{escape(head.summary)}</li>"
                 )
+            head = quiz_headers[lang]
+            items.append(
+                f"<li><a class='ck-quiz-link' href='{escape(quiz)}?lang={lang}' target='_self'>"
+                f"{escape(head.title)}</a><br>{escape(head.summary)}</li>"
+            )
             return f"<ul class='ck-card-list'>{''.join(items)}</ul>"
 
         widget = self._html(render, "ck-workbooks")
