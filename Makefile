@@ -2,6 +2,7 @@
 #   make serve   set up .venv and serve the workshop apps on http://127.0.0.1:8866
 #   make test    set up .venv with the test tools and run every test (browser tests included)
 # Options: make serve HOST=0.0.0.0 PORT=9000 POOL=3 TOKEN=secret SCENARIOS=/srv/coopkit-scenarios
+#                     ANSWERS=/srv/coopkit-answers TRAINER_KEY=secret   (exercise answers; the trainer page's key)
 #          make collect SCENARIOS=/srv/coopkit-scenarios   (trainer: the room's scenarios -> room.xlsx)
 #          make answers ANSWERS=/srv/coopkit-answers      (trainer: the room's answers -> answers.xlsx)
 #          make handouts   (the printable A4 handouts: handouts/<lang>/<notebook>.pdf)
@@ -16,6 +17,7 @@ POOL   ?=
 TOKEN  ?=
 SCENARIOS ?=
 ANSWERS ?=
+TRAINER_KEY ?=
 NOTEBOOKS ?=
 PYTEST_ARGS ?=
 
@@ -38,7 +40,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 serve: install
-	$(BIN)/python -m coopkit.server --host $(HOST) --port $(PORT) $(if $(POOL),--pool $(POOL)) $(if $(TOKEN),--token $(TOKEN)) $(if $(SCENARIOS),--scenarios $(SCENARIOS))
+	$(BIN)/python -m coopkit.server --host $(HOST) --port $(PORT) $(if $(POOL),--pool $(POOL)) $(if $(TOKEN),--token $(TOKEN)) $(if $(SCENARIOS),--scenarios $(SCENARIOS)) $(if $(ANSWERS),--answers $(ANSWERS)) $(if $(TRAINER_KEY),--trainer-key $(TRAINER_KEY))
 
 # Trainer: the room's saved scenarios in one table (and room.xlsx to project or share).
 collect: install

@@ -19,6 +19,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from coopkit import answers, workbooks
+
 __all__ = ["REPO_ROOT", "voila_command", "voila_environ", "wait_until_answering", "connection_root", "main"]
 
 #: The repository: ``voila.json``, ``notebooks/`` and ``share/jupyter`` live here.
@@ -153,11 +155,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--token", default=None, help="require this token to open the apps")
     parser.add_argument("--scenarios", default=None,
                         help="folder where the apps save scenarios (default $COOPKIT_SCENARIO_DIR or ~/coopkit-scenarios)")
+    parser.add_argument("--answers", default=None,
+                        help="folder where the exercise answers are kept (default $COOPKIT_ANSWER_DIR or ~/coopkit-answers)")
+    parser.add_argument("--trainer-key", default=None,
+                        help="the key that opens the trainer page (default $COOPKIT_TRAINER_KEY, else one is made "
+                             "and kept in <answers>/trainer-key.txt)")
     args = parser.parse_args(argv)
     cmd = voila_command(host=args.host, port=args.port, pool_size=args.pool, token=args.token)
     env = voila_environ()
     if args.scenarios:
         env["COOPKIT_SCENARIO_DIR"] = str(Path(args.scenarios).expanduser().resolve())
+    if args.answers:
+        env["COOPKIT_ANSWER_DIR"] = str(Path(args.answers).expanduser().resolve())
+    if args.trainer_key:
+        env["COOPKIT_TRAINER_KEY"] = args.trainer_key
+    answers_root = Path(env["COOPKIT_ANSWER_DIR"]) if env.get("COOPKIT_ANSWER_DIR") else answers.default_root()
+    key = args.trainer_key or env.get("COOPKIT_TRAINER_KEY") or answers.trainer_key(answers_root)
     print(f"coopkit: starting the workshop server on port {args.port}…", flush=True)
     # Voila runs as a child so that the address is printed when the server answers, not
     # before (it takes seconds to load); Ctrl+C and SIGTERM reach it and end it.
@@ -177,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.host in ("0.0.0.0", "::", "", "*"):
             print("coopkit: other devices use this machine's address on the room's network, same port", flush=True)
         print(f"coopkit: scenarios are saved in {env.get('COOPKIT_SCENARIO_DIR') or '~/coopkit-scenarios'}", flush=True)
+        print(f"coopkit: exercise answers are kept in {answers_root}", flush=True)
+        print(f"coopkit: trainer page {shown}voila/render/{workbooks.PAGES['trainer']}  trainer key: {key}", flush=True)
     elif process.poll() is None:
         print(f"coopkit: the server has not answered on {probe} yet; see its messages above", flush=True)
     while True:
