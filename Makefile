@@ -5,6 +5,7 @@
 #                     ANSWERS=/srv/coopkit-answers TRAINER_KEY=secret   (exercise answers; the trainer page's key)
 #          make collect SCENARIOS=/srv/coopkit-scenarios   (trainer: the room's scenarios -> room.xlsx)
 #          make answers ANSWERS=/srv/coopkit-answers      (trainer: the room's answers -> answers.xlsx)
+#          make exercise-answers   (trainer: docs/exercise-answers.<lang>.md from exercises/*.toml)
 #          make handouts   (the printable A4 handouts: handouts/<lang>/<notebook>.pdf)
 #          make check-lessons [NOTEBOOKS=notebooks/02_break_even.ipynb]   (trainer: check edited lessons)
 
@@ -21,7 +22,7 @@ TRAINER_KEY ?=
 NOTEBOOKS ?=
 PYTEST_ARGS ?=
 
-.PHONY: answers collect serve test install install-test chromium handouts benchmark check-lessons clean
+.PHONY: answers exercise-answers collect serve test install install-test chromium handouts benchmark check-lessons clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,11 @@ serve: install
 # Trainer: the room's saved scenarios in one table (and room.xlsx to project or share).
 collect: install
 	$(BIN)/python -m coopkit.collect $(SCENARIOS) --xlsx room.xlsx
+
+# Trainer: every exercise's answer, working, hints and known mistakes, computed from exercises/*.toml,
+# in docs/exercise-answers.vi.md and docs/exercise-answers.en.md (run it after editing an exercise).
+exercise-answers: install
+	$(BIN)/python -m coopkit.exercises --answer-sheets docs
 
 # Trainer: the room's exercise answers (every answer, every task, the quiz) in answers.xlsx.
 answers: install

@@ -71,6 +71,7 @@ __all__ = [
     "set_for",
     "evaluate",
     "read_answer",
+    "answer_sheet",
 ]
 
 register_fields({"answer": "number", "exercise": "text"})
@@ -806,11 +807,70 @@ def set_for(workbook: str, folder: str | os.PathLike[str] | None = None) -> Exer
     return result
 
 
+def answer_sheet(lang: str, folder: str | os.PathLike[str] | None = None) -> str:
+    """The trainer's answer sheet in ``lang`` (markdown): every workbook's case and tasks with
+    the answer, the working, the hints and the known mistakes, then the quiz's right options.
+    Computed from the exercise files, as the pages compute them (``make exercise-answers``).
+
+    >>> sheet = answer_sheet("en")
+    >>> "`02_break_even`" in sheet and "240,000" in sheet
+    True
+    """
+    from coopkit import workbooks
+
+    lang = i18n.normalize_language(lang)
+    base = Path(folder) if folder is not None else exercises_dir()
+    tr = functools.partial(i18n.tr, lang=lang)
+    lines = [f"# {tr('sheet.title')}", "", tr("sheet.generated"), ""]
+    for workbook in workbooks.workbooks():
+        exercise_set = set_for(workbook.lesson, base)
+        if exercise_set is None:
+            continue
+        stem = Path(workbook.notebook).stem
+        lines += [f"## {workbooks.header(workbook, lang).title} (`{stem}`)", "",
+                  f"**{exercise_set.title.get(lang)}.** {exercise_set.case_text(lang)}", ""]
+        for number, task in enumerate(exercise_set.tasks, start=1):
+            lines += [f"### {tr('exercise.task', number=number)} {exercise_set.question(task, lang)}", ""]
+            if task.kind == "choice":
+                lines += [f"- {tr('sheet.option')} {i + 1}: {text}" for i, text in enumerate(exercise_set.options(task, lang))]
+            lines += [f"- **{tr('sheet.answer')}: {exercise_set.shown_answer(task, lang)}**",
+                      f"- {tr('sheet.working')}: {exercise_set.solution(task, lang)}"]
+            lines += [f"- {tr('exercise.hint_title', number=i)} {hint}" for i, hint in enumerate(exercise_set.hints(task, lang), start=1)]
+            values = exercise_set.mistake_values(task)
+            for mistake in task.mistakes:
+                typed = (exercise_set.say(task, task.options[int(values[mistake.id])], lang) if task.kind == "choice"
+                         else _Formatter(lang).weight(values[mistake.id], task.unit or "kg") if task.kind == "weight"
+                         else fmt.by_kind(values[mistake.id], task.kind, lang))
+                lines.append(f"- {tr('sheet.mistake')} ({typed}): {exercise_set.say(task, mistake.message, lang)}")
+            lines.append("")
+    quiz = set_for(QUIZ, base)
+    if quiz is not None:
+        lines += [f"## {tr('sheet.quiz')} (`quiz`)", ""]
+        for number, task in enumerate(quiz.tasks, start=1):
+            about = workbooks.header(workbooks.find(task.about or ""), lang).title if task.about else ""
+            lines += [f"### {tr('quiz.question', number=number)} {quiz.question(task, lang)}", "",
+                      f"- {tr('sheet.about')}: {about}",
+                      f"- **{tr('sheet.answer')}: {quiz.shown_answer(task, lang)}**",
+                      f"- {tr('sheet.working')}: {quiz.solution(task, lang)}", ""]
+    return "\n".join(line.replace("\n", " ") for line in lines).rstrip() + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m coopkit.exercises [FILE …]``: check exercise files (all of them by default)."""
+    """``python -m coopkit.exercises [FILE …]``: check exercise files (all of them by default).
+    ``python -m coopkit.exercises --answer-sheets FOLDER``: write the trainer's answer sheets
+    (``exercise-answers.vi.md`` and ``exercise-answers.en.md``) into FOLDER."""
     import sys
 
-    paths = [Path(a) for a in (sys.argv[1:] if argv is None else argv)] or sorted(exercises_dir().glob("*.toml"))
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--answer-sheets"]:
+        from coopkit.exchange import write_atomic
+
+        folder = Path(args[1] if len(args) > 1 else "docs")
+        for lang in i18n.LANGUAGES:
+            path = write_atomic(folder / f"exercise-answers.{lang}.md", answer_sheet(lang).encode("utf-8"))
+            print(f"wrote {path}")
+        return 0
+    paths = [Path(a) for a in args] or sorted(exercises_dir().glob("*.toml"))
     lang = i18n.language_from_environ()
     problems = 0
     for path in paths:

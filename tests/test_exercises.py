@@ -300,3 +300,15 @@ def test_exercise_texts_follow_the_projects_vocabulary():
                for word in ("xã viên", "biên an toàn", "Câu", "Gợi ý")
                if word in text]
     assert english == []
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_trainers_answer_sheet_is_up_to_date_with_the_exercise_files(lang):
+    from coopkit.exercises import answer_sheet
+
+    committed = (Path(workbooks.notebooks_dir()).parent / "docs" / f"exercise-answers.{lang}.md").read_text(encoding="utf-8")
+    assert committed == answer_sheet(lang), "run `make exercise-answers` after editing exercises/*.toml"
+    for workbook in workbooks.workbooks():
+        assert f"(`{Path(workbook.notebook).stem}`)" in committed
+    eggs = set_for("break_even")
+    assert eggs.shown_answer(eggs.task("volume"), lang) in committed
