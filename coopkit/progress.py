@@ -164,12 +164,27 @@ def common_wrong(records: Sequence[Mapping[str, Any]], exercise_set: Any, task: 
             mistake = answer.get("mistake")
             if mistake:
                 known = messages.get(mistake)
-                label = _short(exercise_set.say(task, known.message, lang)) if known is not None else str(mistake)
+                label = _mistake_label(exercise_set, task, known, lang) if known is not None else str(mistake)
             else:
                 label = " ".join(str(answer.get("typed", "")).split()) or "—"
             given.add(label)
         seen.update(given)
     return sorted(seen.items(), key=lambda item: (-item[1], item[0]))[:count]
+
+
+_LABELS: dict[tuple[str, ...], str] = {}
+
+
+def _mistake_label(exercise_set: Any, task: Any, mistake: Any, lang: str) -> str:
+    """The first sentence of a mistake's message, filled once per case (its numbers come from the
+    case's formulas, which a live page would otherwise compute again every few seconds)."""
+    key = (str(exercise_set.file), exercise_set.workbook, repr(exercise_set.inputs), repr(exercise_set.values),
+           task.id, repr(task.inputs), repr(task.values), mistake.id, mistake.message.get(lang), lang)
+    if key not in _LABELS:
+        if len(_LABELS) > 4096:
+            _LABELS.clear()
+        _LABELS[key] = _short(exercise_set.say(task, mistake.message, lang))
+    return _LABELS[key]
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ class TrainerPage:
         self._shown: tuple[Any, ...] | None = None
         self._certificates: tuple[tuple[Any, ...], bytes] | None = None
         self.release_buttons: dict[tuple[str, str], widgets.Button] = {}
+        self._questions: dict[tuple[str, str, str], str] = {}
 
         self.title = _html("ck-title")
         self.help = _html("ck-help")
@@ -173,6 +174,7 @@ class TrainerPage:
         self.message.value = ""
         self.key_form.layout.display = "none"
         self.sets, self.set_problems = self._load_sets()
+        self._questions = {}
         self._build_releases()
         self.room.layout.display = None
         self.refresh(force=True)
@@ -197,6 +199,10 @@ class TrainerPage:
     def _load_sets(self) -> tuple[list[exercises.ExerciseSet], list[str]]:
         """Every exercise set that reads; a broken file is named, not fatal."""
         folder = self.exercises_folder or exercises.exercises_dir()
+        try:
+            return exercises.exercise_sets(folder), []  # kept while the files do not change
+        except InputError:
+            pass
         sets, problems = [], []
         for path in sorted(folder.glob("*.toml")):
             try:
@@ -253,6 +259,13 @@ class TrainerPage:
         problems = "".join(f"<li>{escape(p)}</li>" for p in self.set_problems)
         self.problem.value = f"<ul class='ck-status-error'>{problems}</ul>" if problems else ""
 
+    def _question(self, exercise_set: exercises.ExerciseSet, task: exercises.Task) -> str:
+        """The task's question in the page's language (filled once: its numbers come from formulas)."""
+        key = (exercise_set.workbook, task.id, self.lang)
+        if key not in self._questions:
+            self._questions[key] = exercise_set.question(task, self.lang)
+        return self._questions[key]
+
     def _task_sets(self) -> list[exercises.ExerciseSet]:
         return [s for s in self.sets if s.workbook != exercises.QUIZ]
 
@@ -268,7 +281,7 @@ class TrainerPage:
         top = [f"<th class='ck-row-head' rowspan='2'>{escape(t('trainee', lang))}</th>"]
         top += [f"<th colspan='{len(s.tasks)}' title='{escape(s.title.get(lang))}'>{escape(_short_title(s, lang))}</th>"
                 for s in shown]
-        second = [f"<th title='{escape(s.question(task, lang))}'>{escape(task.id)}</th>" for s in shown for task in s.tasks]
+        second = [f"<th title='{escape(self._question(s, task))}'>{escape(task.id)}</th>" for s in shown for task in s.tasks]
         rows = []
         for key, person in people.items():
             cells = []
@@ -276,8 +289,10 @@ class TrainerPage:
                 for task in s.tasks:
                     record = by_cell.get((key, s.workbook, task.id))
                     mark, state = _mark(record)
-                    css = "ck-room-cell" + (" ck-stuck" if (key, s.workbook, task.id) in stuck else "")
-                    cells.append(f"<td class='{css} ck-room-{state}' data-trainee='{escape(key)}' "
+                    is_stuck = (key, s.workbook, task.id) in stuck
+                    css = "ck-room-cell" + (" ck-stuck" if is_stuck else "")
+                    style = _CELL_STYLE["stuck" if is_stuck else state]
+                    cells.append(f"<td class='{css} ck-room-{state}' style='{style}' data-trainee='{escape(key)}' "
                                  f"data-workbook='{escape(s.workbook)}' data-task='{escape(task.id)}' "
                                  f"data-state='{state}'>{mark}</td>")
             head = (f"<th class='ck-row-head' data-trainee='{escape(key)}'>{escape(person['name'])}"
@@ -330,7 +345,7 @@ class TrainerPage:
                  before_count=taken["before"], after_count=taken["after"])
         if gain.gain is not None:
             line += " " + t("quiz_gain", lang, points=fmt.number(round(gain.gain * 100), lang))
-        questions = {task.id: quiz.question(task, lang) for task in quiz.tasks}
+        questions = {task.id: self._question(quiz, task) for task in quiz.tasks}
         rows = "".join(
             f"<tr><td class='ck-text ck-row-head' title='{escape(questions.get(q, q))}'>{escape(q)}</td>"
             f"<td class='ck-num'>{escape(share(b))}</td><td class='ck-num'>{escape(share(a))}</td></tr>"
@@ -396,7 +411,7 @@ class TrainerPage:
                 button.tooltip = t("release_tooltip" if not is_out else "take_back_tooltip", lang, task=name)
                 button.button_style = "warning" if is_out else ""
                 state = f" <b>({escape(t('released', lang))})</b>" if is_out else ""
-                self._release_labels[key].value = (f"<span title='{escape(exercise_set.question(task, lang))}'>"
+                self._release_labels[key].value = (f"<span title='{escape(self._question(exercise_set, task))}'>"
                                                    f"{escape(name)}</span>{state}")
 
     def toggle_release(self, workbook: str, task: str) -> None:
@@ -440,6 +455,14 @@ def _short_title(exercise_set: exercises.ExerciseSet, lang: str) -> str:
         return workbooks.header(workbooks.find(exercise_set.workbook), lang).title.split(":")[0]
     except InputError:
         return exercise_set.title.get(lang)
+
+
+_CELL_STYLE = {  # the page's own colours: the grid reads at a glance from the back of the room
+    "right": "background:#e8f5e9;color:#1b5e20;text-align:center",
+    "stuck": "background:#fde0dc;color:#b71c1c;text-align:center;font-weight:bold",
+    "tried": "background:#fff8e1;text-align:center",
+    "seen": "text-align:center", "opened": "text-align:center", "none": "text-align:center",
+}
 
 
 def _mark(record: dict[str, Any] | None) -> tuple[str, str]:
