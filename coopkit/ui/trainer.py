@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hmac
 import logging
 import numbers
@@ -275,6 +276,7 @@ class TrainerPage:
             return f"<p class='ck-note'>{escape(t('no_answers', lang))}</p>"
         by_cell = {(r["trainee"]["key"], r["workbook"], r["task"]): r for r in self.records}
         people = {r["trainee"]["key"]: r["trainee"] for r in self.records}
+        people = dict(sorted(people.items(), key=lambda item: (item[1]["name"].casefold(), item[1]["cooperative"].casefold())))
         answered = {r["workbook"] for r in self.records}
         shown = [s for s in self._task_sets() if s.workbook in answered]
         stuck = {(s.key, s.workbook, s.task) for s in progress.stuck(self.records, self.sets)}
@@ -298,7 +300,7 @@ class TrainerPage:
             head = (f"<th class='ck-row-head' data-trainee='{escape(key)}'>{escape(person['name'])}"
                     f"<br><small>{escape(person['cooperative'])}</small></th>")
             rows.append(f"<tr>{head}{''.join(cells)}</tr>")
-        legend = f"<p class='ck-note'>{escape(t('legend', lang))}</p>"
+        legend = f"<p class='ck-note' style='white-space:normal'>{escape(t('legend', lang))}</p>"
         table = (f"<table class='ck-frame ck-room-table'><thead><tr>{''.join(top)}</tr><tr>{''.join(second)}</tr></thead>"
                  f"<tbody>{''.join(rows)}</tbody></table>")
         return scroll_box(table) + legend
@@ -382,10 +384,13 @@ class TrainerPage:
 
     # -- releases ---------------------------------------------------------------------------------
     def _build_releases(self) -> None:
-        rows = []
+        """Per workbook: its title, then each task's name and button side by side, wrapping."""
+        groups = []
         self.release_buttons = {}
         self._release_labels: dict[tuple[str, str], widgets.HTML] = {}
+        self._release_titles: dict[str, widgets.HTML] = {}
         for exercise_set in self._task_sets():
+            items = []
             for task in exercise_set.tasks:
                 button = widgets.Button(layout=widgets.Layout(width="auto"))
                 button.add_class("ck-release")
@@ -394,12 +399,18 @@ class TrainerPage:
                 label = _html("ck-release-label")
                 self.release_buttons[(exercise_set.workbook, task.id)] = button
                 self._release_labels[(exercise_set.workbook, task.id)] = label
-                rows.append(widgets.HBox([button, label], layout=widgets.Layout(align_items="center", flex_flow="row wrap")))
-        self.releases.children = rows
+                items.append(widgets.HBox([label, button], layout=widgets.Layout(align_items="center", margin="0 18px 0 0")))
+            title = _html("ck-release-workbook")
+            self._release_titles[exercise_set.workbook] = title
+            groups.append(widgets.VBox([title, widgets.HBox(items, layout=widgets.Layout(flex_flow="row wrap"))]))
+        self.releases.children = groups
 
     def _show_releases(self, released: set[tuple[str, str]]) -> None:
         lang = self.lang
         for exercise_set in self._task_sets():
+            title = self._release_titles.get(exercise_set.workbook)
+            if title is not None:
+                title.value = f"<b>{escape(_short_title(exercise_set, lang))}</b>"
             for task in exercise_set.tasks:
                 key = (exercise_set.workbook, task.id)
                 button = self.release_buttons.get(key)
@@ -412,7 +423,7 @@ class TrainerPage:
                 button.button_style = "warning" if is_out else ""
                 state = f" <b>({escape(t('released', lang))})</b>" if is_out else ""
                 self._release_labels[key].value = (f"<span title='{escape(self._question(exercise_set, task))}'>"
-                                                   f"{escape(name)}</span>{state}")
+                                                   f"{escape(task.id)}</span>{state}")
 
     def toggle_release(self, workbook: str, task: str) -> None:
         """Release the solution of a task to the room, or take it back when it is out."""
@@ -449,12 +460,17 @@ class TrainerPage:
 
 def _short_title(exercise_set: exercises.ExerciseSet, lang: str) -> str:
     """The workbook's number and short title ("2. Break-even"), else the set's title."""
+    return _lesson_title(exercise_set.workbook, lang) or exercise_set.title.get(lang)
+
+
+@functools.lru_cache(maxsize=64)
+def _lesson_title(lesson: str, lang: str) -> str:
     from coopkit import workbooks
 
     try:
-        return workbooks.header(workbooks.find(exercise_set.workbook), lang).title.split(":")[0]
+        return workbooks.header(workbooks.find(lesson), lang).title.split(":")[0]
     except InputError:
-        return exercise_set.title.get(lang)
+        return ""
 
 
 _CELL_STYLE = {  # the page's own colours: the grid reads at a glance from the back of the room
