@@ -302,14 +302,14 @@ class ExerciseView(_Shell):
         children: list[widgets.Widget] = [self.title, self.case, self.note]
         children += [task.view for task in self.tasks]
         children.append(self.problem)
-        self.tick = widgets.Play(interval=RELEASE_POLL_MS, max=10**9, repeat=True, playing=poll,
+        # Started by the page (share/…/ck_trainee.html.j2 presses its play button once drawn).
+        self.tick = widgets.Play(interval=RELEASE_POLL_MS, max=10**9, repeat=True, playing=False,
                                  layout=widgets.Layout(display="none"))
         self.tick.add_class("ck-release-poll")
         if poll:
             children.append(self.tick)
         self.view = widgets.VBox(children)
-        self.view.add_class("ck-exercises")
-        self.view.add_class("ck-app")
+        self.view.add_class("ck-exercises")  # not a .ck-app: a workbook page's .ck-app is its app
         self.tick.observe(safe(self, lambda _c: self.look_for_releases()), "value")
         bar.on_change(safe(self, self.trainee_changed))
         self.look_for_releases(render=False)
@@ -409,6 +409,7 @@ class QuizView(_Shell):
         self.stage.observe(safe(self, lambda _c: self.rebuild()), "value")
         bar.on_change(safe(self, lambda _t: self.rebuild()))
         self.rebuild()
+        self.view.add_class("ck-ready")
 
     @property
     def workbook(self) -> str:
