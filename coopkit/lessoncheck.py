@@ -310,7 +310,7 @@ def check_notebook(path: str | os.PathLike[str]) -> list[str]:
     """Every problem of one lesson notebook (an empty list when it is sound)."""
     path = Path(path).resolve()
     workbook = next((w for w in workbooks.workbooks() if w.notebook == path.name), None)
-    problems = check_twins(path) + check_header(path, workbook if path.name != workbooks.START else None)
+    problems = check_twins(path) + check_header(path, workbook if path.name not in workbooks.PAGES.values() else None)
     sources, namespace = run_notebook(path)
     return problems + check_numbers(path, sources, namespace)
 
@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="notebooks to check (default: the start page and every workbook)")
     args = parser.parse_args(argv)
-    paths = [Path(p) for p in args.notebooks] or [workbooks.notebooks_dir() / workbooks.START] + [w.path() for w in workbooks.workbooks()]
+    paths = [Path(p) for p in args.notebooks] or [workbooks.notebooks_dir() / page for page in workbooks.PAGES.values()] + [w.path() for w in workbooks.workbooks()]
     problems = [problem for path in paths for problem in check_notebook(path)]
     for problem in problems:
         print(problem)

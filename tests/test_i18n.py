@@ -70,13 +70,13 @@ def test_every_field_has_a_label_in_both_languages(name):
     assert i18n.has(f"field.{name}", "vi") and i18n.has(f"field.{name}", "en")
 
 
-@pytest.mark.parametrize("notebook", [workbooks.START] + [w.notebook for w in workbooks.workbooks()])
+@pytest.mark.parametrize("notebook", list(workbooks.PAGES.values()) + [w.notebook for w in workbooks.workbooks()])
 def test_lessons_have_their_header_parts(notebook):
     """Each lesson's header, in both languages: a title and a summary (the start page), and for a
     workbook its audience, the minutes of its entry, its questions and objectives, and key points."""
     from coopkit.lessoncheck import check_header
 
-    workbook = None if notebook == workbooks.START else workbooks.find(notebook)
+    workbook = None if notebook in workbooks.PAGES.values() else workbooks.find(notebook)
     path = workbooks.notebooks_dir() / notebook
     assert check_header(path, workbook) == []
     if workbook is None:

@@ -19,7 +19,7 @@ from coopkit.errors import InputError
 from coopkit.ui.base import App
 
 NOTEBOOKS = workbooks.notebooks_dir()
-ALL_PAGES = [workbooks.START] + [w.notebook for w in workbooks.workbooks()]
+ALL_PAGES = list(workbooks.PAGES.values()) + [w.notebook for w in workbooks.workbooks()]
 
 
 def test_the_registry_lists_every_workbook_notebook_once():
@@ -61,7 +61,7 @@ def test_every_lesson_has_its_parts_in_both_languages(notebook):
         roles = {role for cell in workbooks.prose(NOTEBOOKS / notebook, lang) for role in cell.roles}
         head = workbooks.header(NOTEBOOKS / notebook, lang)
         assert head.title and head.summary and head.title != notebook
-        wanted = {"header"} if notebook == workbooks.START else {"header", "example", "key-points", "formulas", "worksheet"}
+        wanted = {"header"} if notebook in workbooks.PAGES.values() else {"header", "example", "key-points", "formulas", "worksheet"}
         assert wanted <= roles, (lang, wanted - roles)
 
 

@@ -37,8 +37,8 @@ def _messages(lang: str) -> list[tuple[str, str, str]]:
     return found
 
 
-#: The start page and every workbook of notebooks/workbooks.toml.
-NOTEBOOKS = [workbooks.START] + [w.notebook for w in workbooks.workbooks()]
+#: The pages that are not workbooks (start, quiz, trainer) and every workbook of notebooks/workbooks.toml.
+NOTEBOOKS = list(workbooks.PAGES.values()) + [w.notebook for w in workbooks.workbooks()]
 
 
 def _prose(lang: str) -> list[tuple[str, str, str]]:
