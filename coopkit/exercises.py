@@ -820,7 +820,9 @@ def answer_sheet(lang: str, folder: str | os.PathLike[str] | None = None) -> str
 
     lang = i18n.normalize_language(lang)
     base = Path(folder) if folder is not None else exercises_dir()
-    tr = functools.partial(i18n.tr, lang=lang)
+    def tr(key: str, **params: object) -> str:
+        return i18n.tr(key, lang, **params)
+
     lines = [f"# {tr('sheet.title')}", "", tr("sheet.generated"), ""]
     for workbook in workbooks.workbooks():
         exercise_set = set_for(workbook.lesson, base)

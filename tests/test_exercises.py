@@ -312,3 +312,6 @@ def test_the_trainers_answer_sheet_is_up_to_date_with_the_exercise_files(lang):
         assert f"(`{Path(workbook.notebook).stem}`)" in committed
     eggs = set_for("break_even")
     assert eggs.shown_answer(eggs.task("volume"), lang) in committed
+    heading = {"vi": "Đáp án", "en": "Answer"}
+    assert f"**{heading[lang]}: " in committed
+    assert f"**{heading['en' if lang == 'vi' else 'vi']}: " not in committed
