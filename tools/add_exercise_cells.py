@@ -10,11 +10,11 @@ import sys
 
 import nbformat
 
-VI = ("## Bài tập\n\n"
+VI = ("## Luyện tập\n\n"
       "Làm các bài tập dưới đây, dùng ứng dụng ở trên khi đề bài nói vậy. Nhập tên và hợp tác xã của bạn "
       "một lần cho cả buổi học: giảng viên sẽ thấy bài làm của bạn. Gõ số như trang này viết "
       "(ví dụ 1.250.000 hoặc 30,5 %). Nếu chưa đúng, hãy mở gợi ý từng cái một; lời giải mở ra sau gợi ý cuối cùng.")
-EN = ("## Exercises\n\n"
+EN = ("## Practice\n\n"
       "Do the exercises below, with the app above where a task says so. Type your name and cooperative "
       "once for the whole workshop: the trainer will see your answers. Type numbers the way this page writes them "
       "(for example 1,250,000 or 30.5 %). If an answer is not yet right, open the hints one at a time; the solution "
