@@ -315,3 +315,18 @@ def test_the_trainers_answer_sheet_is_up_to_date_with_the_exercise_files(lang):
     heading = {"vi": "Đáp án", "en": "Answer"}
     assert f"**{heading[lang]}: " in committed
     assert f"**{heading['en' if lang == 'vi' else 'vi']}: " not in committed
+
+
+@settings(max_examples=200, deadline=None)
+@given(typed=st.one_of(st.text(max_size=60), st.sampled_from([
+    "1e400", "9" * 400, "-0", "--5", "5..000", "1.2.3,4,5", "∞", "NaN", "12 tạ tạ", "%", "₫", "0,0000001 %",
+    "١٢٣", "１２３", "1_000", "0x1F", "12 tấn/ha/năm", " " * 50, "x" * 5000])),
+       lang=st.sampled_from(["vi", "en"]), pick=st.integers(min_value=0, max_value=len(TASKS) - 1))
+def test_whatever_is_typed_the_check_answers_in_words(typed, lang, pick):
+    exercise_set, task = TASKS[pick]
+    if task.kind == "choice":
+        return
+    verdict = exercise_set.check(task, typed, lang)
+    assert verdict.status in ("right", "mistake", "wrong", "unreadable")
+    assert verdict.message and len(verdict.message) < 600
+    assert "Traceback" not in verdict.message
