@@ -459,6 +459,8 @@ class ExerciseSet:
     inputs: Mapping[str, Any]
     values: Mapping[str, str]
     tasks: tuple[Task, ...]
+    #: The names computed for each task (formulas are pure: computed once per set and task).
+    _computed: dict[str | None, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def task(self, task_id: str) -> Task:
         for task in self.tasks:
@@ -469,13 +471,16 @@ class ExerciseSet:
     def names(self, task: Task | None = None) -> dict[str, Any]:
         """The case's inputs (the task's own inputs over them), the case's values computed from
         those, then the task's values."""
-        names: dict[str, Any] = dict(self.inputs) | (dict(task.inputs) if task is not None else {})
-        for key, formula in self.values.items():
-            names[key] = evaluate(formula, names)
-        if task is not None:
-            for key, formula in task.values.items():
-                names[key] = evaluate(formula, names)
-        return names
+        key = task.id if task is not None else None
+        if key not in self._computed:
+            names: dict[str, Any] = dict(self.inputs) | (dict(task.inputs) if task is not None else {})
+            for name, formula in self.values.items():
+                names[name] = evaluate(formula, names)
+            if task is not None:
+                for name, formula in task.values.items():
+                    names[name] = evaluate(formula, names)
+            self._computed[key] = names
+        return dict(self._computed[key])
 
     def expected(self, task: Task) -> float:
         """The right answer, computed by coopkit's functions from the case (an option's place for

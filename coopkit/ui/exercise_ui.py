@@ -48,6 +48,14 @@ def markdown(text: str) -> str:
     return str(mistune.create_markdown(escape=True)(text))
 
 
+def numbered(label: str, body: str) -> str:
+    """``body`` (HTML from `markdown`) with ``label`` (HTML) at the start of its first paragraph:
+    "**Câu 2.** HTX phải bán…" on one line, not a heading above it."""
+    if body.startswith("<p>"):
+        return f"<p>{label} {body[3:]}"
+    return f"<p>{label}</p>{body}"
+
+
 def t(key: str, lang: str, **params: object) -> str:
     return i18n.tr(f"exercise.{key}", lang, **params)
 
@@ -238,8 +246,8 @@ class _TaskView:
         ex = self.owner.exercise_set
         task = self.task
         app_note = f"<span class='ck-use-app'>{escape(t('use_app', lang))}</span> " if task.use_app else ""
-        self.question.value = (f"<div class='ck-question-text'><b>{escape(t('task', lang, number=self.number))}</b> "
-                               f"{app_note}{markdown(ex.question(task, lang))}</div>")
+        label = f"<b>{escape(t('task', lang, number=self.number))}</b> {app_note}"
+        self.question.value = f"<div class='ck-question-text'>{numbered(label, markdown(ex.question(task, lang)))}</div>"
         if task.kind == "choice":
             options = ex.options(task, lang)
             index = self.box.index if self.box.value is not None else None
@@ -273,10 +281,9 @@ class _TaskView:
         self.hints.value = "".join(
             f"<div class='ck-hint-text'><b>{escape(t('hint_title', lang, number=i))}</b> {markdown(h)}</div>"
             for i, h in enumerate(hints, start=1))
-        css = "ck-right" if self.solved else ""
         if self.solution_shown or (self.released and not self.solved):
             note = f"<p class='ck-released'>{escape(t('released', lang))}</p>" if self.released and not self.solution_shown else ""
-            self.solution.value = (f"<div class='ck-solution-text {css}'>{note}<b>{escape(t('solution_title', lang))}</b>"
+            self.solution.value = (f"<div class='ck-solution-text'>{note}<b>{escape(t('solution_title', lang))}</b>"
                                    f"{markdown(ex.solution(task, lang))}</div>")
         else:
             self.solution.value = ""
@@ -464,8 +471,8 @@ class QuizView(_Shell):
         after = self.stage.value == "after"
         right = 0
         for task, number, question, box, feedback, _row in self._rows:
-            question.value = (f"<b>{escape(i18n.tr('quiz.question', lang, number=number))}</b> "
-                              f"{markdown(self.quiz.question(task, lang))}")
+            label = f"<b>{escape(i18n.tr('quiz.question', lang, number=number))}</b>"
+            question.value = numbered(label, markdown(self.quiz.question(task, lang)))
             options = self.quiz.options(task, lang)
             if list(box.options) != options:
                 box.options = options
@@ -479,8 +486,8 @@ class QuizView(_Shell):
                 if after:
                     css = "ck-right" if is_right else "ck-wrong"
                     word = i18n.tr("exercise.right" if is_right else "quiz.was_wrong", lang)
-                    feedback.value = (f"<div class='{css}'><p>{escape(word)}</p>"
-                                      f"{markdown(self.quiz.solution(task, lang))}</div>")
+                    feedback.value = (f"<p class='{css}'>{escape(word)}</p>"
+                                      f"<div class='ck-solution-text'>{markdown(self.quiz.solution(task, lang))}</div>")
                 else:
                     feedback.value = f"<p class='ck-saved'>{escape(i18n.tr('quiz.saved', lang))}</p>"
             else:
