@@ -353,14 +353,19 @@ def read_answer(typed: object, kind: str, lang: str | None, unit: str | None = N
         raise InputError("answer", reason="answer_not_a_number", text=raw[:20])
     number_text = re.sub(r"[\s\u00a0\u202f]", "", found.group(1)).replace("−", "-").rstrip(".,")
     words = [w for w in re.split(r"[\s/]+", _plain(found.group(2)).replace("%", " % ")) if w]
-    try:
-        number = parse_number(number_text, lang, field="answer")
-    except InputError:
-        other = "en" if lang == "vi" else "vi"
+    quoted = raw if len(raw) <= 20 else raw[:19] + "…"
+    number = None
+    for reading in (lang, "en" if lang == "vi" else "vi"):
         try:
-            number = parse_number(number_text, other, field="answer")
-        except InputError:
-            raise InputError("answer", reason="answer_not_a_number", text=raw[:20]) from None
+            number = parse_number(number_text, reading, field="answer")
+            break
+        except InputError as err:
+            if err.reason == "not_finite":
+                raise InputError("answer", reason="answer_too_large", text=quoted) from None
+    if number is None:
+        raise InputError("answer", reason="answer_not_a_number", text=quoted)
+    if abs(number) > 1e15:  # a thousand times the largest amount any box of coopkit takes
+        raise InputError("answer", reason="answer_too_large", text=quoted)
     percent = False
     weight_unit: str | None = None
     for word in words[:3]:  # "1,2 triệu đồng/kg": the words that change the number come first

@@ -121,6 +121,8 @@ def test_a_wrong_answer_and_an_unreadable_one_are_told_apart():
     unreadable = eggs.check(task, "hai trăm nghìn", "vi")
     assert unreadable.status == "unreadable" and "hai trăm nghìn" in unreadable.message
     assert eggs.check(task, "", "en").status == "unreadable"
+    huge = eggs.check(task, "9" * 400, "en")
+    assert huge.status == "unreadable" and "far too large" in huge.message and "9" * 19 + "…" in huge.message
     # typed on the Vietnamese page, worded later in English: still right
     assert eggs.check(task, "240.000", "vi", words="en").message == "Right!"
 
@@ -133,6 +135,7 @@ def test_a_wrong_answer_and_an_unreadable_one_are_told_apart():
     ("₫1,250,000", "money", "en", None, [1_250_000.0]),
     ("-₫5,000", "money", "en", None, [-5_000.0]),
     ("không biết", "money", "vi", None, []),
+    ("9" * 400, "money", "vi", None, []),
     ("1.2 million", "money", "en", None, [1_200_000.0]),
     ("27.000 đ/kg", "money", "vi", None, [27_000.0]),
     ("30,5 %", "rate", "vi", None, [0.305]),

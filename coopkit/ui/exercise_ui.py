@@ -278,13 +278,15 @@ class _TaskView:
             feedback = f"<p class='ck-right'>{escape(t('already_right', lang))}</p>"
         self.feedback.value = feedback
         hints = ex.hints(task, lang)[: self.hints_shown]
-        self.hints.value = "".join(
-            f"<div class='ck-hint-text'><b>{escape(t('hint_title', lang, number=i))}</b> {markdown(h)}</div>"
-            for i, h in enumerate(hints, start=1))
+        shown_hints = []
+        for number, hint in enumerate(hints, start=1):
+            label = f"<b>{escape(t('hint_title', lang, number=number))}</b>"
+            shown_hints.append(f"<div class='ck-hint-text'>{numbered(label, markdown(hint))}</div>")
+        self.hints.value = "".join(shown_hints)
         if self.solution_shown or (self.released and not self.solved):
             note = f"<p class='ck-released'>{escape(t('released', lang))}</p>" if self.released and not self.solution_shown else ""
-            self.solution.value = (f"<div class='ck-solution-text'>{note}<b>{escape(t('solution_title', lang))}</b>"
-                                   f"{markdown(ex.solution(task, lang))}</div>")
+            label = f"<b>{escape(t('solution_title', lang))}</b>"
+            self.solution.value = f"<div class='ck-solution-text'>{note}{numbered(label, markdown(ex.solution(task, lang)))}</div>"
         else:
             self.solution.value = ""
 
