@@ -878,9 +878,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from coopkit.exchange import write_atomic
 
         folder = Path(args[1] if len(args) > 1 else "docs")
-        for lang in i18n.LANGUAGES:
-            path = write_atomic(folder / f"exercise-answers.{lang}.md", answer_sheet(lang).encode("utf-8"))
-            print(f"wrote {path}")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for lang in i18n.LANGUAGES:
+                path = write_atomic(folder / f"exercise-answers.{lang}.md", answer_sheet(lang).encode("utf-8"))
+                print(f"wrote {path}")
+        except InputError as err:
+            print(err.message(i18n.language_from_environ()), file=sys.stderr)
+            return 1
+        except OSError as err:
+            print(f"{folder}: {err.strerror or err}", file=sys.stderr)
+            return 1
         return 0
     paths = [Path(a) for a in args] or sorted(exercises_dir().glob("*.toml"))
     lang = i18n.language_from_environ()
