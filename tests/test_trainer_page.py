@@ -171,7 +171,11 @@ def test_set_lang_rewords_the_page(folders):
     assert "Mã chưa đúng" in page.message.value and page.open_button.description == "Mở"
     page.unlock(trainer_key(store.root))
     page.set_lang("en")
-    assert "Trainer&#x27;s page" in page.title.value and "Who did which task" in page.heads["grid"].value
+    assert "Who did which task" in page.heads["grid"].value and "key" in page.help.value
+    assert page.title.value == ""  # on its lesson page the header is the title
+    assert page.help.layout.display == "none"  # how to open the room, once it is open
+    own = TrainerPage(lang="en", standalone=True, root=store.root)
+    assert "Trainer&#x27;s page" in own.title.value
     page.set_lang("vi")
     assert "Ai đã làm bài nào" in page.heads["grid"].value and "Học viên" in page.grid.value
     assert page.release_buttons[("break_even", "volume")].description == "Công bố lời giải"

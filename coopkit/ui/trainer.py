@@ -174,6 +174,7 @@ class TrainerPage:
         self.unlocked = True
         self.message.value = ""
         self.key_form.layout.display = "none"
+        self.help.layout.display = "none"  # it tells how to open the room
         self.sets, self.set_problems = self._load_sets()
         self._questions = {}
         self._build_releases()
@@ -188,6 +189,7 @@ class TrainerPage:
         self.tick.playing = False
         self.room.layout.display = "none"
         self.key_form.layout.display = None
+        self.help.layout.display = None
         self.records = []
         self._shown = None
         self._certificates = None
@@ -435,7 +437,8 @@ class TrainerPage:
     # -- language ---------------------------------------------------------------------------------
     def _render_texts(self) -> None:
         lang = self.lang
-        self.title.value = f"<h2>{escape(t('title', lang))}</h2>"
+        # On its page the lesson's header is the title; a page of its own (standalone) shows it here.
+        self.title.value = f"<h2>{escape(t('title', lang))}</h2>" if self.toggle is not None else ""
         self.help.value = f"<p>{escape(t('help', lang))}</p>"
         self.key_label.value = escape(t('key', lang))
         self.open_button.description = t("open", lang)
