@@ -287,3 +287,32 @@ def test_guard_reports_uncaught_page_errors(make_page):
 )
 def test_is_local_url(url, local):
     assert is_local_url(url) is local
+
+
+# --------------------------------------------------------------------------- weight of a first visit
+
+
+def test_a_first_visit_moves_under_two_megabytes_compressed(make_page, voila_server):
+    """A workbook page is about 5 MB of scripts, styles and HTML: compressed (gzip, which every
+    browser asks for) a first visit moves less than 2 MB over the room's Wi-Fi (issue 14 §2)."""
+    page = make_page("vi-VN")
+    finished = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    app = open_app(page, voila_server, "04_what_if_pricing.ipynb", lang="vi")
+    expect(app).to_be_visible()
+    expect(page.locator(".ck-exercises .ck-task").first).to_be_visible()
+    moved, unpacked, big_plain = 0, 0, []
+    for request in list(finished):
+        sizes = request.sizes()
+        moved += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        response = request.response()
+        if response is None or not is_local_url(request.url):
+            continue
+        kind = response.headers.get("content-type", "")
+        text = kind.startswith(("text/", "application/javascript", "application/json")) or "javascript" in kind
+        if text and sizes["responseBodySize"] > 20_000 and response.headers.get("content-encoding") != "gzip":
+            big_plain.append(request.url)
+        unpacked += len(response.body()) if text and response.status == 200 else 0
+    assert big_plain == []
+    assert unpacked > 3_000_000, "the page's scripts were not all seen"  # the check saw the real page
+    assert moved < 2_000_000, f"a first visit moved {moved / 1e6:.2f} MB"

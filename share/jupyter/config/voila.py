@@ -162,3 +162,20 @@ def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
 if not getattr(_voila_app.voila_kernel_manager_factory, "coopkit_guarded", False):
     _fresh_lessons_factory.coopkit_guarded = True
     _voila_app.voila_kernel_manager_factory = _fresh_lessons_factory
+
+
+# --------------------------------------------------------------------------- compressed pages
+# A page is about 5 MB of scripts, styles and HTML; fifty first visits moved 250 MB over the room's
+# Wi-Fi. Tornado compresses text responses (gzip) when the Application is made with
+# `compress_response`; Voila 0.5 applies its `tornado_settings` only after making it, too late for
+# that setting, so it is given to the Application's settings here. Browsers all ask for gzip.
+def _compressed_settings(self):
+    settings = _voila_settings(self)
+    settings["compress_response"] = True
+    return settings
+
+
+_compressed_settings.coopkit_guarded = True
+if not getattr(Voila.init_settings, "coopkit_guarded", False):
+    _voila_settings = Voila.init_settings
+    Voila.init_settings = _compressed_settings
