@@ -26,6 +26,8 @@ from coopkit.answers import AnswerStore, Trainee
 from coopkit.errors import InputError
 from coopkit.exercises import ExerciseSet, Task
 from coopkit.ui.base import safe
+from coopkit.ui.panels import button as _button
+from coopkit.ui.panels import html as _html
 
 __all__ = ["TraineeBar", "ExerciseView", "QuizView", "markdown", "QUIZ_DAYS", "quiz_tasks"]
 
@@ -58,18 +60,6 @@ def numbered(label: str, body: str) -> str:
 
 def t(key: str, lang: str, **params: object) -> str:
     return i18n.tr(f"exercise.{key}", lang, **params)
-
-
-def _html(css: str, value: str = "") -> widgets.HTML:
-    widget = widgets.HTML(value)
-    widget.add_class(css)
-    return widget
-
-
-def _button(css: str) -> widgets.Button:
-    button = widgets.Button(layout=widgets.Layout(width="auto"))
-    button.add_class(css)
-    return button
 
 
 class _Shell:

@@ -15,7 +15,6 @@ Everything a trainee typed is escaped before it is shown.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import functools
 import hmac
@@ -33,6 +32,8 @@ from coopkit.answers import AnswerStore, trainer_key
 from coopkit.errors import InputError
 from coopkit.ui.base import safe
 from coopkit.ui.controls import language_toggle
+from coopkit.ui.panels import XLSX, download_link
+from coopkit.ui.panels import html as _html
 from coopkit.ui.tables import scroll_box
 
 __all__ = ["TrainerPage", "REFRESH_MS", "XLSX_FILE", "PDF_FILE"]
@@ -44,24 +45,10 @@ REFRESH_MS = 3000
 #: The downloads' file names.
 XLSX_FILE = "answers.xlsx"
 PDF_FILE = "certificates.pdf"
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def t(key: str, lang: str, **params: object) -> str:
     return i18n.tr(f"trainer.{key}", lang, **params)
-
-
-def _html(css: str) -> widgets.HTML:
-    widget = widgets.HTML()
-    widget.add_class(css)
-    return widget
-
-
-def _link(css: str, filename: str, mime: str, payload: bytes, text: str) -> str:
-    """A download as the what-if app offers one: a link holding the file (``data:`` URL)."""
-    data = base64.b64encode(payload).decode("ascii")
-    return (f'<a class="ck-download {css}" download="{escape(filename)}" '
-            f'href="data:{mime};base64,{data}">↓ {escape(text)}</a>')
 
 
 class TrainerPage:
@@ -361,10 +348,10 @@ class TrainerPage:
     def _downloads_html(self) -> str:
         lang = self.lang
         xlsx = progress.room_xlsx(self.records, self.sets, lang)
-        links = [_link("ck-room-xlsx", XLSX_FILE, _XLSX, xlsx, t("download_xlsx", lang))]
+        links = [download_link("ck-room-xlsx", XLSX_FILE, XLSX, xlsx, t("download_xlsx", lang))]
         pdf = self.certificates()
         if pdf:
-            links.append(_link("ck-room-certificates", PDF_FILE, "application/pdf", pdf, t("download_certificates", lang)))
+            links.append(download_link("ck-room-certificates", PDF_FILE, "application/pdf", pdf, t("download_certificates", lang)))
         else:
             links.append(f"<span class='ck-note ck-room-certificates-none'>{escape(t('no_certificates', lang))}</span>")
         return " &nbsp; ".join(links)
