@@ -8,6 +8,10 @@
 #          make exercise-answers   (trainer: docs/exercise-answers.<lang>.md from exercises/*.toml)
 #          make handouts   (the printable A4 handouts: handouts/<lang>/<notebook>.pdf)
 #          make check-lessons [NOTEBOOKS=notebooks/02_break_even.ipynb]   (trainer: check edited lessons)
+# Installs take the versions in requirements/lock.txt (the ones the tests passed with):
+#          make lock [UPGRADE=1]   (after changing pyproject.toml's dependencies: rewrite the lock, then make test)
+#          make wheelhouse          (every locked package in wheelhouse/, for a laptop with no internet)
+#          make serve WHEELHOUSE=wheelhouse   (install from that folder only, no internet)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -21,20 +25,38 @@ ANSWERS ?=
 TRAINER_KEY ?=
 NOTEBOOKS ?=
 PYTEST_ARGS ?=
+LOCK   := requirements/lock.txt
+UPGRADE ?=
+WHEELHOUSE ?=
+# pip install with the locked versions, from the folder WHEELHOUSE alone when it is set
+PIP_INSTALL = $(BIN)/python -m pip install --quiet -c $(LOCK) $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE))
 
-.PHONY: answers exercise-answers collect serve test install install-test chromium handouts benchmark check-lessons clean
+.PHONY: answers exercise-answers collect serve test install install-test chromium handouts benchmark check-lessons clean lock wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Rebuilt when pyproject.toml or the lock changes: the locked pip first (it knows --build-constraint, which
+# pins the build backend too), then coopkit with the locked versions.
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_INSTALL) --upgrade pip
+	$(PIP_INSTALL) --build-constraint $(LOCK) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_INSTALL) --upgrade pip
+	$(PIP_INSTALL) --build-constraint $(LOCK) -e ".[test]"
 	touch $(VENV)/.installed $@
+
+# After changing pyproject.toml's dependencies: pip resolves them in a fresh virtualenv, keeping the locked
+# versions (UPGRADE=1: the newest), and rewrites the lock. Then run make test and commit the lock.
+lock:
+	$(PYTHON) requirements/lock.py $(if $(UPGRADE),--upgrade)
+
+# Every locked package as a wheel in wheelhouse/ (for this platform and Python), to install with no internet:
+# copy the folder with the kit, then make serve WHEELHOUSE=wheelhouse (README, "Installing without internet").
+wheelhouse: | $(BIN)/python
+	$(BIN)/python -m pip wheel --quiet --wheel-dir wheelhouse -r $(LOCK)
 
 install: $(VENV)/.installed
 
