@@ -8,7 +8,13 @@ At the end of an exercise the trainer runs, on the workshop server::
 
 ``DIR`` is the scenario folder the apps save into (default ``$COOPKIT_SCENARIO_DIR``, else
 ``~/coopkit-scenarios``): one sub-folder per cooperative. Files that cannot be read are named
-on the error stream and left where they are.
+on the error stream and left where they are. The trainer sees every folder, whatever its code.
+
+A cooperative's code is kept only as a hash, so it cannot be printed again; a manager who lost
+it gets a new one, and the old one stops working (a folder not made yet gets its first code, so
+codes can also be handed out on slips before the workshop)::
+
+    python -m coopkit.collect DIR --reset-code "HTX Cam Lạc Thủy" --reset-code "HTX Sen Đá"
 """
 
 from __future__ import annotations
@@ -77,9 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--xlsx", type=Path, help="write the comparison to this Excel file")
     parser.add_argument("--csv", type=Path, help="write the comparison to this CSV file")
     parser.add_argument("--lang", default="vi", choices=i18n.LANGUAGES)
+    parser.add_argument("--reset-code", action="append", default=[], metavar="COOPERATIVE",
+                        help="give this cooperative's folder a new code and print it (repeatable)")
     args = parser.parse_args(argv)
     root = store.default_root() if args.folder is None else Path(args.folder).expanduser()
     try:
+        if args.reset_code:
+            return _reset_codes(root, args.lang, args.reset_code)
         return _run(root, args.lang, args.xlsx, args.csv)
     except InputError as err:
         print(f"⚠ {err.message(args.lang)}", file=sys.stderr)
@@ -88,6 +98,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"⚠ {i18n.tr('collect.cannot_write', args.lang, file=str(err.filename or ''), reason=err.strerror or err)}",
               file=sys.stderr)
         return 2
+
+
+def _reset_codes(root: Path, lang: str, owners: list[str]) -> int:
+    """Print a new code for each cooperative: one line each, to hand over or print."""
+    folders = [store.owner_folder(owner) for owner in owners]  # every name checked before any change
+    for owner, folder in zip(owners, folders):
+        code = store.reset_code(root, owner)
+        print(i18n.tr("collect.code_reset", lang, owner=owner.strip(), folder=folder, code=code))
+    return 0
 
 
 def _run(root: Path, lang: str, xlsx: Path | None, csv: Path | None) -> int:

@@ -17,6 +17,21 @@ file, which listings ignore and later saves remove after an hour). Two sessions 
 different scenarios at once keep both; saving the same name at once leaves one whole file
 (the last one wins).
 
+A cooperative's scenarios are its own. The first save into a folder gives it a short code
+(``K7P-Q2M``: six characters drawn with `secrets` from 31 that cannot be mistaken for one
+another, no ``0 O 1 I L``), which the app shows once to the manager; from then on listing,
+loading, saving, renaming and deleting in that folder need the code. Spelling variants of the
+name (``"htx cam lac thuy"``) land in the same folder and need the same code. The folder keeps
+only a salted scrypt hash of the code, in a hidden file ``.code`` (mode 600, written atomically
+under a lock on the folder, so two first saves at the same moment end with one code): reading
+the folder, or a copy of it, does not reveal the code, and trying codes against the hash costs
+tens of milliseconds each. The code therefore cannot be printed again: a manager who lost it
+asks the trainer, who gives the folder a new one (`reset_code`, ``python -m coopkit.collect
+--reset-code "HTX …"``). A folder saved before codes existed keeps working without one and gets
+its code on its next save. The code guards the apps, which are the only way a visitor reaches
+the store; Python code on the server (the trainer's `collect`, a store made without ``code``)
+is trusted, as it could read the files anyway.
+
 Examples
 --------
 HTX Cam Lạc Thủy tries two prices for its oranges and comes back to them the next day.
@@ -38,8 +53,10 @@ HTX Cam Lạc Thủy tries two prices for its oranges and comes back to them the
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import hmac
 import json
 import math
 import os
@@ -48,22 +65,33 @@ import secrets
 import time
 import unicodedata
 from datetime import datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coopkit.errors import InputError
+from coopkit.fields import register_fields
 from coopkit.whatif import MODELS, Scenario, evaluate
+
+try:
+    import fcntl
+except ImportError:  # Windows: one manager on one laptop, nobody to race with
+    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "CODE_ALPHABET",
     "ENV_VAR",
     "MAX_NAME_LENGTH",
     "ScenarioStore",
     "collect",
     "default_root",
+    "new_code",
+    "normalize_code",
     "owner_folder",
+    "reset_code",
     "scenario_file_name",
 ]
 
@@ -81,6 +109,17 @@ _SUFFIX = ".json"
 _TEMP_SUFFIX = ".tmp"
 _FORMAT_KEY = "coopkit_scenario"
 _FORMAT_VERSION = 1
+#: Letters and digits of a cooperative's code: no 0/O, 1/I/L, which are read one for another.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_CODE_LENGTH = 6
+#: The hidden files of an owner folder: the hash of its code, and the lock taken to make it.
+_CODE_FILE = ".code"
+_LOCK_FILE = ".lock"
+_CODE_FORMAT = "coopkit_code"
+#: scrypt's cost: about 40 ms and 16 MB per check on the workshop server.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+register_fields({"owner_code": "text"})
 
 
 def default_root() -> Path:
@@ -152,6 +191,100 @@ def owner_folder(owner: str) -> str:
     return slug
 
 
+def new_code() -> str:
+    """A fresh cooperative code, ``XXX-XXX`` from `CODE_ALPHABET` (31**6, about 890 million codes).
+
+    >>> code = new_code()
+    >>> len(code), code[3], all(c in CODE_ALPHABET for c in code.replace("-", ""))
+    (7, '-', True)
+    """
+    plain = "".join(secrets.choice(CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+    return f"{plain[:3]}-{plain[3:]}"
+
+
+def normalize_code(text: str) -> str:
+    """A typed code as it is checked: upper case, spaces and dashes dropped.
+
+    >>> normalize_code(" k7p-q2m "), normalize_code("K7P Q2M")
+    ('K7PQ2M', 'K7PQ2M')
+    """
+    return re.sub(r"[^0-9A-Z]", "", str(text).upper())
+
+
+def _code_hash(code: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(normalize_code(code).encode("ascii"), salt=salt, n=n, r=r, p=p, dklen=32)
+
+
+#: ``(record, code)`` pairs already checked right in this process, so a session pays scrypt once.
+_VERIFIED: set[tuple[str, str]] = set()
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (its hidden ``.lock`` file) while its code is made."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / _LOCK_FILE, "a+b") as handle:
+        if fcntl is None:
+            yield
+            return
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _write_code(folder: Path, code: str) -> None:
+    """Put the hash of ``code`` in ``folder/.code`` (mode 600) in one step; call under the lock."""
+    salt = secrets.token_bytes(16)
+    record = {_CODE_FORMAT: 1, "kdf": "scrypt", **_SCRYPT, "salt": salt.hex(),
+              "hash": _code_hash(code, salt, **_SCRYPT).hex(), "made_at": _now()}
+    temp = folder / f"{_CODE_FILE}.{os.getpid()}.{secrets.token_hex(4)}{_TEMP_SUFFIX}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), 0o600)
+            f.write(json.dumps(record) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, folder / _CODE_FILE)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    _fsync_folder(folder)
+
+
+def reset_code(root: str | os.PathLike[str], owner: str) -> str:
+    """Give ``owner``'s folder a new code and return it: the trainer's remedy for a lost code.
+
+    The old code stops working at once. A folder that does not exist yet is made, so a trainer
+    can also hand out codes before the workshop. Command line: ``python -m coopkit.collect
+    --reset-code "HTX …"``.
+
+    Examples
+    --------
+    HTX Sen Đá lost the slip with its code; the trainer gives it a new one.
+
+    >>> import tempfile
+    >>> root = tempfile.mkdtemp()
+    >>> old = reset_code(root, "HTX Sen Đá")
+    >>> new = reset_code(root, "htx sen da")
+    >>> ScenarioStore(root, "HTX Sen Đá", code=new).names()
+    []
+    >>> try:
+    ...     ScenarioStore(root, "HTX Sen Đá", code=old).names()
+    ... except InputError as err:
+    ...     print(err.reason)
+    wrong_code
+    """
+    folder = Path(root).expanduser() / owner_folder(owner)
+    code = new_code()
+    with _folder_lock(folder):
+        _write_code(folder, code)
+    return code
+
+
 def _clean_name(name: object) -> str:
     """The scenario name as stored: surrounding spaces removed, Unicode in composed form (NFC)."""
     if not isinstance(name, str) or not name.strip():
@@ -212,6 +345,11 @@ class ScenarioStore:
         Folder of every owner's scenarios (usually `default_root`).
     owner
         The cooperative's or user's name, any text (``"HTX Cam Lạc Thủy"``).
+    code
+        The folder's code as the manager typed it (``"k7p-q2m"`` will do): the apps always pass
+        it, ``""`` when nothing was typed, and then every listing, loading, saving, renaming and
+        deleting in a folder that has a code checks it (`InputError` ``code_needed``,
+        ``wrong_code``). ``None`` (the default): no check, for trusted code on the server.
 
     Attributes
     ----------
@@ -219,6 +357,8 @@ class ScenarioStore:
         ``owner`` without surrounding spaces.
     folder
         Where the files go; created on the first save.
+    new_code
+        The code this store's first save gave the folder (show it once to the manager), else None.
 
     Examples
     --------
@@ -238,22 +378,103 @@ class ScenarioStore:
     >>> store.delete("Shopee – phương án chốt")
     >>> store.names(), store.problems()
     ([], [])
+
+    In the app, the first save of HTX Mật ong gives its folder a code, shown once. Another
+    visitor who types the name, even spelled otherwise, sees nothing without that code.
+
+    >>> root = tempfile.mkdtemp()
+    >>> mine = ScenarioStore(root, owner="HTX Mật ong", code="")
+    >>> _ = mine.save(plan)
+    >>> code = mine.new_code
+    >>> len(code), mine.has_code()
+    (7, True)
+    >>> try:
+    ...     ScenarioStore(root, owner="htx mat ong", code="").names()
+    ... except InputError as err:
+    ...     print(err.message("en"))
+    Cooperative code: the scenarios of “htx mat ong” are protected by a code. Type your cooperative's code (the trainer can give you a new one if it was lost).
+    >>> ScenarioStore(root, owner="htx mat ong", code=code.lower()).names()
+    ['Bán qua Shopee']
     """
 
-    def __init__(self, root: str | os.PathLike[str], owner: str) -> None:
+    def __init__(self, root: str | os.PathLike[str], owner: str, code: str | None = None) -> None:
         self.folder = Path(root).expanduser() / owner_folder(owner)
         self.owner = owner.strip()
+        self.code = code
+        self.new_code: str | None = None
 
     @classmethod
     def _at(cls, folder: Path) -> ScenarioStore:
-        """The store of an existing folder, whatever its name (used by `collect`)."""
+        """The store of an existing folder, whatever its name (used by `collect`; no code check)."""
         store = cls.__new__(cls)
         store.folder = folder
         store.owner = folder.name
+        store.code = None
+        store.new_code = None
         return store
 
     def __repr__(self) -> str:
         return f"ScenarioStore(folder={str(self.folder)!r}, owner={self.owner!r})"
+
+    # -- the folder's code -----------------------------------------------------------------
+
+    def _code_record(self) -> str | None:
+        """The text of the folder's ``.code`` file; None when the folder has no code."""
+        try:
+            return (self.folder / _CODE_FILE).read_text(encoding="utf-8")
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError:
+            raise InputError("owner_code", reason="code_unreadable", value=self.owner) from None
+
+    def has_code(self) -> bool:
+        """Whether the folder has a code (folders saved before codes existed have none)."""
+        return self._code_record() is not None
+
+    def check_code(self) -> None:
+        """Raise `InputError` unless this store may open its folder.
+
+        ``code_needed``: the folder has a code and none was typed; ``wrong_code``: another code
+        was typed; ``code_unreadable``: the ``.code`` file is damaged (the trainer resets it).
+        A store made without ``code`` and a folder without a code pass.
+        """
+        if self.code is None:
+            return
+        record = self._code_record()
+        if record is None:
+            return
+        typed = normalize_code(self.code)
+        if not typed:
+            raise InputError("owner_code", reason="code_needed", value=self.owner)
+        if (record, typed) in _VERIFIED:
+            return
+        try:
+            data = json.loads(record)
+            expected = bytes.fromhex(data["hash"])
+            found = _code_hash(typed, bytes.fromhex(data["salt"]), int(data["n"]), int(data["r"]), int(data["p"]))
+        except (ValueError, KeyError, TypeError, MemoryError):
+            raise InputError("owner_code", reason="code_unreadable", value=self.owner) from None
+        if not hmac.compare_digest(found, expected):
+            raise InputError("owner_code", reason="wrong_code", value=self.owner)
+        if len(_VERIFIED) > 1000:
+            _VERIFIED.clear()
+        _VERIFIED.add((record, typed))
+
+    def _claim(self) -> None:
+        """Before a save: give a folder without a code one (under the folder's lock, so two first
+        saves at once make one code), or check the code of a folder that has one."""
+        if self.has_code():
+            self.check_code()
+            return
+        with _folder_lock(self.folder):
+            if self.has_code():  # another session made it meanwhile
+                self.check_code()
+                return
+            code = new_code()
+            _write_code(self.folder, code)
+        self.new_code = code
+        if self.code is not None:
+            self.code = code
 
     # -- reading -------------------------------------------------------------------------
 
@@ -286,6 +507,7 @@ class ScenarioStore:
         Two files holding the same name (a file copied by hand) count once: the one whose
         file name matches the scenario name wins.
         """
+        self.check_code()
         found: dict[str, tuple[Path, Scenario]] = {}
         problems = []
         for path in self._files():
@@ -319,6 +541,7 @@ class ScenarioStore:
         return self._scan()[1]
 
     def _find(self, name: str) -> tuple[Path, Scenario]:
+        self.check_code()
         name = _clean_name(name)
         path = self.folder / scenario_file_name(name)
         try:
@@ -412,6 +635,9 @@ class ScenarioStore:
         Scenario
             The scenario as stored, ``saved_at`` being the time now (ISO 8601 with the UTC
             offset, to the second).
+
+        The first save into a folder without a code gives it one, kept in `new_code`; a folder
+        with a code needs it (see the ``code`` parameter).
         """
         name = _clean_name(scenario.name)
         try:
@@ -419,6 +645,7 @@ class ScenarioStore:
         except (TypeError, ValueError):  # an input that is not a number
             raise InputError("scenario", reason="not_a_scenario", value=name) from None
         stored = Scenario.from_dict({**data, "name": name, "saved_at": _now()})
+        self._claim()
         self._write(stored, replace=replace)
         self._remove_stale_temp_files()
         return stored

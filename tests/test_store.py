@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -23,7 +24,17 @@ from hypothesis import strategies as st
 
 import coopkit  # noqa: F401  (registers the models)
 from coopkit.errors import InputError
-from coopkit.store import MAX_NAME_LENGTH, ScenarioStore, collect, default_root, owner_folder, scenario_file_name
+from coopkit.store import (
+    CODE_ALPHABET,
+    MAX_NAME_LENGTH,
+    ScenarioStore,
+    collect,
+    default_root,
+    normalize_code,
+    owner_folder,
+    reset_code,
+    scenario_file_name,
+)
 from coopkit.whatif import Scenario, evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +82,9 @@ def test_save_list_load_round_trip_with_vietnamese_and_awkward_names(store):
         assert store.load(name).inputs["price_per_unit"] == scenario.inputs["price_per_unit"]
     files = _json_files(store.folder)
     assert len(files) == len(NAMES) and all(FILE_NAME.match(f) for f in files), files
-    assert [p.parent for p in store.folder.rglob("*")] == [store.folder] * len(NAMES)  # nothing escaped
+    everything = list(store.folder.rglob("*"))
+    assert [p.parent for p in everything] == [store.folder] * (len(NAMES) + 2)  # nothing escaped
+    assert sorted(p.name for p in everything if p.name.startswith(".")) == [".code", ".lock"]  # the folder's code
     assert store.problems() == [] and _temp_files(store.folder) == []
     assert [s.name for s in store.scenarios()] == store.names()
 
@@ -391,12 +404,21 @@ def version(name, tag, i, size):
     return Scenario(name, "unit_cost", inputs, note=f"{tag}:{i}|" + "Cam Lạc Thủy, vụ Tết. " * size)
 
 def run(job, helper):
-    store = ScenarioStore(job["root"], job["owner"])
+    store = ScenarioStore(job["root"], job["owner"], code=job.get("code"))
     deadline = time.monotonic() + 20  # never outlive a broken test
     while job.get("go") and not os.path.exists(job["go"]):  # start together with the other writers
         if time.monotonic() > deadline or os.getppid() != helper:
             return 1
         time.sleep(0.001)
+    if job["mode"] == "claim":  # one first save; tell whether it made the folder's code
+        try:
+            store.save(version(job["name"], job["tag"], 0, 1))
+            outcome = {"made": store.new_code}
+        except Exception as err:
+            outcome = {"refused": getattr(err, "reason", repr(err))}
+        with open(job["out"], "w") as f:
+            json.dump(outcome, f)
+        return 0
     if job["mode"] == "forever":  # until killed
         i = 0
         while os.getppid() == helper and time.monotonic() < deadline:
@@ -550,6 +572,193 @@ def test_two_sessions_saving_the_same_name_leave_one_whole_file(tmp_path, sessio
     tag, i = _check_version(store.load("Giá chung"), 2_000)
     assert tag in {"a", "b"} and i == 49  # the last save of one of them
     assert _json_files(store.folder) == [scenario_file_name("Giá chung")] and _temp_files(store.folder) == []
+
+
+def test_two_first_saves_at_once_end_with_one_code(tmp_path, sessions):
+    """Two visitors save the same new cooperative at the same moment: one code, made by one of them."""
+    for round_ in range(8):
+        root, owner = tmp_path / f"room{round_}", "HTX Sen Đá"
+        outs = [tmp_path / f"out{round_}-{i}.json" for i in range(2)]
+        jobs = [{"mode": "claim", "root": str(root), "owner": spelling, "code": "", "name": f"Tổ {i}",
+                 "tag": str(i), "size": 1, "out": str(out)}
+                for i, (spelling, out) in enumerate(zip([owner, "htx sen da"], outs))]
+        _run_together(tmp_path, sessions, jobs)
+        outcomes = [json.loads(out.read_text()) for out in outs]
+        made = [o["made"] for o in outcomes if "made" in o]
+        assert len(made) == 1 and made[0], outcomes
+        assert [o.get("refused") for o in outcomes if "made" not in o] == ["code_needed"]
+        assert ScenarioStore(root, owner, code=made[0]).names() in (["Tổ 0"], ["Tổ 1"])
+        assert _wrong(ScenarioStore(root, owner, code="")).reason == "code_needed"
+
+
+# -- a cooperative's code ---------------------------------------------------------------------------
+CODE = re.compile(rf"^[{CODE_ALPHABET}]{{3}}-[{CODE_ALPHABET}]{{3}}$")
+
+
+def _wrong(store: ScenarioStore, action=lambda s: s.names()) -> InputError:
+    with pytest.raises(InputError) as info:
+        action(store)
+    assert_input_error(info, "owner_code", info.value.reason)
+    return info.value
+
+
+@pytest.fixture
+def coded(tmp_path: Path) -> tuple[ScenarioStore, str]:
+    """HTX Cam Lạc Thủy's folder after its first save in the app, and the code it was shown."""
+    store = ScenarioStore(tmp_path, "HTX Cam Lạc Thủy", code="")
+    store.save(oranges("Giá 28.000"))
+    assert store.new_code is not None
+    return store, store.new_code
+
+
+def test_the_first_save_makes_a_code_shown_once(coded, tmp_path):
+    store, code = coded
+    assert CODE.match(code) and not set(code) & set("0O1IL")
+    assert store.has_code() and store.code == code  # the manager who saved goes on working
+    store.save(oranges("Giá 25.000", 25_000))
+    assert store.new_code == code  # the same store: no second code
+    again = ScenarioStore(tmp_path, "HTX Cam Lạc Thủy", code=code)
+    again.save(oranges("Giá 30.000", 30_000))
+    assert again.new_code is None and again.names() == ["Giá 25.000", "Giá 28.000", "Giá 30.000"]
+    assert ScenarioStore(tmp_path, "HTX Cam Lạc Thủy", code=code).names() == again.names()  # unchanged code
+
+
+def test_codes_differ_between_cooperatives(tmp_path):
+    codes = set()
+    for n in range(12):
+        store = ScenarioStore(tmp_path, f"HTX số {n}", code="")
+        store.save(oranges("Kế hoạch"))
+        codes.add(store.new_code)
+    assert len(codes) == 12
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "K7P-Q2M", "ABCDEF", "x"])
+def test_without_the_right_code_nothing_is_listed_loaded_renamed_deleted_or_saved(coded, tmp_path, typed):
+    store, code = coded
+    if normalize_code(typed) == normalize_code(code):
+        pytest.skip("drew the right code")
+    before = sorted(p.name for p in store.folder.iterdir())
+    other = ScenarioStore(tmp_path, "HTX Cam Lạc Thủy", code=typed)
+    reason = "code_needed" if not typed.strip() else "wrong_code"
+    for action in (lambda s: s.names(), lambda s: s.scenarios(), lambda s: s.problems(),
+                   lambda s: s.load("Giá 28.000"), lambda s: s.rename("Giá 28.000", "Của tôi"),
+                   lambda s: s.delete("Giá 28.000"), lambda s: s.save(oranges("Giá 28.000", 1_000)),
+                   lambda s: s.save(oranges("Mới"))):
+        assert _wrong(other, action).reason == reason
+    assert sorted(p.name for p in store.folder.iterdir()) == before
+    assert store.load("Giá 28.000").inputs["price_per_unit"] == 28_000
+    assert other.new_code is None
+
+
+def test_spelling_variants_share_the_folder_and_need_its_code(coded, tmp_path):
+    store, code = coded
+    for spelling in ("htx cam lac thuy", "HTX CAM LẠC THỦY", "  Htx  Cam-Lac  Thuy "):
+        assert _wrong(ScenarioStore(tmp_path, spelling, code="")).reason == "code_needed"
+        for typed in (code, code.lower(), code.replace("-", ""), f" {code[:3]} {code[4:]} "):
+            assert ScenarioStore(tmp_path, spelling, code=typed).names() == ["Giá 28.000"]
+
+
+def test_the_folder_keeps_a_hash_of_the_code_not_the_code(coded):
+    store, code = coded
+    path = store.folder / ".code"
+    assert path.stat().st_mode & 0o777 == 0o600
+    text = path.read_text(encoding="utf-8")
+    assert code not in text and normalize_code(code) not in text
+    assert code.lower() not in text.lower() and normalize_code(code).lower() not in text.lower()
+    record = json.loads(text)
+    assert record["kdf"] == "scrypt"
+    expected = hashlib.scrypt(normalize_code(code).encode(), salt=bytes.fromhex(record["salt"]),
+                              n=record["n"], r=record["r"], p=record["p"], dklen=32)
+    assert record["hash"] == expected.hex()
+    assert record["n"] >= 2**14  # each guess costs real work
+    assert _temp_files(store.folder) == []
+    # Nothing in the folder but hidden files says anything about the code.
+    for scenario_file in store.folder.glob("*.json"):
+        assert normalize_code(code) not in scenario_file.read_text(encoding="utf-8")
+
+
+def test_same_code_different_salts(tmp_path):
+    records = []
+    for owner in ("HTX A", "HTX B"):
+        reset_code(tmp_path, owner)
+        records.append(json.loads((tmp_path / owner_folder(owner) / ".code").read_text()))
+    assert records[0]["salt"] != records[1]["salt"]
+
+
+def test_an_old_folder_without_a_code_keeps_working_and_gets_one_on_its_next_save(tmp_path):
+    old = ScenarioStore(tmp_path, "HTX Sen Đá")
+    old.save(oranges("Vụ hè"))
+    (old.folder / ".code").unlink()  # as saved before codes existed
+    (old.folder / ".lock").unlink()
+    visitor = ScenarioStore(tmp_path, "htx sen da", code="")
+    assert not visitor.has_code() and visitor.names() == ["Vụ hè"] and visitor.load("Vụ hè").name == "Vụ hè"
+    visitor.rename("Vụ hè", "Vụ hè 2025")
+    assert visitor.new_code is None and not visitor.has_code()
+    visitor.save(oranges("Vụ đông"))
+    assert visitor.new_code and CODE.match(visitor.new_code)
+    assert _wrong(ScenarioStore(tmp_path, "HTX Sen Đá", code="")).reason == "code_needed"
+    assert ScenarioStore(tmp_path, "HTX Sen Đá", code=visitor.new_code).names() == ["Vụ hè 2025", "Vụ đông"]
+
+
+def test_a_damaged_code_file_opens_nothing_until_the_trainer_resets_it(coded, tmp_path):
+    store, code = coded
+    (store.folder / ".code").write_text("{not json", encoding="utf-8")
+    assert _wrong(ScenarioStore(tmp_path, "HTX Cam Lạc Thủy", code=code)).reason == "code_unreadable"
+    new = reset_code(tmp_path, "HTX Cam Lạc Thủy")
+    assert ScenarioStore(tmp_path, "HTX Cam Lạc Thủy", code=new).names() == ["Giá 28.000"]
+
+
+def test_the_trainer_resets_a_lost_code(coded, tmp_path):
+    store, code = coded
+    new = reset_code(tmp_path, "htx cam lac thuy")
+    assert CODE.match(new)
+    if normalize_code(new) != normalize_code(code):
+        assert _wrong(ScenarioStore(tmp_path, "HTX Cam Lạc Thủy", code=code)).reason == "wrong_code"
+    assert ScenarioStore(tmp_path, "HTX Cam Lạc Thủy", code=new).load("Giá 28.000").name == "Giá 28.000"
+    # before the workshop: codes for cooperatives that have saved nothing yet
+    first = reset_code(tmp_path, "HTX Mật ong")
+    assert ScenarioStore(tmp_path, "HTX Mật ong", code=first).names() == []
+    assert _wrong(ScenarioStore(tmp_path, "HTX Mật ong", code="")).reason == "code_needed"
+
+
+def test_reset_code_on_the_command_line_prints_a_list(coded, tmp_path, capsys):
+    from coopkit.collect import main
+
+    assert main([str(tmp_path), "--reset-code", "HTX Cam Lạc Thủy", "--reset-code", "HTX Mật ong"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and "htx-cam-lac-thuy" in lines[0] and "htx-mat-ong" in lines[1]
+    codes = [line.rsplit(" ", 1)[1] for line in lines]
+    assert all(CODE.match(c) for c in codes)
+    assert ScenarioStore(tmp_path, "HTX Cam Lạc Thủy", code=codes[0]).names() == ["Giá 28.000"]
+    assert ScenarioStore(tmp_path, "HTX Mật ong", code=codes[1]).names() == []
+    assert main([str(tmp_path), "--reset-code", "!!!", "--lang", "en"]) == 2
+    assert "no letters or digits" in capsys.readouterr().err
+
+
+def test_the_trainer_still_collects_every_folder(coded, tmp_path):
+    ScenarioStore(tmp_path, "HTX Sen Đá", code="").save(oranges("Vụ hè"))
+    table = collect(tmp_path, lang="en")
+    assert table[["owner", "scenario"]].values.tolist() == [["htx-cam-lac-thuy", "Giá 28.000"],
+                                                            ["htx-sen-da", "Vụ hè"]]
+
+
+_ROOM = tempfile.mkdtemp(prefix="coopkit-codes-")
+_KEEPER = ScenarioStore(_ROOM, "HTX Cam Lạc Thủy", code="")
+_KEEPER.save(oranges("Giá 28.000"))
+_RIGHT = normalize_code(_KEEPER.new_code)
+
+
+@given(st.one_of(st.text(alphabet=CODE_ALPHABET + CODE_ALPHABET.lower() + "-0OI1L ", min_size=0, max_size=9),
+                 st.text(max_size=12)))
+@settings(max_examples=60, deadline=None)
+def test_no_other_code_opens_the_folder(typed):
+    store = ScenarioStore(_ROOM, "htx cam lac thuy", code=typed)
+    if normalize_code(typed) == _RIGHT:
+        assert store.names() == ["Giá 28.000"]
+        return
+    with pytest.raises(InputError) as info:
+        store.names()
+    assert info.value.reason in ("code_needed", "wrong_code")
 
 
 # -- the trainer's table --------------------------------------------------------------------------
