@@ -237,3 +237,137 @@ def test_old_attribute_names_of_the_workbench_still_work_with_a_warning(app):
         assert app.status is app.scenarios.status
     with pytest.raises(AttributeError):
         app.no_such_thing  # noqa: B018
+
+
+# -- a cooperative's code (issue 14 §6) ---------------------------------------------------------------
+CODE = re.compile(r"<b class='ck-code'>([2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3})</b>")
+
+
+def _text(html: str) -> str:
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def _visitor(root, lang="vi"):
+    """Another manager's page on the same server: its own app, the same scenario folder."""
+    return WhatIfApp(product="cam_lac_thuy", channel="shopee", store_root=str(root), lang=lang)
+
+
+def _first_save(app, owner="HTX Cam Lạc Thủy") -> str:
+    app.scenarios.pin("Giá chợ")
+    app.scenarios.owner.value = owner
+    app.scenarios.save_pinned()
+    found = CODE.search(app.scenarios.code_note.value)
+    assert found, app.scenarios.code_note.value
+    return found.group(1)
+
+
+def _other_codes(code: str, count: int) -> list[str]:
+    others = [f"{a}{b}{c}-{a}{b}{c}" for a, b, c in zip("ABCDEFGH", "23456789", "KMNPQRST")]
+    return [c for c in others if c != code][:count]
+
+
+def _files(root) -> list[str]:
+    from pathlib import Path
+
+    return sorted(str(p.relative_to(root)) for p in Path(root).rglob("*"))
+
+
+def test_the_first_save_shows_the_cooperatives_code_once(app, tmp_path):
+    panel = app.scenarios
+    assert panel.code_box.layout.display == "none" and panel.code_note.value == ""
+    code = _first_save(app)
+    note = panel.code_note.value
+    assert i18n.tr("app.what_if.code_new", "vi", code=code) in _text(note)
+    assert "ck-status-ok" in panel.status.value and list(panel.saved_choice.options) == ["Giá chợ"]
+    assert panel.owner_code.value == code and panel.code_box.layout.display is None  # this session works on
+    panel.pin("Giá sỉ")
+    panel.save_pinned()  # a second save makes no other code
+    assert CODE.findall(panel.code_note.value) == [code]
+    assert list(panel.saved_choice.options) == ["Giá chợ", "Giá sỉ"]
+    app.set_lang("en")
+    assert i18n.tr("app.what_if.code_new", "en", code=code) in _text(panel.code_note.value)
+    panel.owner.value = "HTX Sen Đá"  # another cooperative: the note goes, the code box empties
+    assert panel.code_note.value == "" and panel.owner_code.value == ""
+    panel.owner.value = "HTX Cam Lạc Thủy"  # back: the code is not shown again, it must be typed
+    assert panel.code_note.value == "" and list(panel.saved_choice.options) == []
+    assert code not in repr([w.value for w in _walk(panel.box) if isinstance(getattr(w, "value", None), str)])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_another_visitor_sees_nothing_until_the_right_code(app, tmp_path, lang):
+    from coopkit.errors import InputError
+
+    code = _first_save(app)
+    before = _files(tmp_path)
+    other = _visitor(tmp_path, lang).scenarios
+    other.owner.value = "htx cam lac thuy"  # spelled otherwise: the same folder
+    assert list(other.saved_choice.options) == [] and other.code_box.layout.display is None
+    assert other.code_help.layout.display is None and other.code_note.value == ""
+    other.load_saved("Giá chợ")
+    needed = InputError("owner_code", reason="code_needed", value="htx cam lac thuy").message(lang)
+    assert needed in _text(other.status.value) and "ck-status-error" in other.status.value
+    wrong = _other_codes(code, 1)[0]
+    other.owner_code.value = wrong
+    assert list(other.saved_choice.options) == []
+    told = InputError("owner_code", reason="wrong_code", value="htx cam lac thuy").message(lang)
+    assert told in _text(other.status.value) and "ck-status-error" in other.status.value
+    for action in (lambda: other.load_saved("Giá chợ"), lambda: other.rename_saved("Giá chợ", "Của tôi"),
+                   lambda: other.delete_saved("Giá chợ")):
+        other.status.value = ""
+        action()
+        assert told in _text(other.status.value)
+    other.pin("Của khách")
+    other.save_pinned()
+    assert told in _text(other.status.value) and other.pinned[0].name == "Của khách"
+    assert _files(tmp_path) == before  # nothing read, written, renamed or removed
+    other.owner_code.value = code.lower().replace("-", " ")  # typed as it was read out
+    assert list(other.saved_choice.options) == ["Giá chợ"] and other.code_help.layout.display == "none"
+    other.load_saved("Giá chợ")
+    assert "ck-status-ok" in other.status.value and [s.name for s in other.pinned] == ["Của khách", "Giá chợ"]
+    assert other.code_note.value == ""  # the code is never shown to another visitor
+
+
+def test_wrong_codes_make_the_session_wait(app, tmp_path, monkeypatch):
+    from coopkit.errors import InputError
+    from coopkit.ui.panels import CODE_WAIT_SECONDS, MAX_CODE_TRIES
+
+    code = _first_save(app)
+    other = _visitor(tmp_path).scenarios
+    now = [1000.0]
+    monkeypatch.setattr(other, "clock", lambda: now[0])
+    other.owner.value = "HTX Cam Lạc Thủy"
+    wrong = _other_codes(code, MAX_CODE_TRIES)
+    for typed in wrong[:-1]:
+        other.owner_code.value = typed
+        other.load_saved("Giá chợ")  # the same wrong code again is not another try
+    other.owner_code.value = wrong[-1]  # the last allowed try
+    other.owner_code.value = code
+    locked = InputError("owner_code", reason="code_locked", value="HTX Cam Lạc Thủy",
+                        seconds=str(CODE_WAIT_SECONDS)).message("vi")
+    assert locked in _text(other.status.value) and list(other.saved_choice.options) == []
+    now[0] += CODE_WAIT_SECONDS / 2
+    other.load_saved("Giá chợ")
+    assert "30 giây" in other.status.value and other.pinned == []
+    now[0] += CODE_WAIT_SECONDS / 2 + 1
+    other.load_saved("Giá chợ")
+    assert [s.name for s in other.pinned] == ["Giá chợ"] and "ck-status-ok" in other.status.value
+
+
+def test_an_old_folder_without_a_code_opens_and_gets_one_on_its_next_save(app, tmp_path):
+    from coopkit.store import ScenarioStore
+
+    old = ScenarioStore(tmp_path, "HTX Sen Đá")
+    old.save(whatif.Scenario("Vụ hè", MODEL, app.inputs()))
+    (old.folder / ".code").unlink()  # saved before codes existed
+    panel = app.scenarios
+    panel.owner.value = "HTX Sen Đá"
+    assert list(panel.saved_choice.options) == ["Vụ hè"] and panel.code_box.layout.display == "none"
+    panel.load_saved("Vụ hè")
+    panel.save_pinned()
+    code = CODE.search(panel.code_note.value).group(1)
+    assert ScenarioStore(tmp_path, "HTX Sen Đá", code=code).names() == ["Vụ hè"]
+    other = _visitor(tmp_path).scenarios
+    other.owner.value = "HTX Sen Đá"
+    assert list(other.saved_choice.options) == []

@@ -11,6 +11,8 @@ the arithmetic is in the domain modules (`coopkit.whatif`, `coopkit.demand`,
 from __future__ import annotations
 
 import base64
+import math
+import time
 from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -20,7 +22,7 @@ import pandas as pd
 
 from coopkit import demand, exchange, fields, fmt, i18n, plots, whatif
 from coopkit.errors import InputError
-from coopkit.store import MAX_NAME_LENGTH, ScenarioStore, default_root
+from coopkit.store import MAX_NAME_LENGTH, ScenarioStore, default_root, normalize_code, owner_folder
 from coopkit.ui.base import Panel, figure_png
 from coopkit.ui.controls import Control, NumberBox, PercentSlider, ScaledBox, set_options
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
@@ -40,6 +42,9 @@ GOAL_OUTPUTS = ("profit", "margin", "net_per_unit", "unit_cost", "break_even_vol
 #: Outputs that are quantities: shown and typed in the unit of the volume box.
 QUANTITY_OUTPUTS = ("break_even_volume",)
 MAX_PINNED = 12
+#: Wrong cooperative codes a session may type before it must wait `CODE_WAIT_SECONDS`.
+MAX_CODE_TRIES = 5
+CODE_WAIT_SECONDS = 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -104,9 +109,17 @@ class _WhatIfPanel(Panel):
 # -- scenarios and files --------------------------------------------------------------------------
 class ScenariosPanel(_WhatIfPanel):
     """Pin the inputs on screen as scenarios, compare them, save them in the cooperative's folder,
-    export them to Excel or CSV and import an exported file."""
+    export them to Excel or CSV and import an exported file.
+
+    A cooperative's folder has a code (`coopkit.store`): the first save makes it and shows it
+    once (``code_note``); later the code box (``owner_code``, shown only for a folder that has a
+    code) must hold it before anything is listed, loaded, saved, renamed or deleted. After
+    `MAX_CODE_TRIES` wrong codes the session waits `CODE_WAIT_SECONDS` before any code is tried.
+    """
 
     key = "scenarios"
+    #: The clock of the wait after wrong codes (tests replace it).
+    clock: Callable[[], float] = staticmethod(time.monotonic)
 
     def __init__(self, app: "WhatIfApp", store_root: str | None = None) -> None:
         super().__init__(app)
@@ -123,6 +136,20 @@ class ScenariosPanel(_WhatIfPanel):
         self.owner_label = html("ck-input-label")
         self.owner = widgets.Text(layout=widgets.Layout(width="18em"))
         self.owner.add_class("ck-owner")
+        self.code_label = html("ck-input-label")
+        self.owner_code = widgets.Password(layout=widgets.Layout(width="11em"), continuous_update=False)
+        self.owner_code.add_class("ck-owner-code")
+        self.code_box = widgets.HBox([self.code_label, self.owner_code],
+                                     layout=widgets.Layout(display="none", align_items="center"))
+        self.code_help = html("ck-code-help")
+        self.code_note = html("ck-code-new")
+        #: The folder the owner box names, the code the first save made there (shown once), and
+        #: the wrong codes typed in this session.
+        self._folder: str | None = None
+        self._new_code: str | None = None
+        self._wrong_tries = 0
+        self._locked_until = 0.0
+        self._refused: set[tuple[str, str]] = set()
         self.save_button = button("ck-save")
         self.saved_choice = dropdown("ck-saved-choice", "18em")
         self.load_button = button("ck-load")
@@ -146,7 +173,9 @@ class ScenariosPanel(_WhatIfPanel):
             row(self.pinned_choice, self.use_button, self.unpin_button),
             self.downloads,
             self.store_help,
-            row(self.owner_label, self.owner, self.save_button),
+            row(self.owner_label, self.owner, self.code_box, self.save_button),
+            self.code_help,
+            self.code_note,
             row(self.saved_choice, self.load_button, self.delete_button),
             row(self.new_name, self.rename_button),
             row(self.upload_label, self.upload),
@@ -158,7 +187,8 @@ class ScenariosPanel(_WhatIfPanel):
         self.load_button.on_click(self.on(lambda _b: self.load_saved(self.saved_choice.value)))
         self.rename_button.on_click(self.on(lambda _b: self.rename_saved(self.saved_choice.value, self.new_name.value)))
         self.delete_button.on_click(self.on(lambda _b: self.delete_saved(self.saved_choice.value)))
-        self.owner.observe(self.on(lambda _c: self.show_saved()), "value")
+        self.owner.observe(self.on(lambda _c: self._owner_changed()), "value")
+        self.owner_code.observe(self.on(lambda _c: self.show_saved()), "value")
         self.upload.observe(self.on(self._uploaded), "value")
         #: The language and unit the pinned table was drawn in (drawn again when either changes).
         self._drawn_in: tuple[str, float] | None = None
@@ -175,6 +205,9 @@ class ScenariosPanel(_WhatIfPanel):
         self.store_help.value = t("store_help")
         self.owner_label.value = i18n.tr("field.owner", self.app.lang)
         self.owner.placeholder = t("owner_placeholder")
+        self.code_label.value = i18n.tr("field.owner_code", self.app.lang)
+        self.owner_code.placeholder = t("code_placeholder")
+        self.code_help.value = f"<p class='ck-note'>{escape(t('code_help'))}</p>"
         self.save_button.description = t("save")
         self.load_button.description = t("load")
         self.new_name.placeholder = t("new_name_placeholder")
@@ -186,6 +219,7 @@ class ScenariosPanel(_WhatIfPanel):
     def set_lang(self, lang: str) -> None:
         self._label()
         self.status.value = ""
+        self._show_code_note()
         self.show_pinned()
 
     def render(self, result: Any) -> None:
@@ -281,7 +315,57 @@ class ScenariosPanel(_WhatIfPanel):
         self.status.value = f"<p class='{css}'>{'⚠ ' if error else '✓ '}{escape(text)}</p>"
 
     def store(self) -> ScenarioStore:
-        return ScenarioStore(self.store_root or default_root(), self.owner.value)
+        """The folder the owner box names, opened with the code box's code (`InputError` when the
+        folder has a code and the box does not hold it)."""
+        store = ScenarioStore(self.store_root or default_root(), self.owner.value, code=self.owner_code.value)
+        self._check_code(store)
+        return store
+
+    def _check_code(self, store: ScenarioStore) -> None:
+        """Check the typed code, counting wrong ones: too many, and the session waits."""
+        if not store.has_code():
+            return
+        typed = normalize_code(store.code or "")
+        if not typed:
+            raise InputError("owner_code", reason="code_needed", value=store.owner)
+        now = self.clock()
+        if now < self._locked_until:
+            raise InputError("owner_code", reason="code_locked", value=store.owner,
+                             seconds=str(math.ceil(self._locked_until - now)))
+        if (store.folder.name, typed) in self._refused:  # told already: not another try
+            raise InputError("owner_code", reason="wrong_code", value=store.owner)
+        try:
+            store.check_code()
+        except InputError as err:
+            if err.reason == "wrong_code":
+                self._refused.add((store.folder.name, typed))
+                self._wrong_tries += 1
+                if self._wrong_tries >= MAX_CODE_TRIES:
+                    self._wrong_tries = 0
+                    self._locked_until = now + CODE_WAIT_SECONDS
+            raise
+
+    def _owner_changed(self) -> None:
+        """Another folder named: its code must be typed again, and the new-code note goes."""
+        try:
+            folder = owner_folder(self.owner.value) if self.owner.value.strip() else None
+        except InputError:
+            folder = None
+        if folder != self._folder:
+            self._folder = folder
+            self._new_code = None
+            self._show_code_note()
+            if self.owner_code.value:
+                self.owner_code.value = ""  # shows the folder's scenarios (its observer)
+                return
+        self.show_saved()
+
+    def _show_code_note(self) -> None:
+        if not self._new_code:
+            self.code_note.value = ""
+            return
+        said = escape(self.t("code_new", code="\0")).replace("\0", f"<b class='ck-code'>{escape(self._new_code)}</b>")
+        self.code_note.value = f"<p class='ck-status-ok'>🔑 {said}</p>"
 
     def guard(self, action: Callable[[], Any]) -> Any:
         """Run a pin/save/load action; a bad input or file is told in the status line."""
@@ -300,17 +384,28 @@ class ScenariosPanel(_WhatIfPanel):
             for scenario in self.pinned:
                 store.save(scenario)
             self.show_status(self.t("saved", count=len(self.pinned), owner=store.owner))
+            if store.new_code:  # the folder's first save: its code, shown this once
+                self._folder, self._new_code = store.folder.name, store.new_code
+                self._show_code_note()
+                self.owner_code.value = store.new_code  # this session goes on working
             self.show_saved()
         self.guard(action)
 
     def show_saved(self) -> None:
-        if not self.owner.value.strip():
-            set_options(self.saved_choice, [])
-            return
-        try:
-            names = self.store().names()
-        except InputError:
-            names = []
+        """List the folder's scenarios: none until its code (if it has one) is typed."""
+        names: list[str] = []
+        coded = False
+        if self.owner.value.strip():
+            try:
+                store = ScenarioStore(self.store_root or default_root(), self.owner.value, code=self.owner_code.value)
+                coded = store.has_code()
+                names = self.store().names()
+            except InputError as err:
+                coded = coded or err.field == "owner_code"
+                if err.field == "owner_code" and err.reason != "code_needed":
+                    self.show_status(err.message(self.app.lang), error=True)
+        self.code_box.layout.display = None if coded else "none"
+        self.code_help.layout.display = None if coded and not names and not self.owner_code.value else "none"
         set_options(self.saved_choice, names)
 
     def load_saved(self, name: str | None) -> None:
