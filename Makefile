@@ -31,7 +31,7 @@ WHEELHOUSE ?=
 # pip install with the locked versions, from the folder WHEELHOUSE alone when it is set
 PIP_INSTALL = $(BIN)/python -m pip install --quiet -c $(LOCK) $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE))
 
-.PHONY: answers exercise-answers collect serve test install install-test chromium handouts benchmark check-lessons clean lock wheelhouse
+.PHONY: answers exercise-answers collect serve test hub-proxy install install-test chromium handouts benchmark check-lessons clean lock wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,17 @@ chromium:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	else echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium', then 'make test' again."; exit 1; fi
+
+# JupyterHub's proxy for deploy/jupyterhub/ and its test (tests/hub): configurable-http-proxy from npm,
+# kept in deploy/jupyterhub/.proxy (not in git). Node.js 20 and npm come with Debian's nodejs and npm.
+HUB_PROXY := deploy/jupyterhub/.proxy/node_modules/.bin/configurable-http-proxy
+hub-proxy: $(HUB_PROXY)
+
+$(HUB_PROXY):
+	@if command -v npm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; \
+	else echo "The JupyterHub test needs npm: run 'sudo apt-get install -y nodejs npm', then 'make hub-proxy' again."; exit 1; fi
+	npm install --prefix deploy/jupyterhub/.proxy --no-audit --no-fund --loglevel=error configurable-http-proxy@5.1.0
 
 test: install-test chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
