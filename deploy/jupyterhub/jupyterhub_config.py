@@ -32,7 +32,8 @@ tests ran it (``tests/hub/test_jupyterhub.py`` starts a hub with this file):
                                that the trainer page sees the room (default ``<state>/answers``)
 ``COOPKIT_SCENARIO_DIR``       saved scenarios: one shared folder when set, otherwise each trainee's
                                own ``~/coopkit-scenarios``
-``COOPKIT_TRAINER_KEY``        the key of the trainer page (otherwise kept in the answers folder)
+``COOPKIT_TRAINER_KEY``        the key of the trainer page, given to the trainer's server only
+                               (otherwise kept in the answers folder, ``trainer-key.txt``)
 =============================  ===================================================================
 
 A trainee's server is a Jupyter server with the Voila extension (``/voila/render/…``), set up by
@@ -137,8 +138,10 @@ environment = {
 }
 if _env("COOPKIT_SCENARIO_DIR"):
     environment["COOPKIT_SCENARIO_DIR"] = str(Path(_env("COOPKIT_SCENARIO_DIR")).expanduser().resolve())
-if _env("COOPKIT_TRAINER_KEY"):
-    environment["COOPKIT_TRAINER_KEY"] = _env("COOPKIT_TRAINER_KEY")
+_trainer_key = _env("COOPKIT_TRAINER_KEY")
+if _trainer_key:
+    # Only the trainer's server holds the key: a trainee's kernel runs whatever code the trainee sends.
+    environment["COOPKIT_TRAINER_KEY"] = lambda spawner: _trainer_key if spawner.user.admin else ""
 c.Spawner.environment = environment
 
 # ----------------------------------------------------------------------------- idle servers stop

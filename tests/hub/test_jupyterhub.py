@@ -41,6 +41,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 TRAINEES = ("an", "binh", "chi")
 PASSWORD = "hop-tac-xa-2026"
+TRAINER, TRAINER_PASSWORD, TRAINER_KEY = "trainer", "the-trainer's-own-password-of-32+-characters", "khoa-giang-vien"
 MEM_LIMIT = "1G"
 #: Seconds: the hub to answer, a trainee's server to start, a page to arrive, the hub to stop.
 HUB_START, SERVER_START, PAGE, HUB_STOP = 60, 90, 60, 45
@@ -135,6 +136,8 @@ def hub(tmp_path_factory):
         COOPKIT_HUB_API_PORT=str(api_port),
         COOPKIT_HUB_PROXY_API_PORT=str(proxy_api_port),
         COOPKIT_HUB_MEM_LIMIT=MEM_LIMIT,
+        COOPKIT_HUB_ADMIN_PASSWORD=TRAINER_PASSWORD,
+        COOPKIT_TRAINER_KEY=TRAINER_KEY,
     )
     log_path = state / "hub.log"
 
@@ -206,6 +209,16 @@ def _trainee(hub: Hub, name: str) -> Client:
     return hub.clients[name]
 
 
+def _open_when_started(hub: Hub, client: Client, path: str) -> tuple[int, str, str]:
+    """GET ``path`` of a trainee's server, again while the hub still shows "your server is starting"."""
+    deadline = time.monotonic() + SERVER_START
+    while True:
+        status, url, page = client.get(path)
+        if "/hub/spawn-pending/" not in url or time.monotonic() > deadline:
+            return status, url, page
+        time.sleep(1)
+
+
 def _server_of(hub: Hub, name: str) -> int:
     """The pid of the trainee's own Jupyter server (jupyterhub-singleuser)."""
     found = [pid for pid in hub.processes()
@@ -226,12 +239,7 @@ def test_each_trainee_logs_in_and_lands_on_the_start_page(hub):
         _trainee(hub, name)
     for name in TRAINEES:
         target = f"/user/{name}/voila/render/00_start.ipynb"
-        deadline = time.monotonic() + SERVER_START
-        while True:
-            status, url, page = hub.clients[name].get(f"/user/{name}/")
-            if url.endswith(target) or time.monotonic() > deadline:
-                break
-            time.sleep(1)
+        status, url, page = _open_when_started(hub, hub.clients[name], f"/user/{name}/")
         assert status == 200 and url.endswith(target), f"{name}: {status} {url}\n{hub.log_tail()}"
         assert 'id="ck-page-lang"' in page  # the coopkit template (share/jupyter), not Voila's own
         assert KERNEL_ID.search(page), "the start page ran in a kernel"
@@ -291,6 +299,24 @@ def test_a_trainees_server_serves_the_workbooks_and_not_the_rest(hub):
     assert an.get("/user/an/voila/files/02_break_even.ipynb")[0] == 403
     assert an.get("/user/an/api/sessions")[0] == 403
     assert an.get("/user/an/api/status")[0] == 200
+
+
+def test_the_trainer_is_the_hub_admin_and_alone_holds_the_trainer_key(hub):
+    trainer = Client(hub)
+    status, url, _ = trainer.log_in(TRAINER, PASSWORD)  # the trainer's name needs the trainer's own password
+    assert status == 403, (status, url)
+    status, url, page = trainer.log_in(TRAINER, TRAINER_PASSWORD)
+    assert status == 200, (status, url, hub.log_tail())
+    hub.clients[TRAINER] = trainer
+    assert trainer.get("/hub/admin")[0] == 200
+    assert _trainee(hub, "an").get("/hub/admin")[0] == 403
+    status, url, page = _open_when_started(hub, trainer, f"/user/{TRAINER}/voila/render/trainer.ipynb")
+    assert status == 200 and url.endswith("/trainer.ipynb") and KERNEL_ID.search(page), (status, url)
+    assert "Traceback" not in page
+    kernel = _environ(_kernel_process(KERNEL_ID.search(page).group(1)))
+    assert kernel["COOPKIT_TRAINER_KEY"] == TRAINER_KEY
+    assert _environ(_server_of(hub, "an"))["COOPKIT_TRAINER_KEY"] == ""  # a trainee's server: no key
+    assert kernel["COOPKIT_ANSWER_DIR"] == str(hub.state / "answers")  # the room's answers, as the trainees'
 
 
 def test_a_wrong_password_and_a_name_not_on_the_list_are_refused(hub):
