@@ -119,7 +119,20 @@ class Trainee:
     def key(self) -> str:
         exact = f"{self.name.casefold()}|{self.cooperative.casefold()}"
         digest = hashlib.sha256(exact.encode("utf-8")).hexdigest()[:6]
-        return f"{owner_folder(self.name)[:20]}--{owner_folder(self.cooperative)[:30]}-{digest}"
+        return f"{_folder_word(self.name, 'x')[:20]}--{_folder_word(self.cooperative, 'x')[:30]}-{digest}"
+
+
+def _folder_word(text: str, fallback: str) -> str:
+    """`owner_folder` of a name, or ``fallback`` for a name with no Latin letter or digit (李明,
+    🐝): the key's hash tells such trainees apart.
+
+    >>> _folder_word("Lan", "x"), _folder_word("李明", "x")
+    ('lan', 'x')
+    """
+    try:
+        return owner_folder(text)
+    except InputError:
+        return fallback
 
 
 def _now() -> str:
@@ -163,15 +176,30 @@ class AnswerStore:
     def _folder(self, trainee: Trainee) -> Path:
         return self.root / "trainees" / trainee.key
 
+    def _inside(self, folder: Path) -> Path:
+        """``folder`` if it stays inside the root once links are followed; else `PermissionError`.
+
+        The root itself may be a link (to a USB disk, say); a link planted below it that leads
+        out is never followed to write there."""
+        root = self.root.resolve()
+        real = folder.resolve()
+        if real != root and root not in real.parents:
+            raise PermissionError(f"{folder} leads out of the answer folder {self.root} (a link): not written")
+        return folder
+
     @contextlib.contextmanager
     def _locked(self, folder: Path) -> Iterator[None]:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / ".lock", "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        self._inside(folder).mkdir(parents=True, exist_ok=True)
+        # O_NOFOLLOW: a lock file that is a link is refused, not created wherever it points.
+        handle = os.open(folder / ".lock", os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o666)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
             finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        finally:
+            os.close(handle)
 
     @staticmethod
     def _read(path: Path) -> dict[str, Any] | None:

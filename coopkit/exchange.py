@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KEY_ROW",
     "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_UNPACKED_BYTES",
     "META_KEYS",
     "check_upload",
     "scenarios_from_xlsx",
@@ -68,6 +69,11 @@ __all__ = [
 #: kilobytes; a file sent through the page travels in one websocket message, and Voila's server
 #: drops the connection, silently, above its message limit (10 MiB by default).
 MAX_IMPORT_BYTES = 5_000_000
+#: Largest amount of data an imported workbook may hold once unzipped, in bytes (10 MB). An
+#: exported file of twelve scenarios holds about 30 KB. An .xlsx is a zip archive: a file under
+#: `MAX_IMPORT_BYTES` can unzip to hundreds of megabytes (2.4 MB held 21 MB of cells, which
+#: took 13 s and 0.9 GB of the page's kernel to read), so the import measures it first.
+MAX_IMPORT_UNPACKED_BYTES = 10_000_000
 _XLSX_START = b"PK\x03\x04"  # an .xlsx file is a zip archive
 
 fields.register_fields({"size_mb": "number", "limit_mb": "number"})
@@ -399,6 +405,26 @@ def check_upload(name: str, size: int, content: bytes | None = None) -> None:
         raise InputError("file", reason="not_xlsx_file", value=name)
 
 
+def _check_unpacked_size(stream: Any) -> None:
+    """Refuse a workbook that holds more than `MAX_IMPORT_UNPACKED_BYTES` once unzipped, before
+    anything is unzipped (the sizes stand in the archive's directory; a part that unzips to more
+    than its stated size fails its check). Anything that is not a zip archive is left to the reader,
+    which says the file is not a workbook."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        size = 0
+    finally:
+        if hasattr(stream, "seek"):
+            stream.seek(0)
+    if size > MAX_IMPORT_UNPACKED_BYTES:
+        raise InputError("file", reason="file_unpacks_too_large", size_mb=math.ceil(size / 100_000) / 10,
+                         limit_mb=MAX_IMPORT_UNPACKED_BYTES / 1_000_000)
+
+
 def _open_workbook(source: str | os.PathLike[str] | bytes) -> Any:
     from openpyxl import load_workbook
 
@@ -412,6 +438,7 @@ def _open_workbook(source: str | os.PathLike[str] | bytes) -> Any:
             raise InputError("file", reason="data_missing_file", value=name, file=name,
                              folder=str(path.parent))
         stream = path
+    _check_unpacked_size(stream)
     try:
         return load_workbook(stream, data_only=True)
     except Exception:  # noqa: BLE001  (zip, XML, openpyxl errors alike: for the manager, a bad file)

@@ -219,10 +219,18 @@ def _code_hash(code: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 _VERIFIED: set[tuple[str, str]] = set()
 
 
+def _not_a_link(folder: Path) -> Path:
+    """``folder``, unless it is a link: a link planted in the root (to a folder outside it) is
+    never followed to write there (`PermissionError`)."""
+    if folder.is_symlink():
+        raise PermissionError(f"{folder} is a link: the scenario store does not write through it")
+    return folder
+
+
 @contextlib.contextmanager
 def _folder_lock(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` (its hidden ``.lock`` file) while its code is made."""
-    folder.mkdir(parents=True, exist_ok=True)
+    _not_a_link(folder).mkdir(parents=True, exist_ok=True)
     with open(folder / _LOCK_FILE, "a+b") as handle:
         if fcntl is None:
             yield
@@ -569,7 +577,7 @@ class ScenarioStore:
 
     def _write(self, scenario: Scenario, *, replace: bool) -> None:
         """Write ``scenario`` to its file atomically; with ``replace=False`` never overwrite."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        _not_a_link(self.folder).mkdir(parents=True, exist_ok=True)
         target = self.folder / scenario_file_name(scenario.name)
         document = {_FORMAT_KEY: _FORMAT_VERSION, **scenario.to_dict(), "owner": self.owner}
         text = json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False)

@@ -454,9 +454,8 @@ class ScenariosPanel(_WhatIfPanel):
         upload = files[0]
 
         def action():
-            size = upload.get("size")
-            exchange.check_upload(upload.get("name", ""), len(upload["content"]) if size is None else size,
-                                  bytes(upload["content"][:4]))
+            # The bytes that arrived, not the size the browser's description claims.
+            exchange.check_upload(upload.get("name", ""), len(upload["content"]), bytes(upload["content"][:4]))
             return self.import_file(bytes(upload["content"]))
 
         try:
