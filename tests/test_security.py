@@ -349,3 +349,33 @@ def test_no_file_is_written_outside_a_root_by_the_lock_file_either(tmp_path, out
         pass
     assert list(outside.iterdir()) == []
     assert not os.path.lexists(outside / "made-by-the-lock")
+
+
+# --------------------------------------------------------------------------- the trainer's key
+
+
+def test_a_page_that_tries_many_trainer_keys_must_wait(tmp_path, monkeypatch):
+    """A visitor's page cannot try keys by the thousand (a trainer may choose a short key): after
+    `MAX_KEY_TRIES` wrong keys even the right one is not compared until `KEY_WAIT_SECONDS` passed."""
+    from coopkit.answers import trainer_key
+    from coopkit.ui.trainer import KEY_WAIT_SECONDS, MAX_KEY_TRIES, TrainerPage
+
+    monkeypatch.delenv("COOPKIT_TRAINER_KEY", raising=False)
+    key = trainer_key(tmp_path)
+    page = TrainerPage(lang="vi", root=tmp_path)
+    now = [1000.0]
+    page.clock = lambda: now[0]
+    for i in range(MAX_KEY_TRIES):
+        assert not page.unlock(f"sai-{i}")
+    assert not page.unlock(key) and not page.unlocked
+    assert f"chờ {KEY_WAIT_SECONDS} giây" in page.message.value and page.key.value == ""
+    page.set_lang("en")
+    now[0] += KEY_WAIT_SECONDS - 10
+    assert not page.unlock(key) and "wait 10 seconds" in page.message.value
+    now[0] += 10
+    assert page.unlock(key) and page.unlocked
+    page.lock()
+    # Fewer wrong keys than the limit, then the right one: no wait.
+    for i in range(MAX_KEY_TRIES - 1):
+        assert not page.unlock(f"sai-{i}")
+    assert page.unlock(key)

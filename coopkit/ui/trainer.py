@@ -19,8 +19,10 @@ import datetime as dt
 import functools
 import hmac
 import logging
+import math
 import numbers
 import os
+import time
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -36,12 +38,16 @@ from coopkit.ui.panels import XLSX, download_link
 from coopkit.ui.panels import html as _html
 from coopkit.ui.tables import scroll_box
 
-__all__ = ["TrainerPage", "REFRESH_MS", "XLSX_FILE", "PDF_FILE"]
+__all__ = ["TrainerPage", "REFRESH_MS", "XLSX_FILE", "PDF_FILE", "MAX_KEY_TRIES", "KEY_WAIT_SECONDS"]
 
 log = logging.getLogger("coopkit.ui")
 
 #: How often (milliseconds) the page looks for new answers.
 REFRESH_MS = 3000
+#: Wrong keys a page may be given before it must wait `KEY_WAIT_SECONDS` (a visitor's page
+#: cannot try keys by the thousand).
+MAX_KEY_TRIES = 5
+KEY_WAIT_SECONDS = 60
 #: The downloads' file names.
 XLSX_FILE = "answers.xlsx"
 PDF_FILE = "certificates.pdf"
@@ -75,6 +81,10 @@ class TrainerPage:
         self._certificates: tuple[tuple[Any, ...], bytes] | None = None
         self.release_buttons: dict[tuple[str, str], widgets.Button] = {}
         self._questions: dict[tuple[str, str, str], str] = {}
+        #: The clock the wait after too many wrong keys is measured with (tests move it on).
+        self.clock = time.monotonic
+        self._wrong_keys = 0
+        self._locked_until = 0.0
 
         self.title = _html("ck-title")
         self.help = _html("ck-help")
@@ -151,13 +161,25 @@ class TrainerPage:
         """Open the room if ``typed`` is the trainer's key; otherwise say so and show nothing."""
         if not typed:
             return False
+        now = self.clock()
+        if now < self._locked_until:  # too many wrong keys: this one is not even compared
+            if self.key.value:
+                self.key.value = ""
+            seconds = str(math.ceil(self._locked_until - now))
+            self.message.value = f"<p class='ck-status-error'>⚠ {escape(t('key_locked', self.lang, seconds=seconds))}</p>"
+            return False
         right = hmac.compare_digest(typed.strip().encode("utf-8"), trainer_key(self.store.root).encode("utf-8"))
         if self.key.value:
             self.key.value = ""  # the key does not stay in the page
         if not right:
             self.lock()
+            self._wrong_keys += 1
+            if self._wrong_keys >= MAX_KEY_TRIES:
+                self._wrong_keys = 0
+                self._locked_until = now + KEY_WAIT_SECONDS
             self.message.value = f"<p class='ck-status-error'>⚠ {escape(t('wrong_key', self.lang))}</p>"
             return False
+        self._wrong_keys = 0
         self.unlocked = True
         self.message.value = ""
         self.key_form.layout.display = "none"
