@@ -379,3 +379,22 @@ def test_a_page_that_tries_many_trainer_keys_must_wait(tmp_path, monkeypatch):
     for i in range(MAX_KEY_TRIES - 1):
         assert not page.unlock(f"sai-{i}")
     assert page.unlock(key)
+
+
+# --------------------------------------------------------------------------- charts draw typed text as text
+
+
+@pytest.mark.parametrize("name", ["$\\alpha^$", "Giá $5$ nghìn", "$$", "HTX \\$ \\frac{1}{0}"])
+def test_a_scenario_or_member_name_with_dollar_signs_is_drawn_as_typed(app, name, caplog):
+    """Matplotlib reads text between two "$" as TeX: a name was drawn in italics, or with a
+    stray "^" it broke the pinned chart and the app."""
+    from coopkit.ui.members_app import MemberIncomeApp
+
+    app.pin(name)
+    app.pin("Kế hoạch")
+    assert [s.name for s in app.pinned] == [name, "Kế hoạch"] and app.error is None
+    assert app.scenarios.pinned_chart.layout.display != "none" and len(app.scenarios.pinned_chart.value) > 1000
+    members = MemberIncomeApp()
+    members.control("members").rows[0][0].value = name
+    assert members.error is None
+    assert "failed" not in caplog.text

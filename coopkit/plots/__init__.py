@@ -78,6 +78,9 @@ STYLE = {
     "figure.titlesize": TITLE_SIZE,
     "figure.dpi": DPI,
     "savefig.dpi": DPI,
+    # Text is drawn as typed: a member or scenario name with two "$" is not TeX (mathtext), which
+    # drew it in italics or, with a stray "^", broke the whole chart.
+    "text.parse_math": False,
 }
 
 _Chart = TypeVar("_Chart", bound=Callable[..., Figure])

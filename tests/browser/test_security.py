@@ -390,7 +390,12 @@ def test_with_the_token_the_app_loads_and_its_websocket_needs_it(token_server, m
     expect(page.locator(".ck-app.ck-ready")).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
     kernel_id = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
     assert len(token_server.kernel_pids()) == 1
-    # Knowing the kernel's id is not enough without the token.
+    # Knowing the kernel's id is not enough without the token: no websocket, no shutdown.
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:
         websocket.create_connection(f"ws://127.0.0.1:{token_server.port}/api/kernels/{kernel_id}/channels", timeout=10)
     assert refused.value.status_code in (401, 403)
+    assert shutdown_kernel(token_server.url, kernel_id) in (401, 403)
+    assert len(token_server.kernel_pids()) == 1
+    # The browser that came with the token keeps it (a cookie): the next workbook opens without it.
+    page.goto(f"{token_server.url}voila/render/02_break_even.ipynb?lang=en", wait_until="commit")
+    expect(page.locator(".ck-app.ck-ready")).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
