@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -297,6 +298,23 @@ _PWNED_JS = "() => window.__pwned === undefined && !document.querySelector('img[
 
 def _assert_not_run(page) -> None:
     assert page.evaluate(_PWNED_JS), "typed HTML became an element or a script ran"
+
+
+def test_what_a_visitor_puts_in_the_address_or_headers_is_not_echoed_into_the_page(room):
+    """``?lang=`` and Accept-Language reach the kernel (the page's language); a crafted value, or a
+    crafted page name, never comes back into the HTML."""
+    from urllib.parse import quote
+
+    attack = '"><script>window.__pwned=1</script>'
+    request = urllib.request.Request(
+        f"{room.url}voila/render/01_unit_cost.ipynb?lang={quote(attack)}&x={quote('</script>' + SCRIPT)}",
+        headers={"Accept-Language": "vi" + attack})
+    with _OPENER.open(request, timeout=120) as response:
+        body = response.read()
+    assert b"ck-app" in body and b"__pwned" not in body
+    shutdown_kernel(room.url, re.search(rb'"kernelId"\s*:\s*"([0-9a-f-]{36})"', body).group(1).decode())
+    status, body = http_get(f"{room.url}voila/render/{quote(attack)}.ipynb")
+    assert status == 404 and b"__pwned" not in body
 
 
 def test_names_typed_on_the_what_if_save_panel_are_shown_as_text(room, make_page):
