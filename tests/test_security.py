@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import time
@@ -193,7 +194,7 @@ def test_names_and_answers_a_trainee_typed_stay_text_in_answers_xlsx(tmp_path, t
 def test_text_in_a_scenario_stays_text_in_the_csv_and_xlsx_exports(typed):
     scenario = Scenario(typed, "unit_cost", ORANGES, product=typed, channel=typed, note=typed)
     text = exchange.scenarios_to_csv([scenario], lang="en")
-    row = next(__import__("csv").reader(io.StringIO(text.splitlines()[1])))
+    row = next(csv.reader(io.StringIO(text.splitlines()[1])))
     assert row[:5] == ["'" + typed, "unit_cost", "'" + typed, "'" + typed, "'" + typed]
     assert _no_formula(exchange.scenarios_to_xlsx([scenario], lang="en", base=typed)) == []
 
