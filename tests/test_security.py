@@ -422,3 +422,19 @@ def test_a_trainee_server_under_the_hub_refuses_code_sent_to_its_kernels():
     config = PyFileConfigLoader("jupyter_server_config.py", path=str(folder)).load_config()
     allowed = set(config.MappingKernelManager.get("allowed_message_types", []))
     assert allowed and allowed <= PAGE_MESSAGES, allowed
+
+
+@pytest.mark.parametrize("name", ["$\\alpha^$", "Giá $5$ nghìn"])
+def test_a_trainee_or_workshop_name_with_dollar_signs_is_printed_as_typed_on_the_certificates(name):
+    """One trainee's name read as TeX broke the PDF of the whole room."""
+    import datetime as dt
+
+    import pypdf
+
+    from coopkit.plots.certificates import certificates_pdf
+
+    pdf = certificates_pdf([({"name": name, "cooperative": "HTX Mật ong"}, ["break_even"]),
+                            ({"name": "Lan", "cooperative": name}, ["break_even"])], "vi", f"Lớp {name}",
+                           dt.date(2026, 11, 30))
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 2 and all(name in page.extract_text() for page in pages)

@@ -107,7 +107,9 @@ def certificates_pdf(trainees_with_workbooks: Iterable[tuple[Any, Sequence[str]]
     """
     lang = i18n.normalize_language(lang)
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}):
+    # Names are printed as typed: text between two "$" is not TeX (a name like "$\alpha^$" broke
+    # the whole room's PDF).
+    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans", "text.parse_math": False}):
         with PdfPages(buffer, metadata={"Title": i18n.tr("certificate.title", lang), "Creator": "coopkit"}) as pdf:
             for trainee, lessons in trainees_with_workbooks:
                 pdf.savefig(_page(trainee, list(lessons), lang, workshop, date))
