@@ -122,6 +122,9 @@ c.Spawner.notebook_dir = str(NOTEBOOKS)
 c.Spawner.default_url = f"/voila/render/{START_PAGE}"
 c.Spawner.mem_limit = _env("COOPKIT_HUB_MEM_LIMIT", "1G")
 c.Spawner.start_timeout = 120
+# A trainee whose server was stopped (idle, or by the trainer) and who comes back sees "server not
+# running" for 3 s, then it starts again by itself and the page they asked for opens.
+c.JupyterHub.implicit_spawn_seconds = 3
 c.Spawner.http_timeout = 120
 
 ANSWERS = Path(_env("COOPKIT_ANSWER_DIR", str(STATE / "answers"))).expanduser().resolve()
@@ -158,6 +161,6 @@ if _cull_timeout > 0:
         {
             "name": "idle-culler",
             "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={_cull_timeout}",
-                        f"--cull-every={max(30, min(300, _cull_timeout // 4))}"],
+                        f"--cull-every={max(5, min(300, _cull_timeout // 4))}"],
         }
     ]

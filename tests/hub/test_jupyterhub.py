@@ -15,6 +15,7 @@ started is left.
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -27,6 +28,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,29 +117,24 @@ class Hub:
                 self.process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory):
+@contextlib.contextmanager
+def running_hub(state: Path, **settings: str) -> Iterator[Hub]:
+    """A hub started with ``jupyterhub_config.py`` in ``state``, its settings from the environment, stopped at the end."""
     if not PROXY.exists():
         pytest.fail(f"configurable-http-proxy is missing ({PROXY.relative_to(ROOT)}): run `make hub-proxy`", pytrace=False)
     if not JUPYTERHUB.exists():
         pytest.fail(f"{JUPYTERHUB} is missing: run `make install-test` (the test extra installs jupyterhub)", pytrace=False)
-    state = tmp_path_factory.mktemp("hub")
-    names = state / "trainees.txt"
-    names.write_text("# the trainer's list\n" + "\n".join(n.capitalize() for n in TRAINEES) + "\n", encoding="utf-8")
     port, api_port, proxy_api_port = _free_port(), _free_port(), _free_port()
     marker = secrets.token_hex(8)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COOPKIT_", "JUPYTER"))}
     env.update(
         COOPKIT_HUB_TEST_RUN=marker,
         COOPKIT_HUB_PASSWORD=PASSWORD,
-        COOPKIT_HUB_USERS=str(names),
         COOPKIT_HUB_STATE=str(state),
         COOPKIT_HUB_PORT=str(port),
         COOPKIT_HUB_API_PORT=str(api_port),
         COOPKIT_HUB_PROXY_API_PORT=str(proxy_api_port),
-        COOPKIT_HUB_MEM_LIMIT=MEM_LIMIT,
-        COOPKIT_HUB_ADMIN_PASSWORD=TRAINER_PASSWORD,
-        COOPKIT_TRAINER_KEY=TRAINER_KEY,
+        **settings,
     )
     log_path = state / "hub.log"
 
@@ -169,6 +166,17 @@ def hub(tmp_path_factory):
                 os.killpg(os.getpgid(pid), signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    """The room's hub: the trainer's list, the trainer's password and key, 1 GB per trainee."""
+    state = tmp_path_factory.mktemp("hub")
+    names = state / "trainees.txt"
+    names.write_text("# the trainer's list\n" + "\n".join(n.capitalize() for n in TRAINEES) + "\n", encoding="utf-8")
+    with running_hub(state, COOPKIT_HUB_USERS=str(names), COOPKIT_HUB_MEM_LIMIT=MEM_LIMIT,
+                     COOPKIT_HUB_ADMIN_PASSWORD=TRAINER_PASSWORD, COOPKIT_TRAINER_KEY=TRAINER_KEY) as hub:
+        yield hub
 
 
 class Client:
@@ -379,3 +387,34 @@ def test_the_hub_stops_with_every_server_it_started(hub):
     left = {pid: _cmdline(pid) for pid in hub.processes()}
     assert left == {}, left
     assert time.monotonic() - start < HUB_STOP
+
+
+def test_the_idle_culler_stops_a_server_left_alone(tmp_path):
+    """A hub of its own whose culler stops servers idle for 20 s: a trainee who logs in and leaves loses
+    the server (and its kernel); coming back, the hub's page starts a new one by itself."""
+    with running_hub(tmp_path, COOPKIT_HUB_CULL_TIMEOUT="20") as hub:
+        client = Client(hub)
+        assert client.log_in("an", PASSWORD)[0] == 200
+        status, url, _ = _open_when_started(hub, client, "/user/an/voila/render/02_break_even.ipynb")
+        assert status == 200 and url.endswith("/user/an/voila/render/02_break_even.ipynb"), (status, url)
+        server = _server_of(hub, "an")
+        deadline = time.monotonic() + 60
+        while server in hub.processes() and time.monotonic() < deadline:
+            time.sleep(1)
+        assert server not in hub.processes(), hub.log_tail()
+        assert "Culling server an" in hub.log_path.read_text(errors="replace")
+        deadline = time.monotonic() + 10  # its kernel goes with it (a kernel notices within seconds)
+        while [pid for pid in hub.processes() if "ipykernel" in _cmdline(pid)] and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not [pid for pid in hub.processes() if "ipykernel" in _cmdline(pid)]
+        # coming back: "not running", and the page's own script starts it again after implicit_spawn_seconds
+        # (not followed here: with a 20 s culler a server that starts slowly may be culled again at once)
+        deadline = time.monotonic() + 20  # until the hub has finished stopping it ("spawn-pending" meanwhile)
+        while True:
+            status, url, page = client.get("/user/an/voila/render/02_break_even.ipynb")
+            if status != 200 or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        assert status == 424, (status, url)
+        assert re.search(r'var spawn_url = "/hub/spawn/an\?next=[^"]*02_break_even.ipynb"', page)
+        assert re.search(r"var implicit_spawn_seconds = [1-9]", page)
