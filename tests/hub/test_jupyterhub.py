@@ -188,11 +188,14 @@ class Client:
         self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
                                                   urllib.request.HTTPCookieProcessor(self.jar))
 
-    def get(self, path: str, data: dict | None = None, timeout: float = PAGE) -> tuple[int, str, str]:
-        """``(status, final URL, body)``; an HTTP error is returned, not raised; no answer is status 0."""
+    def get(self, path: str, data: dict | None = None, timeout: float = PAGE,
+            headers: dict | None = None) -> tuple[int, str, str]:
+        """``(status, final URL, body)``; an HTTP error is returned, not raised; no answer is status 0.
+        With ``data`` it is a POST of that form."""
         body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.hub.url + path, data=body, headers=headers or {})
         try:
-            with self.opener.open(self.hub.url + path, data=body, timeout=timeout) as response:
+            with self.opener.open(request, timeout=timeout) as response:
                 return response.status, response.geturl(), response.read().decode(errors="replace")
         except urllib.error.HTTPError as error:
             return error.code, error.geturl(), error.read().decode(errors="replace")
@@ -307,6 +310,10 @@ def test_a_trainees_server_serves_the_workbooks_and_not_the_rest(hub):
     assert an.get("/user/an/voila/files/02_break_even.ipynb")[0] == 403
     assert an.get("/user/an/api/sessions")[0] == 403
     assert an.get("/user/an/api/status")[0] == 200
+    # no kernel started through the API (the request itself is well formed: its XSRF token passes)
+    xsrf = next(c.value for c in an.jar if c.name == "_xsrf" and c.path.startswith("/user/an"))
+    status, _, body = an.get("/user/an/api/kernels", {}, headers={"X-XSRFToken": xsrf})
+    assert status == 403 and "not authorized to write on resource: kernels" in body, (status, body[:300])
 
 
 def test_the_trainer_is_the_hub_admin_and_alone_holds_the_trainer_key(hub):
