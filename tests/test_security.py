@@ -408,9 +408,6 @@ def test_a_scenario_or_member_name_with_dollar_signs_is_drawn_as_typed(app, name
 PAGE_MESSAGES = {"comm_open", "comm_close", "comm_msg", "comm_info_request", "kernel_info_request", "shutdown_request"}
 
 
-@pytest.mark.xfail(strict=True, reason="deploy/jupyterhub/singleuser/jupyter_server_config.py (hub helper's file) does not "
-                   "set c.MappingKernelManager.allowed_message_types yet: under a Jupyter server a trainee's "
-                   "execute_request runs (checked by hand, issue 14 §5); remove this mark with that line")
 def test_a_trainee_server_under_the_hub_refuses_code_sent_to_its_kernels():
     """Standalone Voila drops an ``execute_request`` sent through a page's kernel websocket
     (tests/browser/test_security.py); Voila as a Jupyter server extension, as the hub runs it,

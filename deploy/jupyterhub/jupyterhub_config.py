@@ -37,9 +37,10 @@ tests ran it (``tests/hub/test_jupyterhub.py`` starts a hub with this file):
 =============================  ===================================================================
 
 A trainee's server is a Jupyter server with the Voila extension (``/voila/render/…``), set up by
-``singleuser/jupyter_server_config.py`` beside this file: no JupyterLab, no terminals, notebooks
-read-only. It is still the trainee's own server: its kernels run whatever code is sent to them.
-Isolation between trainees comes from the spawner (one Unix account, or one container, each).
+``singleuser/jupyter_server_config.py`` beside this file: no JupyterLab, no terminals, no files or
+contents API, and a page's kernel takes only its widgets' messages (no code). It is still the
+trainee's own server process: isolation between trainees comes from the spawner (one Unix account,
+or one container, each).
 """
 
 import os
@@ -143,7 +144,7 @@ if _env("COOPKIT_SCENARIO_DIR"):
     environment["COOPKIT_SCENARIO_DIR"] = str(Path(_env("COOPKIT_SCENARIO_DIR")).expanduser().resolve())
 _trainer_key = _env("COOPKIT_TRAINER_KEY")
 if _trainer_key:
-    # Only the trainer's server holds the key: a trainee's kernel runs whatever code the trainee sends.
+    # Only the trainer's server holds the key (a trainee's server and kernels do not need it).
     environment["COOPKIT_TRAINER_KEY"] = lambda spawner: _trainer_key if spawner.user.admin else ""
 c.Spawner.environment = environment
 

@@ -16,6 +16,7 @@ started is left.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import http.cookiejar
 import os
 import re
@@ -47,6 +48,8 @@ TRAINER, TRAINER_PASSWORD, TRAINER_KEY = "trainer", "the-trainer's-own-password-
 MEM_LIMIT = "1G"
 #: Seconds: the hub to answer, a trainee's server to start, a page to arrive, the hub to stop.
 HUB_START, SERVER_START, PAGE, HUB_STOP = 60, 90, 60, 45
+#: prctl(2): the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 
 
@@ -138,8 +141,12 @@ def running_hub(state: Path, **settings: str) -> Iterator[Hub]:
     )
     log_path = state / "hub.log"
 
-    def preexec():  # a hub started from a background shell would inherit SIGINT ignored: its servers and
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # services would then take 30 s each to stop
+    def preexec():
+        # A hub started from a background shell would inherit SIGINT ignored: its servers and services
+        # would then take 30 s each to stop.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        # If the tests are killed (a time-out), the hub gets SIGTERM and stops its servers: no orphans.
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
     with open(log_path, "wb") as log:
         process = subprocess.Popen([str(JUPYTERHUB), "-f", str(CONFIG)], cwd=state, env=env, stdout=log,
@@ -194,9 +201,17 @@ class Client:
         With ``data`` it is a POST of that form."""
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(self.hub.url + path, data=body, headers=headers or {})
+        deadline = time.monotonic() + timeout
         try:
             with self.opener.open(request, timeout=timeout) as response:
-                return response.status, response.geturl(), response.read().decode(errors="replace")
+                # A Voila page streams (with heartbeats while its cells run): bound the whole read, not each chunk.
+                chunks = []
+                while chunk := response.read1(65536):
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"{path} did not arrive whole within {timeout:.0f} s:\n{self.hub.log_tail()}",
+                                    pytrace=False)
+                return response.status, response.geturl(), b"".join(chunks).decode(errors="replace")
         except urllib.error.HTTPError as error:
             return error.code, error.geturl(), error.read().decode(errors="replace")
         except OSError:
@@ -314,6 +329,56 @@ def test_a_trainees_server_serves_the_workbooks_and_not_the_rest(hub):
     xsrf = next(c.value for c in an.jar if c.name == "_xsrf" and c.path.startswith("/user/an"))
     status, _, body = an.get("/user/an/api/kernels", {}, headers={"X-XSRFToken": xsrf})
     assert status == 403 and "not authorized to write on resource: kernels" in body, (status, body[:300])
+
+
+def test_a_pages_kernel_runs_no_code_a_trainee_sends(hub):
+    """Through the page's kernel websocket the kernel answers the widgets' messages (a kernel_info_request)
+    but an execute_request never reaches it (singleuser/jupyter_server_config.py: allowed_message_types)."""
+    import asyncio
+    import json
+    import uuid
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    an = _trainee(hub, "an")
+    status, url, page = an.get("/user/an/voila/render/02_break_even.ipynb")
+    assert status == 200 and KERNEL_ID.search(page), (status, url)
+    kernel_id, session = KERNEL_ID.search(page).group(1), uuid.uuid4().hex
+    proof = hub.state / "home" / "an" / "code-ran.txt"
+    cookies = "; ".join(f"{c.name}={c.value}" for c in an.jar if "/user/an/".startswith(c.path.rstrip("/") + "/"))
+    ws_url = f"{hub.url.replace('http://', 'ws://')}/user/an/api/kernels/{kernel_id}/channels?session_id={session}"
+
+    def message(msg_type: str, content: dict) -> str:
+        header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session, "username": "an",
+                  "version": "5.3", "date": ""}
+        return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
+                           "channel": "shell", "buffers": []})
+
+    async def talk() -> list[str]:
+        ws = await websocket_connect(HTTPRequest(ws_url, headers={"Cookie": cookies}, connect_timeout=PAGE))
+        seen: list[str] = []
+        try:
+            await ws.write_message(message("execute_request", {
+                "code": f"open({str(proof)!r}, 'w').write('ran')", "silent": False, "store_history": False,
+                "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}))
+            await ws.write_message(message("kernel_info_request", {}))
+            deadline = time.monotonic() + PAGE
+            while "kernel_info_reply" not in seen and time.monotonic() < deadline:
+                raw = await asyncio.wait_for(ws.read_message(), timeout=PAGE)
+                if raw is None:
+                    break
+                if isinstance(raw, str):
+                    seen.append(json.loads(raw)["header"]["msg_type"])
+            await asyncio.sleep(2)  # had the code been passed on, the kernel would have run it before its reply
+        finally:
+            ws.close()
+        return seen
+
+    seen = asyncio.run(talk())
+    assert "kernel_info_reply" in seen, seen
+    assert "execute_reply" not in seen and "execute_input" not in seen, seen
+    assert not proof.exists()
 
 
 def test_the_trainer_is_the_hub_admin_and_alone_holds_the_trainer_key(hub):

@@ -10,10 +10,11 @@ keeps the Voila extension (``/voila/render/<notebook>``, configured by ``voila.j
 - no kernels started, restarted or deleted through the kernels API: a trainee's kernels are the
   ones Voila starts for the pages they open (and ends when a page is closed or idle).
 
-What stays: the kernel websocket. Voila's page talks to its kernel through it, and under a Jupyter
-server it runs any code a trainee sends (unlike standalone Voila, which ignores such requests).
-The server is the trainee's own: isolation between trainees is the spawner's job (a Unix account
-or a container each, with a memory limit), not this file's.
+What stays: the kernel websocket, through which Voila's page talks to its kernel. As standalone
+Voila does, the server passes on only the messages a page's widgets need (``allowed_message_types``):
+an ``execute_request`` a trainee sends through it is dropped, not run. The server is still the
+trainee's own: isolation between trainees is the spawner's job (a Unix account or a container each,
+with a memory limit), not this file's.
 """
 
 from jupyterhub.singleuser.extension import JupyterHubAuthorizer
@@ -29,6 +30,16 @@ c.ServerApp.jpserver_extensions = {
     "notebook_shim": False,
 }
 c.ServerApp.terminals_enabled = False
+
+#: What a page may send its kernel: standalone Voila's own list (voila/app.py), widgets' messages only.
+c.MappingKernelManager.allowed_message_types = [
+    "comm_open",
+    "comm_close",
+    "comm_msg",
+    "comm_info_request",
+    "kernel_info_request",
+    "shutdown_request",
+]
 
 
 #: What a trainee may not do, by Jupyter server resource: every action, or the ones named.
