@@ -3,6 +3,9 @@
 #   make test    set up .venv with the test tools and run every test (browser tests included)
 # Options: make serve HOST=0.0.0.0 PORT=9000 POOL=3 TOKEN=secret SCENARIOS=/srv/coopkit-scenarios
 #                     ANSWERS=/srv/coopkit-answers TRAINER_KEY=secret   (exercise answers; the trainer page's key)
+#                     ROOM=30 WORKBOOK=04   (warm 30 kernels ahead for the workbook the room opens next)
+#                     MAX_KERNELS=60 KERNEL_STARTS=2   (past 60 kernels a visitor gets "the room is full, retrying";
+#                                          2 kernels start at a time; defaults sized from the machine)
 #          make collect SCENARIOS=/srv/coopkit-scenarios   (trainer: the room's scenarios -> room.xlsx)
 #          make answers ANSWERS=/srv/coopkit-answers      (trainer: the room's answers -> answers.xlsx)
 #          make exercise-answers   (trainer: docs/exercise-answers.<lang>.md from exercises/*.toml)
@@ -20,6 +23,10 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8866
 POOL   ?=
 TOKEN  ?=
+ROOM   ?=
+WORKBOOK ?=
+MAX_KERNELS ?=
+KERNEL_STARTS ?=
 SCENARIOS ?=
 ANSWERS ?=
 TRAINER_KEY ?=
@@ -63,7 +70,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 serve: install
-	$(BIN)/python -m coopkit.server --host $(HOST) --port $(PORT) $(if $(POOL),--pool $(POOL)) $(if $(TOKEN),--token $(TOKEN)) $(if $(SCENARIOS),--scenarios $(SCENARIOS)) $(if $(ANSWERS),--answers $(ANSWERS)) $(if $(TRAINER_KEY),--trainer-key $(TRAINER_KEY))
+	$(BIN)/python -m coopkit.server --host $(HOST) --port $(PORT) $(if $(POOL),--pool $(POOL)) $(if $(TOKEN),--token $(TOKEN)) $(if $(SCENARIOS),--scenarios $(SCENARIOS)) $(if $(ANSWERS),--answers $(ANSWERS)) $(if $(TRAINER_KEY),--trainer-key $(TRAINER_KEY)) $(if $(ROOM),--room $(ROOM) --workbook $(WORKBOOK)) $(if $(MAX_KERNELS),--max-kernels $(MAX_KERNELS)) $(if $(KERNEL_STARTS),--kernel-starts $(KERNEL_STARTS))
 
 # Trainer: the room's saved scenarios in one table (and room.xlsx to project or share).
 collect: install
@@ -99,7 +106,7 @@ $(HUB_PROXY):
 	else echo "The JupyterHub test needs npm: run 'sudo apt-get install -y nodejs npm', then 'make hub-proxy' again."; exit 1; fi
 	npm install --prefix deploy/jupyterhub/.proxy --no-audit --no-fund --loglevel=error configurable-http-proxy@5.1.0
 
-test: install-test chromium
+test: install-test chromium hub-proxy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Each workbook's lesson, worked examples, formula card and worksheet on A4, in each language:

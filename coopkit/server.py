@@ -21,7 +21,7 @@ from pathlib import Path
 
 from coopkit import answers, workbooks
 
-__all__ = ["REPO_ROOT", "voila_command", "voila_environ", "wait_until_answering", "connection_root", "main"]
+__all__ = ["REPO_ROOT", "voila_command", "voila_environ", "wait_until_answering", "connection_root", "warm_ahead", "main"]
 
 #: The repository: ``voila.json``, ``notebooks/`` and ``share/jupyter`` live here.
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +35,7 @@ def voila_command(
     preheat: bool = True,
     pool_size: int | None = None,
     token: str | None = None,
+    room: tuple[str, int] | None = None,
     extra_args: tuple[str, ...] | list[str] = (),
 ) -> list[str]:
     """The command line that starts Voila for the workshop.
@@ -52,6 +53,9 @@ def voila_command(
         Override every notebook's pool size (``0`` turns pools off as well).
     token
         Ask visitors for this token (``?token=…`` once per browser).
+    room
+        ``(notebook, n)``: warm ``n`` kernels ahead for the workbook the room opens next (they are
+        warmed once; then one at a time as visitors come, see ``share/jupyter/config/voila.py``).
     extra_args
         Further Voila options (``--MappingKernelManager.cull_idle_timeout=5``), after the others.
 
@@ -60,6 +64,8 @@ def voila_command(
     >>> cmd = voila_command(port=9000, preheat=False)
     >>> cmd[1:3], "--port=9000" in cmd, "--Voila.ip=127.0.0.1" in cmd
     (['-m', 'voila'], True, True)
+    >>> [a for a in voila_command(room=("04_what_if_pricing.ipynb", 30)) if "pools" in a]
+    ["--VoilaKernelManager.kernel_pools_config={'default': {'pool_size': 1}, '04_what_if_pricing.ipynb': {'pool_size': 30}}"]
     """
     target = Path(notebooks) if notebooks is not None else REPO_ROOT / "notebooks"
     cmd = [
@@ -71,10 +77,13 @@ def voila_command(
         f"--port={int(port)}",
         f"--Voila.ip={host}",
     ]
-    if not preheat or pool_size == 0:
+    if not preheat or (pool_size == 0 and not room):
         cmd.append("--VoilaConfiguration.preheat_kernel=False")
-    elif pool_size is not None:
-        cmd.append(f"--VoilaKernelManager.kernel_pools_config={{'default': {{'pool_size': {int(pool_size)}}}}}")
+    elif pool_size is not None or room:
+        pools = {"default": {"pool_size": int(1 if pool_size is None else pool_size)}}
+        if room:
+            pools[room[0]] = {"pool_size": int(room[1])}
+        cmd.append(f"--VoilaKernelManager.kernel_pools_config={pools!r}")
     if token:
         cmd.append(f"--Voila.token={token}")
     root = connection_root()
@@ -147,6 +156,30 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float = 3
     return False
 
 
+def warm_ahead(workbook: str | None, trainees: int, *, pool_size: int | None = None,
+               environ: dict[str, str] | None = None) -> tuple[str, int] | None:
+    """``(notebook, kernels)`` to warm for a room of ``trainees`` opening ``workbook``, as many as
+    the machine's memory and kernel limit hold; prints what it chose, or why it cannot (then None)."""
+    from coopkit.admission import KERNEL_MB, RESERVE_MB, Capacity, machine_memory_mb
+
+    folder = REPO_ROOT / "notebooks"
+    names = sorted(p.name for p in folder.glob("*.ipynb"))
+    wanted = (workbook or "").strip().removesuffix(".ipynb")
+    found = [n for n in names if wanted and (n.removesuffix(".ipynb") == wanted or n.split("_", 1)[0] == wanted)]
+    if len(found) != 1:
+        print(f"coopkit: --room needs --workbook, one of: {', '.join(n.removesuffix('.ipynb') for n in names)}",
+              file=sys.stderr, flush=True)
+        return None
+    capacity = Capacity.from_environ(environ)
+    others = len(names) * (1 if pool_size is None else pool_size)
+    _total, free = machine_memory_mb()
+    by_memory = (free - RESERVE_MB) // KERNEL_MB if free else trainees
+    kernels = max(1, min(trainees, capacity.max_kernels - others, by_memory))
+    note = "" if kernels == trainees else f" (the machine holds {kernels}, not {trainees}: more start as visitors come)"
+    print(f"coopkit: warming {kernels} kernels ahead for {found[0]}{note}", flush=True)
+    return found[0], kernels
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the coopkit workshop apps with Voila.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -160,9 +193,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trainer-key", default=None,
                         help="the key that opens the trainer page (default $COOPKIT_TRAINER_KEY, else one is made "
                              "and kept in <answers>/trainer-key.txt)")
+    parser.add_argument("--max-kernels", type=int, default=None,
+                        help="kernels the server holds at most; past it a new visitor gets a 'room is full' page "
+                             "that retries by itself (default: sized from the machine's memory)")
+    parser.add_argument("--kernel-starts", type=int, default=None,
+                        help="kernels started at the same time, the others wait in order (default: the CPU count)")
+    parser.add_argument("--room", type=int, default=None,
+                        help="trainees who will open --workbook together: warm that many kernels ahead "
+                             "(as many as the memory holds)")
+    parser.add_argument("--workbook", default=None,
+                        help="the workbook the room opens next, e.g. 04 or 04_what_if_pricing (with --room)")
     args = parser.parse_args(argv)
-    cmd = voila_command(host=args.host, port=args.port, pool_size=args.pool, token=args.token)
     env = voila_environ()
+    if args.max_kernels:
+        env["COOPKIT_MAX_KERNELS"] = str(args.max_kernels)
+    if args.kernel_starts:
+        env["COOPKIT_KERNEL_STARTS"] = str(args.kernel_starts)
+    room = None
+    if args.room:
+        room = warm_ahead(args.workbook, args.room, pool_size=args.pool, environ=env)
+        if room is None:
+            return 2
+        env["COOPKIT_ROOM_NOTEBOOK"] = room[0]
+    cmd = voila_command(host=args.host, port=args.port, pool_size=args.pool, token=args.token, room=room)
     if args.scenarios:
         env["COOPKIT_SCENARIO_DIR"] = str(Path(args.scenarios).expanduser().resolve())
     if args.answers:

@@ -48,6 +48,7 @@ LAYER_OF_TOP = {
     "progress": "data",
     "room": "tooling",
     "handouts": "tooling",
+    "admission": "tooling",
 }
 
 # Libraries a layer may not import (a name matches the package or any of its submodules).

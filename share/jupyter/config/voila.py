@@ -62,6 +62,8 @@ def _page_that_always_ends(generate):
             except Exception:  # noqa: BLE001 - logged; the visitor gets a message, not a spinner
                 self.log.exception("coopkit: the page of %s could not be completed (kernel %s)", self.notebook_path, kernel_id)
                 yield PAGE_FAILED, {}
+            finally:
+                _release_start(kernel_id)  # its notebook has run: the next kernel may start
 
         return guarded()
 
@@ -122,21 +124,92 @@ def notebook_stamp(root_dir, notebook_name):
 
 def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
     manager = _voila_factory(base_class, preheat_kernel, pool_size, **kwargs)
-    if not preheat_kernel or getattr(manager, "coopkit_guarded", False):
+    if getattr(manager, "coopkit_guarded", False):
         return manager
 
-    class FreshLessonKernelManager(manager):
+    class RoomKernelManager(manager):
+        """Kernels start a few at a time (`_start_gate`), and no new one starts past `CAPACITY`."""
+
+        coopkit_guarded = True
+
+        def kernels_held(self):
+            """Kernels running or about to start (warm ones waiting in the queue included)."""
+            pending = sum(1 for pool in getattr(self, "_pools", {}).values() for task in pool if not task.done())
+            return len(self.list_kernel_ids()) + pending + _STARTING[0]
+
+        def admits_new_kernel(self):
+            return CAPACITY.admits(self.kernels_held(), machine_memory_mb()[1])
+
+        async def start_kernel(self, *args, **kw):
+            # A visitor's own kernel (no warm one): it waits for its turn, ahead of warm-ups.
+            ticket = _start_gate().enter(VISITOR)
+            _STARTING[0] += 1
+            try:
+                await ticket.wait()
+            finally:
+                _STARTING[0] -= 1
+            try:
+                kernel_id = await super().start_kernel(*args, **kw)
+            except BaseException:
+                ticket.release()
+                raise
+            _hold_start(kernel_id, ticket)
+            return kernel_id
+
+    if not preheat_kernel:
+        return RoomKernelManager
+
+    class FreshLessonKernelManager(RoomKernelManager):
         coopkit_guarded = True
 
         async def _initialize(self, notebook_path, kernel_id=None, **kw):
-            stamp = notebook_stamp(self.root_dir, notebook_path)
-            content = await super()._initialize(notebook_path, kernel_id, **kw)
+            ticket = _start_gate().enter(WARM)
+            task = asyncio.current_task()
+            if task is not None:
+                _POOL_TICKETS[task] = ticket
+            try:
+                await ticket.wait()
+                stamp = notebook_stamp(self.root_dir, notebook_path)
+                content = await super()._initialize(notebook_path, kernel_id, **kw)
+            except BaseException:
+                ticket.release()
+                raise
+            finally:
+                if task is not None:
+                    _POOL_TICKETS.pop(task, None)
             content["coopkit_stamp"] = stamp
+            # The warm kernel runs its notebook up to the cell that waits for the visitor: then the
+            # next kernel may start (`_release_at_visitor_cell`), or when its rendering ends.
+            _hold_start(content["kernel_id"], ticket)
+            renderer, kid = content["renderer"], content["kernel_id"]
+            # A visitor who takes it before then stops this task after the current cell and runs the
+            # rest through the page (whose end releases it): only an ending of its own releases it here.
+            content["task"].add_done_callback(lambda _t: None if renderer.stop_generator else _release_start(kid))
             return content
+
+        def fill_if_needed(self, delay=None, notebook_name=None, extra_kernel_env_variables={}, **kw):  # noqa: B006 - Voila's signature
+            pool = self._pools.get(notebook_name, [])
+            filled = self.__dict__.setdefault("_coopkit_filled", set())
+            if notebook_name == ROOM_NOTEBOOK and notebook_name in filled and pool:
+                return  # the room's kernels are warmed once; after them, one at a time as visitors come
+            filled.add(notebook_name)
+            before = len(pool)
+            room = max(0, CAPACITY.max_kernels - self.kernels_held())
+            super().fill_if_needed(delay, notebook_name, extra_kernel_env_variables, **kw)
+            pool = self._pools.get(notebook_name, [])
+            extra = pool[before + room:]
+            for task in extra:  # the server is full: no kernel warmed ahead now (they come back as kernels end)
+                task.cancel()
+                pool.remove(task)
+            if extra:
+                self.log.warning("coopkit: %d kernel(s) for %s not warmed ahead: the server holds %d of %d",
+                                 len(extra), notebook_name, self.kernels_held(), CAPACITY.max_kernels)
 
         async def get_rendered_notebook(self, notebook_name, extra_kernel_env_variables={}, **kw):  # noqa: B006 - Voila's signature
             now = notebook_stamp(self.root_dir, notebook_name)
             pool = self._pools.get(notebook_name, [])
+            if pool and pool[0] in _POOL_TICKETS:
+                _POOL_TICKETS[pool[0]].hurry()  # a visitor waits for this one now
             while pool:
                 try:
                     content = await pool[0]
@@ -157,6 +230,94 @@ def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
             return await super().get_rendered_notebook(notebook_name, extra_kernel_env_variables, **kw)
 
     return FreshLessonKernelManager
+
+
+# --------------------------------------------------------------------------- a room of many visitors
+# Voila starts every kernel at once: 30 visitors on 2 cores all waited 84 s and got their apps at the
+# same moment, and nothing stops a room from outgrowing the memory. Kernels now start a few at a time
+# (coopkit.admission.StartGate: as many as the machine has cores), a visitor's before one warmed for
+# later; a warm kernel frees its place when its notebook reaches the cell that waits for the visitor.
+# Past the limit (COOPKIT_MAX_KERNELS, or sized from the memory) a new visitor gets a page that says
+# the room is full and tries again by itself (coopkit.admission.room_full_page).
+import asyncio  # noqa: E402
+
+from coopkit.admission import VISITOR, WARM, Capacity, StartGate, machine_memory_mb, room_full_page  # noqa: E402
+
+CAPACITY = Capacity.from_environ()
+#: The workbook the room opens next (``make serve ROOM=30 WORKBOOK=…``): its kernels are warmed once.
+ROOM_NOTEBOOK = os.environ.get("COOPKIT_ROOM_NOTEBOOK") or None
+_GATE = []
+_STARTING = [0]
+_HELD = {}  # kernel id -> the start ticket it holds until its notebook has run
+_POOL_TICKETS = {}  # a pool's task -> its ticket while it waits for its turn
+
+
+def _start_gate():
+    if not _GATE:
+        _GATE.append(StartGate(CAPACITY.starts))
+    return _GATE[0]
+
+
+def _hold_start(kernel_id, ticket):
+    _HELD[kernel_id] = ticket
+    # However a rendering ends, the place comes back within two minutes.
+    asyncio.get_event_loop().call_later(120, _release_start, kernel_id)
+
+
+def _release_start(kernel_id):
+    ticket = _HELD.pop(kernel_id, None)
+    if ticket is not None:
+        ticket.release()
+
+
+from voila.execute import VoilaExecutor  # noqa: E402
+
+
+def _release_at_visitor_cell(execute_cell):
+    async def execute(self, cell, resources, cell_index, store_history=True):
+        if cell.get("source", "").strip() == WAITS_FOR_VISIT:
+            _release_start(getattr(self.km, "kernel_id", None))
+        return await execute_cell(self, cell, resources, cell_index, store_history)
+
+    execute.coopkit_guarded = True
+    return execute
+
+
+if not getattr(VoilaExecutor.execute_cell, "coopkit_guarded", False):
+    VoilaExecutor.execute_cell = _release_at_visitor_cell(VoilaExecutor.execute_cell)
+
+import tornado.web  # noqa: E402
+from voila.tornado.handler import TornadoVoilaHandler  # noqa: E402
+
+from coopkit import i18n  # noqa: E402
+
+
+def _refuses_when_full(get):
+    @tornado.web.authenticated
+    async def guarded_get(self, path=None):
+        manager = self.kernel_manager
+        notebook = self.notebook_path or path
+        pool = getattr(manager, "_pools", {}).get(notebook) or []
+        if not pool and hasattr(manager, "admits_new_kernel") and not manager.admits_new_kernel():
+            lang = i18n.language_from_environ({"QUERY_STRING": self.request.query,
+                                               "HTTP_ACCEPT_LANGUAGE": self.request.headers.get("Accept-Language", "")})
+            self.log.warning("coopkit: room full (%d of %d kernels, %d MB free): %s asked for %s",
+                             manager.kernels_held(), CAPACITY.max_kernels, machine_memory_mb()[1],
+                             self.request.remote_ip, notebook)
+            self.set_status(503)
+            self.set_header("Retry-After", "10")
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(room_full_page(lang))
+            return
+        return await get(self, path)
+
+    guarded_get.coopkit_guarded = True
+    return guarded_get
+
+
+if not getattr(TornadoVoilaHandler.get, "coopkit_guarded", False):
+    TornadoVoilaHandler.get = _refuses_when_full(TornadoVoilaHandler.get)
 
 
 if not getattr(_voila_app.voila_kernel_manager_factory, "coopkit_guarded", False):

@@ -1,0 +1,151 @@
+"""A room arriving together: kernels start a few at a time and never hang, and a full server
+says so politely, then lets the next visitor in (issue 14 §1–3).
+
+The visits are `tests.roomclient` visitors: each reads the page, fetches its scripts, opens the
+kernel's websocket and asks for every widget's state, as the page does in a browser, so that thirty
+of them fit on the same 2-core machine as the server. One real browser checks what a refused
+visitor sees. The notebook is the minimal benchmark app (a slider and a chart) served with the
+project's own configuration: the subject is the server, and a light notebook keeps the test short.
+The full-size measurements (10/30/50 trainees on workbook 04, a soak) are `benchmarks/bench_room.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.roomclient import Visitor, input_models, open_room, percentile, run
+
+from .conftest import REPO_ROOT, running_voila, shutdown_kernel
+
+pytestmark = pytest.mark.browser
+
+MINIMAL = REPO_ROOT / "benchmarks" / "minimal" / "minimal.ipynb"
+
+
+@pytest.fixture(scope="module")
+def minimal_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("room")
+    shutil.copy(MINIMAL, folder / "minimal.ipynb")
+    return folder
+
+
+def _kernel_count(server) -> int:
+    return len(server.kernel_pids())
+
+
+@pytest.fixture
+def busy_server(minimal_folder):
+    with running_voila(notebooks=minimal_folder, preheat=True, env={**os.environ, "COOPKIT_MAX_KERNELS": "200"}) as server:
+        yield server
+
+
+@pytest.fixture
+def small_server(minimal_folder):
+    """A server that holds three kernels at most."""
+    with running_voila(notebooks=minimal_folder, preheat=True, env={**os.environ, "COOPKIT_MAX_KERNELS": "3"}) as server:
+        yield server
+
+
+def test_thirty_visits_at_once_get_their_apps_in_turn_three_times_in_a_row(busy_server):
+    """Thirty visits at the same moment, three rounds: every one gets its app (none hangs, none
+    fails), and they arrive in turn — half of the room is working well before the last one
+    arrives — because kernels start a few at a time instead of all together."""
+    server = busy_server
+    for round_ in range(3):
+        visits, _ = run(open_room(server.url, "minimal.ipynb", 30, timeout=420))
+        for visit in visits:
+            if visit.kernel_id:
+                shutdown_kernel(server.url, visit.kernel_id)
+        failed = [v.error for v in visits if not v.ok]
+        assert failed == [], f"round {round_ + 1}: {len(failed)} of 30 visits failed: {failed[:3]}\n{server.log_tail()}"
+        times = [v.usable for v in visits]
+        assert len({v.kernel_id for v in visits}) == 30, "two visits shared a kernel"
+        assert percentile(times, 50) < 0.8 * max(times), (
+            f"round {round_ + 1}: the room arrived all together (p50 {percentile(times, 50):.1f} s, "
+            f"last {max(times):.1f} s)")
+    assert "Address already in use" not in server.log_text()
+
+
+def _get(url: str, lang: str) -> tuple[int, dict, str]:
+    request = urllib.request.Request(url, headers={"Accept-Language": lang})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def test_a_full_server_refuses_a_visitor_politely_and_lets_the_next_one_in(small_server, make_page):
+    """Fill the server to its limit; one more visitor gets a page in their language that says the
+    room is full and retries by itself; those working keep working; when one tab closes, the
+    waiting visitor's page gets the app without anyone touching it."""
+    server = small_server
+    visits, _ = run(open_room(server.url, "minimal.ipynb", 3, timeout=300))
+    try:
+        assert [v.error for v in visits] == [None, None, None], server.log_tail()
+
+        # One more: refused, in the visitor's language, with a time to come back.
+        status, headers, body = _get(f"{server.url}voila/render/minimal.ipynb", "vi-VN,vi;q=0.9")
+        assert status == 503 and headers.get("Retry-After") == "10"
+        assert 'lang="vi"' in body and "đầy" in body and "location.reload" in body
+        status, _headers, body = _get(f"{server.url}voila/render/minimal.ipynb?lang=en", "vi")
+        assert status == 503 and 'lang="en"' in body and "full" in body
+        assert _kernel_count(server) <= 3
+
+        # A phone in Vietnamese sees the message, not a spinner.
+        page = make_page("vi-VN", viewport={"width": 412, "height": 860})
+        page.goto(f"{server.url}voila/render/minimal.ipynb", wait_until="commit")
+        expect(page.locator("body.ck-room-full h1")).to_contain_text("đầy", timeout=60_000)
+
+        # Those already working keep working: a page coming back to its kernel moves its slider
+        # and gets its chart redrawn.
+        async def still_working():
+            visitor = Visitor(server.url, "minimal.ipynb", timeout=120)
+            try:
+                await visitor.attach(visits[1].kernel_id)
+                slider = next(mid for mid, m in visitor.visit.states.items()
+                              if m["state"].get("_model_name") == "IntSliderModel")
+                return await visitor.change(slider, 7)
+            finally:
+                await visitor.close()
+
+        assert run(still_working()) < 60
+
+        # A tab closes: its kernel ends, and the waiting page comes in by itself.
+        assert shutdown_kernel(server.url, visits[0].kernel_id) in (200, 204)
+        expect(page.locator(".widget-slider").first).to_be_visible(timeout=120_000)
+        assert _kernel_count(server) <= 3
+    finally:
+        for visit in visits:
+            if visit.kernel_id:
+                shutdown_kernel(server.url, visit.kernel_id)
+
+
+def test_the_room_client_sees_what_a_visitor_sees(voila_server):
+    """The load client is honest: on a real workbook it gets the app marked ready, its inputs,
+    and an input change answered by the app (what the benchmark times)."""
+    server = voila_server
+
+    async def visit():
+        visitor = Visitor(server.url, "02_break_even.ipynb", timeout=300)
+        try:
+            result = await visitor.open()
+            assert result.ok, (result.error, server.log_tail())
+            inputs = input_models(result.states)
+            assert inputs, "no input found in the app's widgets"
+            took = await visitor.change(inputs[0][0], "12345")
+            return result, took
+        finally:
+            await visitor.close()
+            if visitor.visit.kernel_id:
+                shutdown_kernel(server.url, visitor.visit.kernel_id)
+
+    result, took = run(visit())
+    assert result.bytes_moved > 100_000  # the page and its scripts, not only a status line
+    assert took < 60
