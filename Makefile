@@ -120,6 +120,7 @@ benchmark: install-test chromium
 	$(BIN)/python benchmarks/bench_domain.py --out benchmarks/RESULTS_domain.md
 	$(BIN)/python benchmarks/bench_risk.py --out benchmarks/RESULTS_risk.md
 	$(BIN)/python benchmarks/bench_cropmix.py > benchmarks/RESULTS_cropmix.md
+	$(BIN)/python benchmarks/bench_room.py --out benchmarks/RESULTS_room.md --time-limit 3000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -18,6 +18,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from coopkit import workbooks
 from tests.roomclient import Visitor, input_models, open_room, percentile, run
 
 from .conftest import REPO_ROOT, running_voila, shutdown_kernel
@@ -34,6 +35,15 @@ def minimal_folder(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def room_folder(tmp_path_factory):
+    """The minimal app and the trainer's page."""
+    folder = tmp_path_factory.mktemp("room-trainer")
+    shutil.copy(MINIMAL, folder / "minimal.ipynb")
+    shutil.copy(REPO_ROOT / "notebooks" / workbooks.PAGES["trainer"], folder / workbooks.PAGES["trainer"])
+    return folder
+
+
 def _kernel_count(server) -> int:
     return len(server.kernel_pids())
 
@@ -45,9 +55,10 @@ def busy_server(minimal_folder):
 
 
 @pytest.fixture
-def small_server(minimal_folder):
-    """A server that holds three kernels at most."""
-    with running_voila(notebooks=minimal_folder, preheat=True, env={**os.environ, "COOPKIT_MAX_KERNELS": "3"}) as server:
+def small_server(room_folder, tmp_path):
+    """A server that holds four kernels at most: at the start, one warm for the app and one for the trainer."""
+    env = {**os.environ, "COOPKIT_MAX_KERNELS": "4", "COOPKIT_ANSWER_DIR": str(tmp_path / "answers")}
+    with running_voila(notebooks=room_folder, preheat=True, env=env) as server:
         yield server
 
 
@@ -86,7 +97,7 @@ def test_a_full_server_refuses_a_visitor_politely_and_lets_the_next_one_in(small
     room is full and retries by itself; those working keep working; when one tab closes, the
     waiting visitor's page gets the app without anyone touching it."""
     server = small_server
-    visits, _ = run(open_room(server.url, "minimal.ipynb", 3, timeout=300))
+    visits, _ = run(open_room(server.url, "minimal.ipynb", 3, timeout=300))  # with the trainer's warm kernel: full
     try:
         assert [v.error for v in visits] == [None, None, None], server.log_tail()
 
@@ -96,7 +107,7 @@ def test_a_full_server_refuses_a_visitor_politely_and_lets_the_next_one_in(small
         assert 'lang="vi"' in body and "đầy" in body and "location.reload" in body
         status, _headers, body = _get(f"{server.url}voila/render/minimal.ipynb?lang=en", "vi")
         assert status == 503 and 'lang="en"' in body and "full" in body
-        assert _kernel_count(server) <= 3
+        assert _kernel_count(server) <= 4
 
         # A phone in Vietnamese sees the message, not a spinner.
         page = make_page("vi-VN", viewport={"width": 412, "height": 860})
@@ -120,7 +131,13 @@ def test_a_full_server_refuses_a_visitor_politely_and_lets_the_next_one_in(small
         # A tab closes: its kernel ends, and the waiting page comes in by itself.
         assert shutdown_kernel(server.url, visits[0].kernel_id) in (200, 204)
         expect(page.locator(".widget-slider").first).to_be_visible(timeout=120_000)
-        assert _kernel_count(server) <= 3
+        assert _kernel_count(server) <= 4
+
+        # The trainer's page is let in past the limit (a full room is when the trainer needs it),
+        # after its warm kernel is taken too.
+        for _ in range(2):
+            status, _headers, body = _get(f"{server.url}voila/render/{workbooks.PAGES['trainer']}", "vi")
+            assert status == 200 and "ck-room-full" not in body
     finally:
         for visit in visits:
             if visit.kernel_id:

@@ -137,8 +137,11 @@ def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
             pending = sum(1 for pool in getattr(self, "_pools", {}).values() for task in pool if not task.done())
             return len(self.list_kernel_ids()) + pending + _STARTING[0]
 
-        def admits_new_kernel(self):
-            return CAPACITY.admits(self.kernels_held(), machine_memory_mb()[1])
+        def admits_new_kernel(self, notebook=None):
+            # The trainer's page is let in past the kernel limit (not past the memory floor): a full
+            # room is when the trainer needs it most.
+            held = 0 if notebook == TRAINER_PAGE else self.kernels_held()
+            return CAPACITY.admits(held, machine_memory_mb()[1])
 
         async def start_kernel(self, *args, **kw):
             # A visitor's own kernel (no warm one): it waits for its turn, ahead of warm-ups.
@@ -289,7 +292,9 @@ if not getattr(VoilaExecutor.execute_cell, "coopkit_guarded", False):
 import tornado.web  # noqa: E402
 from voila.tornado.handler import TornadoVoilaHandler  # noqa: E402
 
-from coopkit import i18n  # noqa: E402
+from coopkit import i18n, workbooks  # noqa: E402
+
+TRAINER_PAGE = workbooks.PAGES["trainer"]
 
 
 def _refuses_when_full(get):
@@ -298,7 +303,7 @@ def _refuses_when_full(get):
         manager = self.kernel_manager
         notebook = self.notebook_path or path
         pool = getattr(manager, "_pools", {}).get(notebook) or []
-        if not pool and hasattr(manager, "admits_new_kernel") and not manager.admits_new_kernel():
+        if not pool and hasattr(manager, "admits_new_kernel") and not manager.admits_new_kernel(notebook):
             lang = i18n.language_from_environ({"QUERY_STRING": self.request.query,
                                                "HTTP_ACCEPT_LANGUAGE": self.request.headers.get("Accept-Language", "")})
             self.log.warning("coopkit: room full (%d of %d kernels, %d MB free): %s asked for %s",
