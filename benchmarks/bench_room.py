@@ -233,6 +233,26 @@ def render(info: dict, args, rows: list[dict], soaked: dict | None, problems: li
     return "\n".join(out) + "\n"
 
 
+class _SoakOnly(Exception):
+    pass
+
+
+def _soak(args, assets, work, left, problems):
+    if args.soak_minutes and left() > args.soak_minutes * 60 + 300:
+        warmed = start_project(args.workbook, args.soak_trainees, work / "soak.log")
+        try:
+            bench_apps.wait_until_steady(warmed, bench_apps.Budget(min(900, left())), kernels=args.soak_trainees,
+                                         cap_s=900)
+            soaked = soak(warmed, args.workbook, args.soak_trainees, args.soak_minutes, args.soak_every, assets)
+            print(json.dumps(soaked), flush=True)
+            return soaked
+        finally:
+            H.stop_voila(warmed)
+    if args.soak_minutes:
+        problems.append("soak: out of time")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 30, 50])
@@ -242,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--soak-trainees", type=int, default=30)
     parser.add_argument("--soak-every", type=float, default=15.0, help="seconds between one trainee's changes")
     parser.add_argument("--skip-cold", action="store_true", help="leave out the cold coopkit server")
+    parser.add_argument("--arrivals-from", default=None,
+                        help="a log of an earlier run (its JSON rows): report those arrivals, run only the soak")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a visit may take")
     parser.add_argument("--time-limit", type=float, default=3600.0)
     parser.add_argument("--out", default=None)
@@ -257,7 +279,20 @@ def main(argv: list[str] | None = None) -> int:
     def left() -> float:
         return deadline - time.monotonic()
 
+    if args.arrivals_from:
+        rows = [json.loads(line) for line in Path(args.arrivals_from).read_text().splitlines()
+                if line.startswith('{"server"')]
+        args.sizes = sorted({r["n"] for r in rows})
     with contextlib.ExitStack() as stack:
+        if args.arrivals_from:
+            stack.enter_context(contextlib.suppress(_SoakOnly))
+            project = start_project(None, None, work / "assets.log")
+            stack.callback(H.stop_voila, project)
+            bench_apps.wait_until_steady(project, bench_apps.Budget(min(600, left())), cap_s=600)
+            assets = record_assets(project, args.workbook)
+            H.stop_voila(project)
+            soaked = _soak(args, assets, work, left, problems)
+            raise _SoakOnly
         bare = start_bare(work, work / "bare.log")
         stack.callback(H.stop_voila, bare)
         bare_assets = record_assets(bare, "minimal.ipynb", "")
@@ -293,17 +328,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps(rows[-1]), flush=True)
             finally:
                 H.stop_voila(warmed)
-        if args.soak_minutes and left() > args.soak_minutes * 60 + 300:
-            warmed = start_project(args.workbook, args.soak_trainees, work / "soak.log")
-            try:
-                bench_apps.wait_until_steady(warmed, bench_apps.Budget(min(900, left())), kernels=args.soak_trainees,
-                                             cap_s=900)
-                soaked = soak(warmed, args.workbook, args.soak_trainees, args.soak_minutes, args.soak_every, assets)
-                print(json.dumps(soaked), flush=True)
-            finally:
-                H.stop_voila(warmed)
-        elif args.soak_minutes:
-            problems.append("soak: out of time")
+        soaked = _soak(args, assets, work, left, problems)
     report = render(info, args, rows, soaked, problems)
     print(report)
     if args.out:

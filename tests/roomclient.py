@@ -59,10 +59,11 @@ class Visit:
 PROTOCOL = "v1.kernel.websocket.jupyter.org"
 
 
-def _message(session: str, msg_type: str, content: dict, channel: str = "shell", metadata: dict | None = None) -> bytes:
+def _message(session: str, msg_type: str, content: dict, channel: str = "shell", metadata: dict | None = None,
+             msg_id: str | None = None) -> bytes:
     from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
-    header = {"msg_id": uuid.uuid4().hex, "username": "room", "session": session, "msg_type": msg_type,
+    header = {"msg_id": msg_id or uuid.uuid4().hex, "username": "room", "session": session, "msg_type": msg_type,
               "version": "5.3", "date": datetime.datetime.now(datetime.timezone.utc).isoformat()}
     parts = [json.dumps(part).encode() for part in (header, {}, metadata or {}, content)]
     return serialize_msg_to_ws_v1(parts, channel)
@@ -185,6 +186,10 @@ class Visitor:
         v = self.visit
         ws_url = self._url(f"api/kernels/{v.kernel_id}/channels?session_id={self.session}").replace("http", "ws", 1)
         self.ws = await websocket.websocket_connect(ws_url, max_message_size=256 * 1024 * 1024, subprotocols=[PROTOCOL])
+        if self.ws.selected_subprotocol != PROTOCOL:
+            raise ConnectionError(f"the server chose the websocket protocol {self.ws.selected_subprotocol!r}")
+        self._inbox = asyncio.Queue()
+        self._pumping = asyncio.ensure_future(self._pump())
         await self._request("kernel_info_request", {}, "kernel_info_reply")
         comm_id = uuid.uuid4().hex
         await self.ws.write_message(binary=True, message=_message(self.session, "comm_open", {
@@ -216,11 +221,22 @@ class Visitor:
             for response in await asyncio.gather(*batch):
                 self.visit.bytes_moved += len(response.body or b"")
 
+    async def _pump(self) -> None:
+        """Read every frame as it comes, as a page does: a client that stops reading stops answering
+        the server's pings, and the server then drops it (and buffers the kernel's messages for it)."""
+        ws = self.ws
+        while ws is not None:
+            frame = await ws.read_message()
+            await self._inbox.put(frame)
+            if frame is None:
+                return
+
     async def _read(self) -> dict:
         if self.ws is None:
             raise RuntimeError("the websocket is not open")
-        frame = await self.ws.read_message()
+        frame = await self._inbox.get()
         if frame is None:
+            await self._inbox.put(None)  # every later read sees the end too
             raise ConnectionError("the server closed the kernel's websocket")
         return _decode(frame)
 
@@ -232,18 +248,32 @@ class Visitor:
                 return msg
 
     async def change(self, model_id: str, value: str, timeout: float = 60.0) -> float:
-        """Type ``value`` into the input ``model_id`` and wait until the kernel updates another
-        widget in answer (the results); returns the seconds it took."""
+        """Type ``value`` into the input ``model_id`` and wait until the kernel has answered it: it
+        updated another widget (the results) and is idle again; returns the seconds it took."""
+        while not self._inbox.empty():  # what came before this change is not its answer
+            frame = self._inbox.get_nowait()
+            if frame is None:
+                await self._inbox.put(None)
+                break
+        msg_id = uuid.uuid4().hex
         t0 = time.monotonic()
         await self.ws.write_message(binary=True, message=_message(self.session, "comm_msg", {
-            "comm_id": model_id, "data": {"method": "update", "state": {"value": value}, "buffer_paths": []}}))
+            "comm_id": model_id, "data": {"method": "update", "state": {"value": value}, "buffer_paths": []}},
+            msg_id=msg_id))
 
         async def answer() -> None:
+            updated = False
             while True:
                 msg = await self._read()
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
                 content = msg.get("content", {})
                 if (msg.get("msg_type") == "comm_msg" and content.get("comm_id") != model_id
                         and content.get("data", {}).get("method") == "update"):
+                    updated = True
+                if msg.get("msg_type") == "status" and content.get("execution_state") == "idle":
+                    if not updated:
+                        raise AssertionError(f"the app did not answer {value!r}")
                     return
 
         await asyncio.wait_for(answer(), timeout)
@@ -255,6 +285,7 @@ class Visitor:
         if self.ws is not None:
             self.ws.close()
             self.ws = None
+            self._pumping.cancel()
         self.http.close()
 
 
