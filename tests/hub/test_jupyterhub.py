@@ -15,6 +15,7 @@ started is left.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import ctypes
 import http.cookiejar
@@ -34,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.roomclient import run
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HUB_DIR = ROOT / "deploy" / "jupyterhub"
@@ -375,7 +378,7 @@ def test_a_pages_kernel_runs_no_code_a_trainee_sends(hub):
             ws.close()
         return seen
 
-    seen = asyncio.run(talk())
+    seen = run(talk())  # in a thread of its own: the browser tests keep Playwright's loop running in this one
     assert "kernel_info_reply" in seen, seen
     assert "execute_reply" not in seen and "execute_input" not in seen, seen
     assert not proof.exists()
@@ -427,22 +430,29 @@ def test_the_page_answers_in_the_language_asked_for(hub):
     from playwright.sync_api import expect, sync_playwright
 
     binh = _trainee(hub, "binh")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        try:
-            context = browser.new_context(locale="vi-VN")
-            context.add_cookies([{"name": c.name, "value": c.value, "domain": "127.0.0.1", "path": c.path}
-                                 for c in binh.jar])
-            page = context.new_page()
-            for lang in ("en", "vi"):
-                page.goto(f"{hub.url}/user/binh/voila/render/02_break_even.ipynb?lang={lang}", wait_until="commit")
-                expect(page.locator(".ck-app.ck-ready").first).to_be_visible(timeout=PAGE * 1000)
-                expect(page.locator("[data-ck-lang]").first).to_have_attribute("data-ck-lang", lang)
-                assert page.evaluate("document.documentElement.lang") == lang
-                assert "Traceback" not in page.locator("body").inner_text()
-        finally:
-            browser.close()
+
+    def in_chromium():
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+            try:
+                context = browser.new_context(locale="vi-VN")
+                context.add_cookies([{"name": c.name, "value": c.value, "domain": "127.0.0.1", "path": c.path}
+                                     for c in binh.jar])
+                page = context.new_page()
+                for lang in ("en", "vi"):
+                    page.goto(f"{hub.url}/user/binh/voila/render/02_break_even.ipynb?lang={lang}", wait_until="commit")
+                    expect(page.locator(".ck-app.ck-ready").first).to_be_visible(timeout=PAGE * 1000)
+                    expect(page.locator("[data-ck-lang]").first).to_have_attribute("data-ck-lang", lang)
+                    assert page.evaluate("document.documentElement.lang") == lang
+                    assert "Traceback" not in page.locator("body").inner_text()
+            finally:
+                browser.close()
+
+    # In a thread of its own: the browser tests' session keeps Playwright's synchronous API (and its
+    # event loop) running in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(in_chromium).result(timeout=4 * PAGE + 60)
 
 
 def test_the_hub_stops_with_every_server_it_started(hub):
