@@ -42,8 +42,8 @@ __all__ = [
 KERNEL_MB = 200
 #: Memory kept free for the server itself, the system and a trainer's browser, MB.
 RESERVE_MB = 1500
-#: How a visitor's kernel, a kernel warmed after a visit, and one warmed at start rank in the queue.
-VISITOR, REFILL, WARM = 0, 1, 2
+#: How a kernel a visitor waits for and one warmed for later rank in the queue (lower goes first).
+VISITOR, WARM = 0, 1
 
 
 def machine_memory_mb(meminfo: str | os.PathLike[str] = "/proc/meminfo") -> tuple[int, int]:

@@ -192,7 +192,8 @@ def owner_folder(owner: str) -> str:
 
 
 def new_code() -> str:
-    """A fresh cooperative code, ``XXX-XXX`` from `CODE_ALPHABET` (31**6, about 890 million codes).
+    """A fresh cooperative code like ``K7P-Q2M``: six characters of `CODE_ALPHABET`, grouped by three
+    (31**6, about 890 million codes).
 
     >>> code = new_code()
     >>> len(code), code[3], all(c in CODE_ALPHABET for c in code.replace("-", ""))

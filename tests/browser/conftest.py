@@ -198,6 +198,15 @@ class VoilaServer:
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
 
+    def wait_for_log(self, *texts: str, timeout: float = 180.0) -> None:
+        """Wait until every one of ``texts`` is in the server's log (it polls; fails after ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        while not all(text in self.log_text() for text in texts):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                missing = [text for text in texts if text not in self.log_text()]
+                raise AssertionError(f"the server never logged {missing}:\n{self.log_tail()}")
+            time.sleep(0.2)
+
     def kernel_pids(self) -> list[int]:
         """The kernels: processes below the server running ``ipykernel``."""
         return [p for p in descendants(self.pid) if "ipykernel" in _cmdline(p)]

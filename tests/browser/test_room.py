@@ -59,6 +59,9 @@ def small_server(room_folder, tmp_path):
     """A server that holds four kernels at most: at the start, one warm for the app and one for the trainer."""
     env = {**os.environ, "COOPKIT_MAX_KERNELS": "4", "COOPKIT_ANSWER_DIR": str(tmp_path / "answers")}
     with running_voila(notebooks=room_folder, preheat=True, env=env) as server:
+        # Visitors who come before the warm kernels have started get kernels of their own (the warm
+        # ones stay counted for the next visitors): the room is measured once they are ready.
+        server.wait_for_log("Kernel pool of minimal.ipynb is filled", "Kernel pool of trainer.ipynb is filled")
         yield server
 
 
@@ -103,7 +106,7 @@ def test_a_full_server_refuses_a_visitor_politely_and_lets_the_next_one_in(small
 
         # One more: refused, in the visitor's language, with a time to come back.
         status, headers, body = _get(f"{server.url}voila/render/minimal.ipynb", "vi-VN,vi;q=0.9")
-        assert status == 503 and headers.get("Retry-After") == "10"
+        assert status == 503 and headers.get("Retry-After") == "10", (status, _kernel_count(server), server.log_tail(60))
         assert 'lang="vi"' in body and "đầy" in body and "location.reload" in body
         status, _headers, body = _get(f"{server.url}voila/render/minimal.ipynb?lang=en", "vi")
         assert status == 503 and 'lang="en"' in body and "full" in body
@@ -142,6 +145,26 @@ def test_a_full_server_refuses_a_visitor_politely_and_lets_the_next_one_in(small
         for visit in visits:
             if visit.kernel_id:
                 shutdown_kernel(server.url, visit.kernel_id)
+
+
+def test_visitors_who_come_before_the_warm_kernels_are_ready_never_push_past_the_limit(room_folder, tmp_path):
+    """Visitors arriving while the warm kernels are still starting get kernels of their own (Voila
+    hands out a warm kernel only once it renders): they are counted with the warm ones on their way,
+    so the server never holds more kernels than its limit, and the visitor too many is told so."""
+    env = {**os.environ, "COOPKIT_MAX_KERNELS": "3", "COOPKIT_ANSWER_DIR": str(tmp_path / "answers")}
+    with running_voila(notebooks=room_folder, preheat=True, env=env) as server:
+        # At once, before the warm kernels for the app and the trainer's page have started.
+        visits, _ = run(open_room(server.url, "minimal.ipynb", 3, timeout=300))
+        try:
+            server.wait_for_log("Kernel pool of minimal.ipynb is filled", "Kernel pool of trainer.ipynb is filled")
+            errors = sorted(str(v.error) for v in visits if not v.ok)
+            assert errors and set(errors) == {"HTTP 503"}, (errors, server.log_tail(150))
+            assert _kernel_count(server) <= 3, server.log_tail()
+            assert "room full" in server.log_text()
+        finally:
+            for visit in visits:
+                if visit.kernel_id:
+                    shutdown_kernel(server.url, visit.kernel_id)
 
 
 def test_the_room_client_sees_what_a_visitor_sees(voila_server):

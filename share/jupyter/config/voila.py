@@ -134,8 +134,21 @@ def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
 
         def kernels_held(self):
             """Kernels running or about to start (warm ones waiting in the queue included)."""
-            pending = sum(1 for pool in getattr(self, "_pools", {}).values() for task in pool if not task.done())
-            return len(self.list_kernel_ids()) + pending + _STARTING[0]
+            # A warm-up still on its way counts even once a visitor has taken it out of its pool.
+            return sum(self.kernels_held_parts().values())
+
+        def kernels_held_parts(self):
+            # A kernel counts once: as a place until jupyter_client gives it its id, then by its id
+            # (pending until it has started, then listed).
+            ids = set(self.list_kernel_ids()) | set(getattr(self, "_pending_kernels", {}))
+            return {"kernels": len(ids), "places": len(_PLACES)}
+
+        def pre_start_kernel(self, *args, **kw):
+            # Called, with no wait, just before the new kernel's id enters _pending_kernels.
+            place = _PLACE.get()
+            if place is not None:
+                place.release()
+            return super().pre_start_kernel(*args, **kw)
 
         def admits_new_kernel(self, notebook=None):
             # The trainer's page is let in past the kernel limit (not past the memory floor): a full
@@ -145,17 +158,19 @@ def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
 
         async def start_kernel(self, *args, **kw):
             # A visitor's own kernel (no warm one): it waits for its turn, ahead of warm-ups.
+            place = _PLACE.get()
+            if place is None or place.released:  # a start no visit was admitted for (API, tests)
+                place = _Place()
+                _PLACE.set(place)
             ticket = _start_gate().enter(VISITOR)
-            _STARTING[0] += 1
             try:
                 await ticket.wait()
-            finally:
-                _STARTING[0] -= 1
-            try:
                 kernel_id = await super().start_kernel(*args, **kw)
             except BaseException:
                 ticket.release()
                 raise
+            finally:
+                place.release()
             _hold_start(kernel_id, ticket)
             return kernel_id
 
@@ -170,6 +185,7 @@ def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
             task = asyncio.current_task()
             if task is not None:
                 _POOL_TICKETS[task] = ticket
+                _PLACE.set(_WARM_PLACES.get(task))
             try:
                 await ticket.wait()
                 stamp = notebook_stamp(self.root_dir, notebook_path)
@@ -198,15 +214,26 @@ def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
             filled.add(notebook_name)
             before = len(pool)
             room = max(0, CAPACITY.max_kernels - self.kernels_held())
-            super().fill_if_needed(delay, notebook_name, extra_kernel_env_variables, **kw)
+            # Past the limit no kernel is warmed ahead now (they come back as kernels end): the pool
+            # is filled to what fits, for this call only.
+            configs = self.kernel_pools_config
+            default = configs.get("default", {})
+            config = configs.get(notebook_name, default)
+            wanted = config.get("pool_size", default.get("pool_size", 1))
+            fits = min(wanted, before + room)
+            if fits < wanted:
+                self.kernel_pools_config = {**configs, notebook_name: {**config, "pool_size": fits}}
+            try:
+                super().fill_if_needed(delay, notebook_name, extra_kernel_env_variables, **kw)
+            finally:
+                self.kernel_pools_config = configs
             pool = self._pools.get(notebook_name, [])
-            extra = pool[before + room:]
-            for task in extra:  # the server is full: no kernel warmed ahead now (they come back as kernels end)
-                task.cancel()
-                pool.remove(task)
-            if extra:
+            for task in pool[before:]:  # each counted until its kernel has an id (or it is cancelled)
+                place = _WARM_PLACES[task] = _Place()
+                task.add_done_callback(lambda t, place=place: (place.release(), _WARM_PLACES.pop(t, None)))
+            if len(pool) < wanted:
                 self.log.warning("coopkit: %d kernel(s) for %s not warmed ahead: the server holds %d of %d",
-                                 len(extra), notebook_name, self.kernels_held(), CAPACITY.max_kernels)
+                                 wanted - len(pool), notebook_name, self.kernels_held(), CAPACITY.max_kernels)
 
         async def get_rendered_notebook(self, notebook_name, extra_kernel_env_variables={}, **kw):  # noqa: B006 - Voila's signature
             now = notebook_stamp(self.root_dir, notebook_name)
@@ -230,6 +257,8 @@ def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
             if not pool:
                 self.fill_if_needed(delay=0, notebook_name=notebook_name,
                                     extra_kernel_env_variables=extra_kernel_env_variables, **kw)
+            if not pool:  # the last warm kernel went to a visitor let in beside this one, and none fits
+                raise RoomFull(notebook_name)
             return await super().get_rendered_notebook(notebook_name, extra_kernel_env_variables, **kw)
 
     return FreshLessonKernelManager
@@ -243,6 +272,7 @@ def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
 # Past the limit (COOPKIT_MAX_KERNELS, or sized from the memory) a new visitor gets a page that says
 # the room is full and tries again by itself (coopkit.admission.room_full_page).
 import asyncio  # noqa: E402
+import contextvars  # noqa: E402
 
 from coopkit.admission import VISITOR, WARM, Capacity, StartGate, machine_memory_mb, room_full_page  # noqa: E402
 
@@ -250,7 +280,23 @@ CAPACITY = Capacity.from_environ()
 #: The workbook the room opens next (``make serve ROOM=30 WORKBOOK=…``): its kernels are warmed once.
 ROOM_NOTEBOOK = os.environ.get("COOPKIT_ROOM_NOTEBOOK") or None
 _GATE = []
-_STARTING = [0]
+_PLACES = set()  # kernels admitted whose id jupyter_client has not made yet (see kernels_held)
+_PLACE = contextvars.ContextVar("coopkit_place", default=None)  # the place of this request or pool task
+_WARM_PLACES = {}  # a pool's task -> its place
+
+
+class _Place:
+    """One kernel on its way, counted from its admission until its kernel has an id."""
+
+    def __init__(self):
+        self.released = False
+        _PLACES.add(self)
+
+    def release(self):
+        self.released = True
+        _PLACES.discard(self)
+
+
 _HELD = {}  # kernel id -> the start ticket it holds until its notebook has run
 _POOL_TICKETS = {}  # a pool's task -> its ticket while it waits for its turn
 
@@ -297,25 +343,48 @@ from coopkit import i18n, workbooks  # noqa: E402
 TRAINER_PAGE = workbooks.PAGES["trainer"]
 
 
+class RoomFull(Exception):
+    """No kernel fits for this visitor (raised before anything of the page is sent)."""
+
+
+def _refuse(handler, manager, notebook):
+    lang = i18n.language_from_environ({"QUERY_STRING": handler.request.query,
+                                       "HTTP_ACCEPT_LANGUAGE": handler.request.headers.get("Accept-Language", "")})
+    handler.log.warning("coopkit: room full (%d of %d kernels: %s; %d MB free): %s asked for %s",
+                        manager.kernels_held(), CAPACITY.max_kernels, manager.kernels_held_parts(),
+                        machine_memory_mb()[1], handler.request.remote_ip, notebook)
+    handler.clear()
+    handler.set_status(503)
+    handler.set_header("Retry-After", "10")
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    handler.set_header("Cache-Control", "no-store")
+    handler.finish(room_full_page(lang))
+
+
 def _refuses_when_full(get):
     @tornado.web.authenticated
     async def guarded_get(self, path=None):
         manager = self.kernel_manager
         notebook = self.notebook_path or path
-        pool = getattr(manager, "_pools", {}).get(notebook) or []
+        # Voila gives a visitor a warm kernel only once one has begun rendering (notebook_data); before
+        # that, even with a pool on its way, the visitor gets a kernel of its own.
+        pool = (getattr(manager, "_pools", {}).get(notebook) or []) if getattr(manager, "notebook_data", {}).get(notebook) else []
         if not pool and hasattr(manager, "admits_new_kernel") and not manager.admits_new_kernel(notebook):
-            lang = i18n.language_from_environ({"QUERY_STRING": self.request.query,
-                                               "HTTP_ACCEPT_LANGUAGE": self.request.headers.get("Accept-Language", "")})
-            self.log.warning("coopkit: room full (%d of %d kernels, %d MB free): %s asked for %s",
-                             manager.kernels_held(), CAPACITY.max_kernels, machine_memory_mb()[1],
-                             self.request.remote_ip, notebook)
-            self.set_status(503)
-            self.set_header("Retry-After", "10")
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.set_header("Cache-Control", "no-store")
-            self.finish(room_full_page(lang))
+            _refuse(self, manager, notebook)
             return
-        return await get(self, path)
+        # Admitted for a kernel of its own: its place is held from now (visitors arriving together are
+        # each counted before their kernels start), until jupyter_client gives the kernel its id.
+        place = None if pool else _Place()
+        _PLACE.set(place)
+        try:
+            return await get(self, path)
+        except RoomFull:
+            if self._headers_written:
+                raise
+            _refuse(self, manager, notebook)
+        finally:
+            if place is not None:
+                place.release()
 
     guarded_get.coopkit_guarded = True
     return guarded_get
