@@ -36,6 +36,11 @@ c.VoilaExecutor.timeout_func = cell_timeout
 #: any file over `coopkit.exchange.MAX_IMPORT_BYTES` (5 MB) with a message, so the server lets such
 #: a file through to be refused. A file over this limit still drops the connection.
 c.Voila.tornado_settings = {"websocket_max_message_size": 64 * 1024 * 1024}
+#: Seconds between the server's pings to a page (jupyter_server's default: 30 s; a page that has
+#: not answered for three of them is dropped). ``COOPKIT_WS_PING_SECONDS`` (the tests use 1 s).
+if os.environ.get("COOPKIT_WS_PING_SECONDS"):
+    _ping_ms = 1000 * float(os.environ["COOPKIT_WS_PING_SECONDS"])
+    c.Voila.tornado_settings.update(ws_ping_interval=_ping_ms, ws_ping_timeout=3 * _ping_ms)
 
 
 # --------------------------------------------------------------------------- a page always ends
@@ -414,3 +419,65 @@ _compressed_settings.coopkit_guarded = True
 if not getattr(Voila.init_settings, "coopkit_guarded", False):
     _voila_settings = Voila.init_settings
     Voila.init_settings = _compressed_settings
+
+
+# --------------------------------------------------------------------------- a page that drops off
+# A phone that leaves the Wi-Fi stops answering the server's pings, and the server closes its
+# websocket. From then on jupyter_server's connection forgot its protocol (it reads it from the
+# closed socket): the kernel's next message with binary parts was packed in the old format, and
+# Voila's `read_header_from_binary_message` read that as the v1 format, took 8 bytes of it for a
+# count of ~10^17 parts and built that list — the server stopped answering anyone and its memory
+# grew by 40 MB/s until the machine killed it. A frame the page still sent was read the old way
+# too (a 400 MB format string). The protocol is now remembered from the open socket, Voila's
+# reader refuses a count the message cannot hold, and a message for a closed socket is dropped.
+from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection  # noqa: E402
+from voila.tornado import kernel_websocket_handler as _voila_ws  # noqa: E402
+
+
+def _remembered_subprotocol(self):
+    """The websocket protocol chosen when the socket opened, also once it has closed."""
+    protocol = self.__dict__.get("_coopkit_subprotocol")
+    if protocol is None:
+        try:
+            protocol = self.websocket_handler.selected_subprotocol
+        except Exception:  # noqa: BLE001 - a closed socket has none
+            protocol = None
+        if protocol is not None:
+            self.__dict__["_coopkit_subprotocol"] = protocol
+    return protocol
+
+
+_remembered_subprotocol.coopkit_guarded = True
+
+
+def _bounded_header_reader(read_header):
+    def read_header_from_binary_message(ws_msg):
+        # v1: an 8-byte count of offsets, then the offsets (8 bytes each), then the parts.
+        count = int.from_bytes(ws_msg[:8], "little")
+        if not 2 < count < 1024 or 8 * (count + 1) > len(ws_msg):
+            return None
+        return read_header(ws_msg)
+
+    read_header_from_binary_message.coopkit_guarded = True
+    return read_header_from_binary_message
+
+
+def _nothing_for_a_closed_socket(write_message):
+    def write_message_if_open(self, message, binary=False):
+        if self.ws_connection is None or self.ws_connection.is_closing():
+            # Dropped unread (jupyter_server keeps the kernel's later messages for the page's return).
+            self.log.debug("coopkit: a message for a closed websocket was dropped")
+            return None
+        return write_message(self, message, binary)
+
+    write_message_if_open.coopkit_guarded = True
+    return write_message_if_open
+
+
+if not getattr(ZMQChannelsWebsocketConnection.subprotocol.fget, "coopkit_guarded", False):
+    ZMQChannelsWebsocketConnection.subprotocol = property(_remembered_subprotocol)
+if not getattr(_voila_ws.read_header_from_binary_message, "coopkit_guarded", False):
+    _voila_ws.read_header_from_binary_message = _bounded_header_reader(_voila_ws.read_header_from_binary_message)
+if not getattr(_voila_ws.VoilaKernelWebsocketHandler.write_message, "coopkit_guarded", False):
+    _voila_ws.VoilaKernelWebsocketHandler.write_message = _nothing_for_a_closed_socket(
+        _voila_ws.VoilaKernelWebsocketHandler.write_message)
