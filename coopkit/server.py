@@ -56,6 +56,8 @@ def voila_command(
     room
         ``(notebook, n)``: warm ``n`` kernels ahead for the workbook the room opens next (they are
         warmed once; then one at a time as visitors come, see ``share/jupyter/config/voila.py``).
+        The trainer's page keeps one warm kernel; the other pages none, unless ``pool_size`` says
+        so (each warm kernel holds about 0.2 GB that the room needs more).
     extra_args
         Further Voila options (``--MappingKernelManager.cull_idle_timeout=5``), after the others.
 
@@ -65,7 +67,7 @@ def voila_command(
     >>> cmd[1:3], "--port=9000" in cmd, "--Voila.ip=127.0.0.1" in cmd
     (['-m', 'voila'], True, True)
     >>> [a for a in voila_command(room=("04_what_if_pricing.ipynb", 30)) if "pools" in a]
-    ["--VoilaKernelManager.kernel_pools_config={'default': {'pool_size': 1}, '04_what_if_pricing.ipynb': {'pool_size': 30}}"]
+    ["--VoilaKernelManager.kernel_pools_config={'default': {'pool_size': 0}, 'trainer.ipynb': {'pool_size': 1}, '04_what_if_pricing.ipynb': {'pool_size': 30}}"]
     """
     target = Path(notebooks) if notebooks is not None else REPO_ROOT / "notebooks"
     cmd = [
@@ -80,7 +82,10 @@ def voila_command(
     if not preheat or (pool_size == 0 and not room):
         cmd.append("--VoilaConfiguration.preheat_kernel=False")
     elif pool_size is not None or room:
-        pools = {"default": {"pool_size": int(1 if pool_size is None else pool_size)}}
+        if room and pool_size is None:  # the room's kernels and the trainer's, no others
+            pools = {"default": {"pool_size": 0}, workbooks.PAGES["trainer"]: {"pool_size": 1}}
+        else:
+            pools = {"default": {"pool_size": int(1 if pool_size is None else pool_size)}}
         if room:
             pools[room[0]] = {"pool_size": int(room[1])}
         cmd.append(f"--VoilaKernelManager.kernel_pools_config={pools!r}")
@@ -171,7 +176,7 @@ def warm_ahead(workbook: str | None, trainees: int, *, pool_size: int | None = N
               file=sys.stderr, flush=True)
         return None
     capacity = Capacity.from_environ(environ)
-    others = len(names) * (1 if pool_size is None else pool_size)
+    others = 1 if pool_size is None else len(names) * pool_size  # the trainer's page (see voila_command)
     _total, free = machine_memory_mb()
     by_memory = (free - RESERVE_MB) // KERNEL_MB if free else trainees
     kernels = max(1, min(trainees, capacity.max_kernels - others, by_memory))

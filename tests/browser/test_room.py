@@ -167,6 +167,34 @@ def test_visitors_who_come_before_the_warm_kernels_are_ready_never_push_past_the
                     shutdown_kernel(server.url, visit.kernel_id)
 
 
+def test_the_rooms_kernels_are_warmed_once_then_one_at_a_time(minimal_folder):
+    """``make serve ROOM=3 WORKBOOK=…``: three kernels are warmed for the room's workbook. Once the
+    room has taken them, the next visitor's kernel is warmed one at a time, not three again (that
+    refill held twice the room's memory in the 10-minute soak)."""
+    env = {**os.environ, "COOPKIT_ROOM_NOTEBOOK": "minimal.ipynb", "COOPKIT_MAX_KERNELS": "50"}
+    pools = {"default": {"pool_size": 0}, "minimal.ipynb": {"pool_size": 3}}
+    with running_voila(notebooks=minimal_folder, preheat=True, env=env,
+                       extra_args=(f"--VoilaKernelManager.kernel_pools_config={pools!r}",)) as server:
+        server.wait_for_log("Kernel pool of minimal.ipynb is filled with 3 kernel(s)")
+        assert _kernel_count(server) == 3
+        visits, _ = run(open_room(server.url, "minimal.ipynb", 3, timeout=300))
+        try:
+            assert [v.error for v in visits] == [None] * 3, server.log_tail()
+            assert "Using pre-heated kernel" in server.log_text()
+            # The room's three took the warm three; one more is warmed for whoever comes next.
+            server.wait_for_log("Kernel pool of minimal.ipynb is filled with 1 kernel(s)")
+            (fourth,), _ = run(open_room(server.url, "minimal.ipynb", 1, timeout=300))
+            visits.append(fourth)
+            assert fourth.ok, (fourth.error, server.log_tail())
+            assert server.log_text().count("Using pre-heated kernel") == 4
+            assert server.log_text().count("Kernel pool of minimal.ipynb is filled with 1 kernel(s)") >= 1
+            assert _kernel_count(server) <= 5, (_kernel_count(server), server.log_tail())  # 4 visitors + 1 warm
+        finally:
+            for visit in visits:
+                if visit.kernel_id:
+                    shutdown_kernel(server.url, visit.kernel_id)
+
+
 def test_the_room_client_sees_what_a_visitor_sees(voila_server):
     """The load client is honest: on a real workbook it gets the app marked ready, its inputs,
     and an input change answered by the app (what the benchmark times)."""

@@ -214,19 +214,23 @@ def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
         def fill_if_needed(self, delay=None, notebook_name=None, extra_kernel_env_variables={}, **kw):  # noqa: B006 - Voila's signature
             pool = self._pools.get(notebook_name, [])
             filled = self.__dict__.setdefault("_coopkit_filled", set())
-            if notebook_name == ROOM_NOTEBOOK and notebook_name in filled and pool:
-                return  # the room's kernels are warmed once; after them, one at a time as visitors come
+            configs = self.kernel_pools_config
+            default = configs.get("default", {})
+            config = configs.get(notebook_name, default)
+            configured = wanted = config.get("pool_size", default.get("pool_size", 1))
+            if notebook_name == ROOM_NOTEBOOK and notebook_name in filled:
+                # The room's kernels are warmed once. After them, one at a time as visitors come:
+                # refilling all of them when the last was taken held twice the room's memory.
+                if pool:
+                    return
+                wanted = min(1, configured)
             filled.add(notebook_name)
             before = len(pool)
             room = max(0, CAPACITY.max_kernels - self.kernels_held())
             # Past the limit no kernel is warmed ahead now (they come back as kernels end): the pool
             # is filled to what fits, for this call only.
-            configs = self.kernel_pools_config
-            default = configs.get("default", {})
-            config = configs.get(notebook_name, default)
-            wanted = config.get("pool_size", default.get("pool_size", 1))
             fits = min(wanted, before + room)
-            if fits < wanted:
+            if fits < configured:
                 self.kernel_pools_config = {**configs, notebook_name: {**config, "pool_size": fits}}
             try:
                 super().fill_if_needed(delay, notebook_name, extra_kernel_env_variables, **kw)
@@ -419,6 +423,53 @@ _compressed_settings.coopkit_guarded = True
 if not getattr(Voila.init_settings, "coopkit_guarded", False):
     _voila_settings = Voila.init_settings
     Voila.init_settings = _compressed_settings
+
+
+# --------------------------------------------------------------------------- static files compressed once
+# Tornado compresses every response as it is sent: a first visit's 94 scripts and styles (5.5 MB)
+# cost the server about 0.2 s of CPU, and its one thread did that again for each of 50 trainees
+# arriving together. A static file is now compressed once (kept while its size and time stay the
+# same) and the same bytes go to every visitor who accepts gzip.
+import gzip as _gzip  # noqa: E402
+
+import tornado.web as _tornado_web  # noqa: E402
+
+_GZIPPED = {}  # (path, mtime_ns, size) -> the file's gzip bytes
+_GZIP_MAX_FILE = 32 * 1024 * 1024
+
+
+def _gzipped(absolute_path):
+    stat = os.stat(absolute_path)
+    key = (absolute_path, stat.st_mtime_ns, stat.st_size)
+    data = _GZIPPED.get(key)
+    if data is None:
+        if len(_GZIPPED) > 2000:  # many versions of many files: start again
+            _GZIPPED.clear()
+        with open(absolute_path, "rb") as file:
+            data = _GZIPPED[key] = _gzip.compress(file.read(), compresslevel=6, mtime=0)
+    return data
+
+
+def _compressed_once(set_extra_headers):
+    def set_extra_headers_gzipped(self, path):
+        set_extra_headers(self, path)
+        ctype = str(self._headers.get("Content-Type", "")).split(";")[0]
+        request = self.request
+        if (self.settings.get("compress_response") and "gzip" in request.headers.get("Accept-Encoding", "")
+                and "Range" not in request.headers and "Content-Encoding" not in self._headers
+                and (ctype.startswith("text/") or ctype in _tornado_web.GZipContentEncoding.CONTENT_TYPES)
+                and 0 < os.path.getsize(self.absolute_path) <= _GZIP_MAX_FILE):
+            data = _gzipped(self.absolute_path)
+            self.set_header("Content-Encoding", "gzip")  # tornado's own gzip leaves it as it is
+            self.get_content_size = lambda: len(data)
+            self.get_content = lambda _path, start=None, end=None: [data[start:end]]
+
+    set_extra_headers_gzipped.coopkit_guarded = True
+    return set_extra_headers_gzipped
+
+
+if not getattr(_tornado_web.StaticFileHandler.set_extra_headers, "coopkit_guarded", False):
+    _tornado_web.StaticFileHandler.set_extra_headers = _compressed_once(_tornado_web.StaticFileHandler.set_extra_headers)
 
 
 # --------------------------------------------------------------------------- a page that drops off
