@@ -139,7 +139,6 @@ def _fresh_lessons_factory(base_class, preheat_kernel, pool_size, **kwargs):
 
         def kernels_held(self):
             """Kernels running or about to start (warm ones waiting in the queue included)."""
-            # A warm-up still on its way counts even once a visitor has taken it out of its pool.
             return sum(self.kernels_held_parts().values())
 
         def kernels_held_parts(self):
@@ -439,7 +438,10 @@ _GZIP_MAX_FILE = 32 * 1024 * 1024
 
 
 def _gzipped(absolute_path):
+    """The file's gzip bytes, compressed on first use; None for an empty or very large file."""
     stat = os.stat(absolute_path)
+    if not 0 < stat.st_size <= _GZIP_MAX_FILE:
+        return None
     key = (absolute_path, stat.st_mtime_ns, stat.st_size)
     data = _GZIPPED.get(key)
     if data is None:
@@ -458,8 +460,7 @@ def _compressed_once(set_extra_headers):
         if (self.settings.get("compress_response") and "gzip" in request.headers.get("Accept-Encoding", "")
                 and "Range" not in request.headers and "Content-Encoding" not in self._headers
                 and (ctype.startswith("text/") or ctype in _tornado_web.GZipContentEncoding.CONTENT_TYPES)
-                and 0 < os.path.getsize(self.absolute_path) <= _GZIP_MAX_FILE):
-            data = _gzipped(self.absolute_path)
+                and (data := _gzipped(self.absolute_path)) is not None):
             self.set_header("Content-Encoding", "gzip")  # tornado's own gzip leaves it as it is
             self.get_content_size = lambda: len(data)
             self.get_content = lambda _path, start=None, end=None: [data[start:end]]
