@@ -36,6 +36,8 @@ COUNTED_REASONS: frozenset[str] = frozenset({
     "loan_period_out_of_range",
     "months_out_of_range",
     "not_whole",
+    "ocop_bad_criterion_points",
+    "ocop_bad_star",
     "too_few_points",
     "workbook_bad_minutes",
 })

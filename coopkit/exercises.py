@@ -180,7 +180,7 @@ def argmin(values: Sequence[float]) -> int:
 
 
 _DOMAIN_MODULES = ("costs", "breakeven", "pricing", "whatif", "yields", "risk", "investment", "loans",
-                   "cashflow", "members", "flock", "cropmix", "processing", "demand", "units", "roots",
+                   "cashflow", "members", "flock", "cropmix", "processing", "demand", "units", "roots", "ocop",
                    "data", "models")
 _BUILTINS: dict[str, Callable[..., Any]] = {
     "min": min, "max": max, "abs": abs, "round": round, "sum": sum, "len": len,

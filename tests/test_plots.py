@@ -304,6 +304,7 @@ def _app_figures():
         "investment": (ui.InvestmentApp, {"equipment": "may_say_ca_phe"}),
         "cash_flow": (ui.CashFlowApp, {"product": "ca_phe_nhan_son_la"}),
         "member_income": (ui.MemberIncomeApp, {}),
+        "ocop_stars": (ui.OcopApp, {"product": "mat_ong"}),
     }
     for name, (app_class, kwargs) in apps.items():
         app = app_class(lang="vi", **kwargs)

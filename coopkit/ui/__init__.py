@@ -12,6 +12,7 @@ from coopkit.ui.cropmix_app import CropMixApp
 from coopkit.ui.flock_app import FlockApp
 from coopkit.ui.invest_app import InvestmentApp
 from coopkit.ui.members_app import MemberIncomeApp
+from coopkit.ui.ocop_app import OcopApp
 from coopkit.ui.risk_app import FigureView, ProductionRiskApp
 from coopkit.ui.whatif_app import WhatIfApp
 from coopkit.ui.yield_app import YieldPlanApp
@@ -28,6 +29,7 @@ __all__ = [
     "Lesson",
     "MemberIncomeApp",
     "NumberBox",
+    "OcopApp",
     "PercentSlider",
     "ProductionRiskApp",
     "QuantityBox",
