@@ -36,6 +36,7 @@ LAYER_OF_TOP = {
     "data": "data",
     "store": "data",
     "exchange": "data",
+    "books": "data",
     "reference": "data",
     "workbooks": "data",
     "fmt": "fmt/i18n",
