@@ -608,7 +608,7 @@ def upgrade_cash_flows(upgrade: StarUpgrade, price_premium: float | None = None,
     premium = upgrade.price_premium.most_likely if price_premium is None else \
         check_fraction("price_premium", price_premium, allow_one=True)
     extra = upgrade.extra_volume.most_likely if extra_volume is None else \
-        check_nonnegative("extra_volume", extra_volume)
+        check_fraction("extra_volume", extra_volume, allow_one=True)
     return [float(f) for f in _flows(upgrade, np.asarray(premium), np.asarray(extra))]
 
 

@@ -35,7 +35,7 @@ from coopkit.errors import InputError
 
 #: Domain modules whose public functions are fuzzed (not ui/, plots/, files or formatting).
 DOMAIN_MODULES = ("breakeven", "costs", "pricing", "whatif", "models", "demand", "yields", "processing", "flock",
-                  "risk", "cropmix", "loans", "investment", "cashflow", "members", "health", "units")
+                  "risk", "cropmix", "loans", "investment", "cashflow", "members", "health", "units", "ocop")
 
 #: Public names that take no number (text, files, objects) or only format: not fuzzed.
 NOT_FUZZED = {
@@ -47,6 +47,9 @@ NOT_FUZZED = {
     "verdict_text", "compare_plans", "summarize_profit", "evaluate_scenarios", "compare_scenarios", "month_name",
     "check_calendar", "check_shares", "estimate", "PlanDemand", "CapitalWarning", "indivisible_external_minimum",
     "capital_warnings", "fully_financed_text",
+    # OCOP: a checklist and its ticks (keys, not numbers), the data files, and results
+    "assess", "load_ocop_criteria", "load_ocop_products", "Assessment", "UpgradePlan", "UpgradeAppraisal",
+    "OcopProduct",
     # tables computed by coopkit itself (a schedule), not typed by a manager
     "total_interest", "yearly_loan_payments",
 }
@@ -235,6 +238,28 @@ CASES: dict[str, tuple[Callable, dict]] = {
     "weight_to_kg": (ck.units.weight_to_kg, dict(value=3, unit="ta")),
     "kg_to_weight": (ck.units.kg_to_weight, dict(kg=2_500, unit="yen")),
 }
+# OCOP stars (coopkit.ocop)
+import coopkit.ocop  # noqa: E402,F401  (ck.ocop)
+
+HONEY_UPGRADE = dict(upgrade_cost=(25e6, 34e6, 60e6), volume_per_year=6_000, price_per_unit=260_000,
+                     variable_cost_per_unit=201_000, price_premium=(0, 0.02, 0.10), extra_volume=(0, 0.05, 0.20),
+                     award=0.0, upkeep_per_year=15e6, rerating_cost=20e6, years=6, discount_rate=0.09)
+CASES.update({
+    "star_for_points": (ck.ocop.star_for_points, dict(points=68)),
+    "points_for_star": (ck.ocop.points_for_star, dict(star=4)),
+    "cheapest_upgrade": (ck.ocop.cheapest_upgrade, dict(criteria=ck.ocop.load_ocop_criteria("processed"),
+                                                        met=frozenset({"a_registered"}), target_star=3)),
+    "Criterion": (ck.ocop.Criterion, dict(key="b_label", part="B", group="marketing", name_vi="Nhãn", name_en="Label",
+                                          points=3, mandatory_3star=True, cost_low=5e6, cost_high=15e6)),
+    "StarUpgrade": (ck.ocop.StarUpgrade, HONEY_UPGRADE),
+    "appraise_upgrade": (lambda **up: ck.ocop.appraise_upgrade(ck.ocop.StarUpgrade(**up)), HONEY_UPGRADE),
+    "upgrade_cash_flows": (lambda price_premium=0.02, extra_volume=0.05, **up: ck.ocop.upgrade_cash_flows(
+        ck.ocop.StarUpgrade(**up), price_premium, extra_volume),
+        {**{k: v for k, v in HONEY_UPGRADE.items() if k not in ("price_premium", "extra_volume")},
+         "price_premium": 0.02, "extra_volume": 0.05}),
+    "simulate_upgrade": (lambda draws=2_000, seed=1, **up: ck.ocop.simulate_upgrade(ck.ocop.StarUpgrade(**up), draws, seed),
+                         {**HONEY_UPGRADE, "draws": 2_000, "seed": 1}),
+})
 if hasattr(ck.demand, "plan_demand"):  # being added to coopkit.demand (issue 10)
     CASES["plan_demand"] = (ck.demand.plan_demand, dict(
         curve=CURVE, channel=SHOP, variable_cost_per_unit=13_000, fixed_costs=1 * M, volume=1_000,
@@ -256,6 +281,13 @@ ACCEPTED = {
     ("laying_curve", "age_weeks"): ("number",),  # one age or many
     ("Flock", "laying_rate"): ("blank",),  # None: the laying curve by the hens' age
     ("Crop", "max_area_ha"): ("blank", "inf"),  # None or inf: no limit on the crop's area
+    # an upgrade's cost, premium and extra volume may each be one known number
+    **{(case, name): ("number",) for case in ("StarUpgrade", "appraise_upgrade", "simulate_upgrade")
+       for name in ("upgrade_cost", "price_premium", "extra_volume")},
+    ("upgrade_cash_flows", "upgrade_cost"): ("number",),
+    # None: the upgrade's most likely premium and extra volume
+    ("upgrade_cash_flows", "price_premium"): ("blank",),
+    ("upgrade_cash_flows", "extra_volume"): ("blank",),
 }
 
 #: Public functions of modules owned by other engineers that still let a bad value through:
