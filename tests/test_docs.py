@@ -299,7 +299,7 @@ def test_every_file_named_exists(path):
 # --------------------------------------------------------------------------- words
 
 #: Vietnamese words an English document may hold: place and person names, the local units and the currency.
-PROPER_NAMES = {"Sơn", "La", "Lạc", "Thủy", "Hòa", "Bình", "Nam", "Đắk", "Lắk", "Mộc", "Châu", "Lò", "Văn", "Hà", "Tà", "Xùa"}
+PROPER_NAMES = {"Sơn", "La", "Lạc", "Thủy", "Hòa", "Bình", "Nam", "Đắk", "Lắk", "Mộc", "Châu", "Lò", "Văn", "Hà", "Tà", "Xùa", "Phú", "Thọ"}
 #: Abbreviations in the names of legal documents ("Decision 148/QĐ-TTg").
 LEGAL_WORDS = {"QĐ"}
 LOCAL_WORDS = {"đồng", "sào", "công", "tạ", "yến"}

@@ -37,6 +37,7 @@ LAYER_OF_TOP = {
     "store": "data",
     "exchange": "data",
     "books": "data",
+    "bookstore": "data",
     "reference": "data",
     "workbooks": "data",
     "fmt": "fmt/i18n",

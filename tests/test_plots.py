@@ -305,6 +305,7 @@ def _app_figures():
         "cash_flow": (ui.CashFlowApp, {"product": "ca_phe_nhan_son_la"}),
         "member_income": (ui.MemberIncomeApp, {}),
         "ocop_stars": (ui.OcopApp, {"product": "mat_ong"}),
+        "own_books": (ui.BooksApp, {}),
     }
     for name, (app_class, kwargs) in apps.items():
         app = app_class(lang="vi", **kwargs)

@@ -4,6 +4,7 @@ Only this sub-package imports ipywidgets; ``import coopkit`` does not import it.
 """
 
 from coopkit.ui.apps import BreakEvenApp, ChannelPricingApp, UnitCostApp
+from coopkit.ui.books_app import BooksApp
 from coopkit.ui.cashflow_app import CashFlowApp
 from coopkit.ui.base import App, safe
 from coopkit.ui.controls import NumberBox, PercentSlider, QuantityBox, language_toggle
@@ -19,6 +20,7 @@ from coopkit.ui.yield_app import YieldPlanApp
 
 __all__ = [
     "App",
+    "BooksApp",
     "BreakEvenApp",
     "CashFlowApp",
     "ChannelPricingApp",
