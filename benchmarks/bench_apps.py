@@ -130,7 +130,7 @@ LATENCY_SETUP_JS = """
 }
 """
 
-FIELD_INPUTS = '[class*="ck-field-"] input'
+FIELD_INPUTS = '[class*="ck-field-"] input:not([type="checkbox"])'  # typed boxes (a tick box is clicked, not typed)
 
 
 def bump_first_digit(text: str) -> str:

@@ -1,7 +1,7 @@
-"""Workbook 13's app in a real browser on a phone: upload a filled book, see its own numbers.
+"""Workbook 13 in a real browser on a phone: upload a filled book, see its own numbers.
 
-The workbook's notebook is written by another change; here a one-cell notebook shows the app
-(`coopkit.ui.books_app.BooksApp`) from a temporary folder served by Voila, as `make serve` does.
+The workbook's page (`notebooks/13_own_books.ipynb`) is served by the suite's Voila server as
+`make serve` serves it; the manager types into the boxes and uploads a filled template.
 """
 
 from __future__ import annotations
@@ -9,29 +9,18 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-import nbformat
 import pytest
 from openpyxl import load_workbook
 
 from coopkit import i18n
 from coopkit.books import book_template
 
-from .conftest import open_app, result_cell, settles
+from .conftest import open_app, result_cell, settles, type_into
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
 PHONE = {"width": 412, "height": 900}
-
-
-@pytest.fixture(scope="module")
-def books_server(make_voila_server, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("own_books")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "from coopkit.ui.books_app import BooksApp\nBooksApp()")])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, folder / "13_own_books.ipynb")
-    return make_voila_server(notebooks=folder, preheat=False)
 
 
 def _filled(tmp_path) -> str:
@@ -48,11 +37,15 @@ def _filled(tmp_path) -> str:
     return str(path)
 
 
-def test_a_manager_uploads_the_books_and_sees_their_numbers_on_a_phone(make_page, books_server, tmp_path):
+def test_a_manager_uploads_the_books_and_sees_their_numbers_on_a_phone(make_page, voila_server, tmp_path):
     page = make_page(locale="vi-VN", viewport=PHONE)
-    app = open_app(page, books_server, "13_own_books.ipynb")
+    app = open_app(page, voila_server, "13_own_books.ipynb")
     fixed = result_cell(app, "fixed_costs")
     expect(fixed).to_have_attribute("data-value", "223000000.0")  # the example book, marked as such
+    # The exercise's boxes: 25 tấn at 38.000 ₫ on the example book break even at 223 M ÷ (38.000 − 17.737).
+    type_into(app, "volume", "25")
+    type_into(app, "price_per_unit", "38.000")
+    expect(result_cell(app, "break_even_volume")).to_have_text("11,01")
     expect(app.locator(".ck-books-example")).to_contain_text("minh họa")
     expect(app.locator("a.ck-download-template")).to_have_attribute("download", "mau-so-sach-htx.xlsx")
     # ipywidgets' upload button makes its <input type=file> outside the page's tree and clicks it:
