@@ -176,3 +176,15 @@ def test_the_exercise_that_uses_the_app_gets_the_apps_break_even_volume():
     app.control("price_per_unit").value = inputs["app_price"]
     shown_tonnes = app.result.break_even.break_even_volume / 1000
     assert shown_tonnes == pytest.approx(exercise_set.expected(exercise_set.task("break_even_app")), rel=1e-3)
+
+
+def test_the_part_of_the_surplus_from_members_is_typed_and_checked_against_the_surplus():
+    app = BooksApp(lang="en")
+    surplus = app.control("surplus").read()
+    assert app.control("internal_surplus").read() == round(surplus * 0.75 / 1e6) * 1e6
+    app.control("internal_surplus").value = surplus / 2
+    assert app.error is None and app.result.distribution.internal_surplus == surplus / 2
+    app.control("internal_surplus").value = surplus * 2  # more than the whole surplus
+    assert app.error is None  # the other sections still show; the members' section says why
+    assert app.result.members_error is not None and app.result.members_error.reason == "part_above_whole"
+    assert app.control("internal_surplus").error_text == f"⚠ {app.result.members_error.message('en')}"

@@ -54,7 +54,7 @@ from coopkit.ui.base import App, safe
 from coopkit.ui.controls import Control, NumberBox, volume_control
 from coopkit.ui.panels import CODE_WAIT_SECONDS, MAX_CODE_TRIES, XLSX, download_link
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
-from coopkit.validate import check_finite, check_positive
+from coopkit.validate import check_finite, check_nonnegative, check_positive
 
 __all__ = ["BooksApp", "BooksResult", "example_book", "EXAMPLE_PRODUCT", "OPENING_CASH", "EXAMPLE_SURPLUS",
            "INTERNAL_SHARE"]
@@ -65,8 +65,9 @@ EXAMPLE_PRODUCT = "dua_muoi_phu_tho"
 OPENING_CASH = 50_000_000.0
 #: The year's surplus to share when the cost items give no profit to start from (illustrative).
 EXAMPLE_SURPLUS = 120_000_000.0
-#: Share of the surplus assumed to come from transactions with the members, accounted apart
-#: (Art. 85): three quarters, as in workbook 11's example (illustrative assumption).
+#: Share of the surplus the internal-income box starts from: the part from transactions with the
+#: members, accounted apart (Art. 85); three quarters, as in workbook 11's example (illustrative
+#: assumption, the manager types the cooperative's own).
 INTERNAL_SHARE = 0.75
 #: The months of the example cash book (illustrative year).
 EXAMPLE_YEAR = 2025
@@ -312,6 +313,7 @@ class BooksApp(App):
     def build_controls(self) -> list[Control]:
         lang, product = self.lang, self.product
         unit = product.unit
+        surplus = self._start_surplus(product.volume_per_season, product.price_per_unit)
         return [
             volume_control(product, lang),
             NumberBox("area_ha", product.area_ha, lang, unit_key="unit.ha", decimals=2),
@@ -320,8 +322,9 @@ class BooksApp(App):
             NumberBox("price_per_unit", product.price_per_unit, lang, money=True, unit_key=f"unit.vnd_per_{unit}",
                       check=check_positive),
             NumberBox("opening_cash", OPENING_CASH, lang, money=True, check=check_finite),  # may start overdrawn
-            NumberBox("surplus", self._start_surplus(product.volume_per_season, product.price_per_unit), lang,
-                      money=True, check=check_finite),  # a loss distributes nothing
+            NumberBox("surplus", surplus, lang, money=True, check=check_finite),  # a loss distributes nothing
+            NumberBox("internal_surplus", round(surplus * INTERNAL_SHARE / 1e6) * 1e6, lang, money=True,
+                      check=check_nonnegative),
         ]
 
     def compute(self) -> BooksResult:
@@ -349,7 +352,7 @@ class BooksApp(App):
             try:
                 parts["distribution"] = distribute_surplus(
                     surplus, books.members.members(price_per_unit=1.0),
-                    internal_surplus=surplus * INTERNAL_SHARE if surplus > 0 else None, funds=load_funds())
+                    internal_surplus=v["internal_surplus"] if surplus > 0 else None, funds=load_funds())
             except InputError as err:
                 parts["members_error"] = err
         return BooksResult(books, self.file_name, v, **parts)
@@ -491,7 +494,7 @@ class BooksApp(App):
         if d.is_loss or d.surplus == 0:
             body += f"<p class='ck-note'>{escape(t('no_surplus'))}</p>"
         body += frame_table(d.statement, columns, "member", lang)
-        body += f"<p class='ck-note'>{escape(t('members_note', share=_percent(INTERNAL_SHARE, lang)))}</p>"
+        body += f"<p class='ck-note'>{escape(t('members_note'))}</p>"
         return self._section("members", body)
 
     # -- the file: upload, template, results -----------------------------------------------------
@@ -666,8 +669,3 @@ def _month_label(month: str, lang: str) -> str:
         return month
     return f"{month_name(number, lang)} {year}" if lang == "en" else f"{month_name(number, lang)}/{year}"
 
-
-def _percent(share: float, lang: str) -> str:
-    from coopkit import fmt
-
-    return fmt.by_kind(share, "rate", lang)
