@@ -52,7 +52,7 @@ from coopkit.plots.cashflow import cash_flow_chart
 from coopkit.store import default_root, normalize_code
 from coopkit.ui.base import App, safe
 from coopkit.ui.controls import Control, NumberBox, volume_control
-from coopkit.ui.panels import CODE_WAIT_SECONDS, MAX_CODE_TRIES, XLSX, download_link
+from coopkit.ui.panels import CODE_WAIT_SECONDS, MAX_CODE_TRIES, XLSX, button, download_link, html, row
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_finite, check_nonnegative, check_positive
 
@@ -207,16 +207,6 @@ class BooksApp(App):
 
     # -- widgets -----------------------------------------------------------------------------
     def setup(self) -> None:
-        def html(css: str) -> widgets.HTML:
-            widget = widgets.HTML()
-            widget.add_class(css)
-            return widget
-
-        def button(css: str) -> widgets.Button:
-            widget = widgets.Button(layout=widgets.Layout(width="auto"))
-            widget.add_class(css)
-            return widget
-
         self.books_heading = html("ck-section")
         self.books_help = html("ck-section-help")
         self.template_link = html("ck-books-template")
@@ -239,10 +229,6 @@ class BooksApp(App):
         self.open_button = button("ck-books-open")
         self.store_status = html("ck-books-store-status")
         self.code_note = html("ck-code-new")
-
-        def row(*children: widgets.Widget) -> widgets.HBox:
-            return widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-
         self.books_box = widgets.VBox([
             self.books_heading, self.books_help, self.template_link,
             row(self.upload_label, self.upload), self.upload_status, self.source_note,
