@@ -24,7 +24,10 @@ def test_the_honey_opens_with_its_example_score_plan_and_upgrade():
     # the cost boxes follow the plan plus the dossier for the new rating
     dossier = STARTING_UPGRADE["rerating_cost"]
     assert app.control("upgrade_cost").read() == risk.Estimate(5e6 + dossier, 13.5e6 + dossier, 22e6 + dossier)
+    for part, points in (("A", 30), ("B", 12), ("C", 21)):  # each part's points, a number the table right-aligns
+        assert f'data-key="part_{part}" data-value="{float(points)!r}"' in app.results.value
     shown = _text(app.results.value)
+    assert "A. Sản phẩm và sức mạnh cộng đồng (40 điểm) 30" in shown
     assert "★★★☆☆ (3 sao)" in shown and "Cách rẻ nhất để lên ★★★★☆ (4 sao)" in shown
     assert "Khả năng lỗ (NPV dưới 0)" in shown
     assert app.chart.value  # a chart was drawn

@@ -237,7 +237,7 @@ class OcopApp(App):
 
         a = result.assessment
         set_name = text(f"set_{self.example.product_set}")
-        rows = [Row(f"part_{part}", text(f"part_{part}"), f"{got} / {out_of}", kind="text")
+        rows = [Row(f"part_{part}", f"{text(f'part_{part}')} ({text('part_points', points=out_of)})", got, kind="count")
                 for part, (got, out_of) in a.points_by_part.items()]
         rows.append(Row("total", text("total"), a.total, kind="count", strong=True))
         rows.append(Row("star", text("star"), _stars(a.star, lang), kind="text", strong=True))
