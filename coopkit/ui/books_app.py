@@ -28,7 +28,6 @@ the page.
 from __future__ import annotations
 
 import io
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,10 +48,10 @@ from coopkit.costs import CostSummary
 from coopkit.errors import InputError
 from coopkit.members import Distribution, distribute_surplus, load_funds
 from coopkit.plots.cashflow import cash_flow_chart
-from coopkit.store import default_root, normalize_code
+from coopkit.store import default_root
 from coopkit.ui.base import App, safe
 from coopkit.ui.controls import Control, NumberBox, volume_control
-from coopkit.ui.panels import CODE_WAIT_SECONDS, MAX_CODE_TRIES, XLSX, button, download_link, html, row
+from coopkit.ui.panels import XLSX, CodeGuard, button, download_link, html, row
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_finite, check_nonnegative, check_positive
 
@@ -201,8 +200,7 @@ class BooksApp(App):
         #: What the folder's status line says: a catalogue key and its parameters, or an error.
         self._store_said: tuple[str | InputError, dict, bool] | None = None
         self._new_code: str | None = None
-        self._wrong_tries = 0
-        self._locked_until = 0.0
+        self.code_guard = CodeGuard()
         super().__init__(product, lang, standalone=standalone)
 
     # -- widgets -----------------------------------------------------------------------------
@@ -561,20 +559,7 @@ class BooksApp(App):
     def store(self) -> BookStore:
         """The folder the name box names, opened with the code box's code (wrong codes counted)."""
         store = BookStore(self.store_root or default_root(), self.owner.value, code=self.owner_code.value)
-        if store.has_code():
-            now = self.clock()
-            if now < self._locked_until:
-                raise InputError("owner_code", reason="code_locked", value=store.owner,
-                                 seconds=str(math.ceil(self._locked_until - now)))
-            if normalize_code(self.owner_code.value):
-                try:
-                    store.check_code()
-                except InputError as err:
-                    if err.reason == "books_wrong_code":
-                        self._wrong_tries += 1
-                        if self._wrong_tries >= MAX_CODE_TRIES:
-                            self._wrong_tries, self._locked_until = 0, now + CODE_WAIT_SECONDS
-                    raise
+        self.code_guard.check(store, self.clock())
         return store
 
     def _say(self, key: str | InputError, *, error: bool = False, **params: Any) -> None:

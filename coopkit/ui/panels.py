@@ -31,7 +31,7 @@ from coopkit.validate import check_finite, check_positive
 if TYPE_CHECKING:
     from coopkit.ui.whatif_app import WhatIfApp
 
-__all__ = ["ScenariosPanel", "GoalPanel", "SensitivityPanel", "DemandPanel", "TablePanel", "MODEL",
+__all__ = ["CodeGuard", "ScenariosPanel", "GoalPanel", "SensitivityPanel", "DemandPanel", "TablePanel", "MODEL",
            "SHOWN_INPUTS", "GOAL_OUTPUTS", "QUANTITY_OUTPUTS", "MAX_PINNED"]
 
 MODEL = "pricing_plan"
@@ -91,6 +91,49 @@ def download_link(css: str, filename: str, mime: str, payload: bytes, text: str)
             f'href="data:{mime};base64,{data}">↓ {escape(text)}</a>')
 
 
+class CodeGuard:
+    """A session's wrong codes for cooperatives' folders, of scenarios (`ScenariosPanel`) or of
+    books (workbook 13): after `MAX_CODE_TRIES` wrong codes the session waits `CODE_WAIT_SECONDS`
+    before any code is tried, and a wrong code typed again for the same folder is refused again
+    without counting (nor hashing it once more).
+
+    >>> guard = CodeGuard()
+    >>> guard.wrong_tries, guard.locked_until
+    (0, 0.0)
+    """
+
+    def __init__(self) -> None:
+        self.wrong_tries = 0
+        self.locked_until = 0.0
+        self._refused: dict[tuple[str, str], InputError] = {}
+
+    def check(self, store: Any, now: float) -> None:
+        """Check the code ``store`` was opened with (a `coopkit.store.ScenarioStore` or a
+        `coopkit.bookstore.BookStore`) at time ``now``: the store's own `InputError` when a code is
+        needed or wrong, ``code_locked`` while the session waits."""
+        if not store.has_code():
+            return
+        typed = normalize_code(store.code or "")
+        if not typed:
+            store.check_code()  # the store's own words: a code is needed
+            return
+        if now < self.locked_until:
+            raise InputError("owner_code", reason="code_locked", value=store.owner,
+                             seconds=str(math.ceil(self.locked_until - now)))
+        told = self._refused.get((store.folder.name, typed))
+        if told is not None:  # told already: not another try
+            raise InputError(told.field, reason=told.reason, value=told.value, **told.params)
+        try:
+            store.check_code()
+        except InputError as err:
+            if err.reason.endswith("wrong_code"):
+                self._refused[(store.folder.name, typed)] = err
+                self.wrong_tries += 1
+                if self.wrong_tries >= MAX_CODE_TRIES:
+                    self.wrong_tries, self.locked_until = 0, now + CODE_WAIT_SECONDS
+            raise
+
+
 def _labelled(names: tuple[str, ...], lang: str) -> list[tuple[str, str]]:
     return [(fields.label(name, lang), name) for name in names]
 
@@ -147,9 +190,7 @@ class ScenariosPanel(_WhatIfPanel):
         #: the wrong codes typed in this session.
         self._folder: str | None = None
         self._new_code: str | None = None
-        self._wrong_tries = 0
-        self._locked_until = 0.0
-        self._refused: set[tuple[str, str]] = set()
+        self.code_guard = CodeGuard()
         self.save_button = button("ck-save")
         self.saved_choice = dropdown("ck-saved-choice", "18em")
         self.load_button = button("ck-load")
@@ -323,27 +364,7 @@ class ScenariosPanel(_WhatIfPanel):
 
     def _check_code(self, store: ScenarioStore) -> None:
         """Check the typed code, counting wrong ones: too many, and the session waits."""
-        if not store.has_code():
-            return
-        typed = normalize_code(store.code or "")
-        if not typed:
-            raise InputError("owner_code", reason="code_needed", value=store.owner)
-        now = self.clock()
-        if now < self._locked_until:
-            raise InputError("owner_code", reason="code_locked", value=store.owner,
-                             seconds=str(math.ceil(self._locked_until - now)))
-        if (store.folder.name, typed) in self._refused:  # told already: not another try
-            raise InputError("owner_code", reason="wrong_code", value=store.owner)
-        try:
-            store.check_code()
-        except InputError as err:
-            if err.reason == "wrong_code":
-                self._refused.add((store.folder.name, typed))
-                self._wrong_tries += 1
-                if self._wrong_tries >= MAX_CODE_TRIES:
-                    self._wrong_tries = 0
-                    self._locked_until = now + CODE_WAIT_SECONDS
-            raise
+        self.code_guard.check(store, self.clock())
 
     def _owner_changed(self) -> None:
         """Another folder named: its code must be typed again, and the new-code note goes."""
