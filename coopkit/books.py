@@ -65,7 +65,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -88,7 +88,10 @@ __all__ = [
     "Books",
     "CostBook",
     "CashBook",
+    "CashYear",
     "MemberBook",
+    "OWN_BOOKS",
+    "product_from_books",
     "book_template",
     "write_book_template",
     "read_books",
@@ -99,6 +102,8 @@ __all__ = [
     "write_tables_xlsx",
 ]
 
+#: Key of the product template made from a cooperative's books (`product_from_books`).
+OWN_BOOKS = "own_books"
 #: The tables a book file holds, one sheet each, in the template's order.
 TABLES: tuple[str, ...] = ("cost_items", "cash_book", "members")
 #: Largest file read, in bytes (5 MB): a cooperative's year of books weighs a few hundred KB, and
@@ -1193,6 +1198,39 @@ class CashBook:
             inputs[name] = [float(v) for v in table[name]]
         return inputs
 
+    def latest_year(self) -> "CashYear":
+        """The book's latest twelve months (all its months when it holds fewer), by calendar month,
+        as workbook 10's month table holds them: loans received count with the other receipts and
+        loan instalments with the other payments.
+
+        Examples
+        --------
+        An egg cooperative's book runs from March 2025 to April 2026: the latest twelve months are
+        May 2025 to April 2026, so the March 2025 sales are left out.
+
+        >>> text = ("Ngày;Thu;Chi;Loại thu chi\\n05/03/2025;9.000.000;;Bán hàng\\n"
+        ...         "05/05/2025;10.000.000;;Bán hàng\\n10/02/2026;300.000.000;;Tiền vay\\n"
+        ...         "20/04/2026;12.000.000;;Bán hàng\\n28/04/2026;;60.000.000;Trả nợ vay\\n")
+        >>> year = read_cash_book(text.encode()).latest_year()
+        >>> year.first_month, year.last_month, year.months, year.start_month
+        ('2025-05', '2026-04', 12, 5)
+        >>> year.sales_total, year.other_receipts[1], year.other_payments[3]
+        (22000000.0, 300000000.0, 60000000.0)
+        >>> [round(share, 3) for share in year.sales_calendar()[3:5]]
+        [0.545, 0.455]
+        """
+        table = self.monthly().tail(12)
+        if table.empty:
+            raise InputError("cash_book", reason="own_books_empty_cash_book")
+        jan_first = {name: [0.0] * 12 for name in CashYear.COLUMNS}
+        folded = {"loan_disbursements": "other_receipts", "loan_instalments": "other_payments"}
+        for row in table.itertuples(index=False):
+            for name in _CATEGORIES:
+                jan_first[folded.get(name, name)][int(row.calendar_month) - 1] += float(getattr(row, name))
+        return CashYear(first_month=str(table["month"].iloc[0]), last_month=str(table["month"].iloc[-1]),
+                        months=len(table), start_month=int(table["calendar_month"].iloc[0]),
+                        **{name: tuple(values) for name, values in jan_first.items()})
+
     def to_frame(self) -> pd.DataFrame:
         """The lines as the template's columns (``date, description, money_in, money_out, category``).
 
@@ -1201,6 +1239,50 @@ class CashBook:
         [Timestamp('2026-02-01 00:00:00'), 'Bán trứng', 2800000.0, 0.0, 'other_receipts']
         """
         return self.entries[[c.key for c in _COLUMNS["cash_book"]]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class CashYear:
+    """Twelve months of a cash book by calendar month (January first): `CashBook.latest_year`.
+
+    Attributes
+    ----------
+    first_month, last_month
+        The book's months used (``"2025-05"``, ``"2026-04"``).
+    months
+        How many months they are (12, or fewer when the book is shorter).
+    start_month
+        The calendar month of ``first_month`` (1–12): where a plan of these months starts.
+    sales_receipts, other_receipts, input_payments, wage_payments, member_payments, other_payments
+        Twelve amounts each (₫, January first); loans received are in ``other_receipts`` and loan
+        instalments in ``other_payments``.
+    """
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ("sales_receipts", "other_receipts", "input_payments", "wage_payments",
+                                          "member_payments", "other_payments")
+
+    first_month: str
+    last_month: str
+    months: int
+    start_month: int
+    sales_receipts: tuple[float, ...]
+    other_receipts: tuple[float, ...]
+    input_payments: tuple[float, ...]
+    wage_payments: tuple[float, ...]
+    member_payments: tuple[float, ...]
+    other_payments: tuple[float, ...]
+
+    @property
+    def sales_total(self) -> float:
+        """All the sales receipts of the months (₫)."""
+        return math.fsum(self.sales_receipts)
+
+    def sales_calendar(self) -> tuple[float, ...]:
+        """Each month's share of the sales (twelve fractions summing to 1; all 0 without sales)."""
+        total = self.sales_total
+        if total <= 0:
+            return (0.0,) * 12
+        return tuple(value / total for value in self.sales_receipts)
 
 
 def _read_cash_book(t: _Table) -> CashBook:
@@ -1367,6 +1449,56 @@ class Books:
         {}
         """
         return {name: getattr(self, name).to_frame() for name in TABLES if getattr(self, name) is not None}
+
+
+def product_from_books(books: Books, base: Any, owner: str) -> Any:
+    """The product template of a cooperative's books, for the apps of workbooks 01, 02 and 10.
+
+    The cost items are the books' (none when the books hold none, and no raw material: what the
+    cooperative buys is one of its own items); the unit, volume, price, area and batch are the
+    ``base`` template's (a `coopkit.data.ProductTemplate`), for the manager to type their own,
+    except that a product whose costs per unit are written per kg, tạ or tấn is sold by the kg.
+    The template's key is `OWN_BOOKS` and its name says whose books they are.
+
+    Examples
+    --------
+    HTX Dưa muối Thanh Sơn's books hold two cost items; the pickled-cassava template gives the
+    volume (20 tonnes) and the price:
+
+    >>> from coopkit.data import load_products
+    >>> text = "Khoản chi phí,Loại,Cách tính,Số tiền\\nThuê xưởng,cố định,mỗi vụ,100000000\\n" \\
+    ...        "Lá sắn,biến đổi,mỗi đơn vị,10000\\n"
+    >>> books = Books(cost_items=read_cost_items(text.encode()))
+    >>> own = product_from_books(books, load_products()["dua_muoi_phu_tho"], "HTX Dưa muối Thanh Sơn")
+    >>> own.key, own.name("vi")
+    ('own_books', 'Sổ sách của HTX Dưa muối Thanh Sơn')
+    >>> own.volume_per_season, own.cost_summary().unit_cost
+    (20000.0, 15000.0)
+
+    Opened on the egg template, the same books are still about kilograms:
+
+    >>> text = "Khoản chi phí,Loại,Cách tính,Số tiền,Đơn vị\\nMuối,biến đổi,mỗi đơn vị,300000,tạ\\n"
+    >>> eggs = product_from_books(Books(cost_items=read_cost_items(text.encode())),
+    ...                           load_products()["trung_son_nam"], "HTX Thanh Sơn")
+    >>> eggs.unit, eggs.cost_items[0].amount
+    ('kg', 3000.0)
+    """
+    from dataclasses import replace
+
+    items = books.cost_items.items if books.cost_items is not None else ()
+    owner = " ".join(str(owner).split())
+    by_weight = books.cost_items is not None and any(
+        basis == "unit" and unit in WEIGHT_UNITS_KG
+        for basis, unit in zip(books.cost_items.table["basis"], books.cost_items.table["unit"]))
+    if by_weight and base.unit != "kg":  # costs written per kg, tạ or tấn: the product is sold by weight
+        base = replace(base, unit="kg", unit_vi="kg", unit_en="kg")
+    return replace(
+        base, key=OWN_BOOKS,
+        name_vi=i18n.tr("own_books.product_name", "vi", owner=owner),
+        name_en=i18n.tr("own_books.product_name", "en", owner=owner),
+        raw_material_vi="", raw_material_en="", raw_price_per_unit=0.0, conversion_ratio=1.0, loss_rate=0.0,
+        source_raw="", cost_items=tuple(items), cost_categories=(),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -617,3 +617,74 @@ def test_regression_a_domain_error_on_a_row_keeps_its_cell():
 
 def test_regression_the_size_limit_is_the_upload_limit():
     assert MAX_FILE_BYTES == 5_000_000 and books.MAX_ROWS >= 5_000
+
+
+# -- the books in the other apps: the latest year of the cash book, the books as a template ---------
+
+
+def test_the_latest_year_of_a_cash_book_folds_its_months_on_the_calendar():
+    text = ("Ngày;Thu;Chi;Loại thu chi\n05/03/2025;9.000.000;;Bán hàng\n05/05/2025;10.000.000;;Bán hàng\n"
+            "10/02/2026;300.000.000;;Tiền vay\n20/04/2026;12.000.000;;Bán hàng\n28/04/2026;;60.000.000;Trả nợ vay\n"
+            "29/04/2026;;8.000.000;Tiền công\n")
+    year = read_cash_book(text.encode()).latest_year()
+    assert (year.first_month, year.last_month, year.months, year.start_month) == ("2025-05", "2026-04", 12, 5)
+    assert year.sales_receipts[4] == 10e6 and year.sales_receipts[3] == 12e6 and year.sales_receipts[2] == 0
+    assert year.other_receipts[1] == 300e6  # the loan, with the other receipts
+    assert year.other_payments[3] == 60e6 and year.wage_payments[3] == 8e6
+    assert sum(year.sales_calendar()) == pytest.approx(1.0)
+
+
+def test_a_short_cash_book_is_its_own_year_and_an_empty_one_is_refused():
+    year = read_cash_book("Date,Money in,Category\n2026-03-02,5000000,Sales\n".encode()).latest_year()
+    assert (year.months, year.start_month, year.sales_total) == (1, 3, 5e6)
+    assert year.sales_calendar()[2] == 1.0
+    no_sales = read_cash_book("Date,Money out\n2026-03-02,5000000\n".encode()).latest_year()
+    assert no_sales.sales_calendar() == (0.0,) * 12
+    err = refused(lambda: books.CashBook(pd.DataFrame(columns=["row", "date", "description", "money_in",
+                                                               "money_out", "category"])).latest_year())
+    assert err.reason == "own_books_empty_cash_book" and "no receipts" in err.message("en")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.dates(date(2024, 1, 1), date(2026, 12, 31)), st.integers(1, 10**10),
+                          st.sampled_from(["sales_receipts", "other_receipts", "input_payments", "wage_payments",
+                                           "loan_disbursements", "loan_instalments", "other_payments"])),
+                min_size=1, max_size=12))
+def test_the_latest_year_keeps_every_dong_of_its_months_and_gives_the_same_plan(lines):
+    lang = "en"
+    rows = []
+    for day, amount, category in lines:
+        money_in = category in ("sales_receipts", "other_receipts", "loan_disbursements")
+        rows.append((datetime(day.year, day.month, day.day), "line", amount if money_in else None,
+                     None if money_in else amount, i18n.tr(f"books.choice.category.{category}", lang)))
+    book = read_books(filled(lang, cash=rows)).cash_book
+    year = book.latest_year()
+    months = book.monthly().tail(12)
+    assert year.months == len(months) <= 12
+    columns = year.COLUMNS
+    assert sum(sum(getattr(year, name)) for name in columns) == pytest.approx(
+        months["inflow"].sum() + months["outflow"].sum())
+    assert sum(year.other_receipts) == pytest.approx(months["other_receipts"].sum() + months["loan_disbursements"].sum())
+    if len(book.monthly()) <= 12:  # the whole book: a plan of its year is the plan of its months
+        from coopkit.cashflow import in_season_order
+
+        whole = cash_flow_plan(**book.cash_flow_inputs(), opening_cash=1e9)
+        folded = cash_flow_plan(**{name: in_season_order(getattr(year, name), year.start_month)[:year.months]
+                                   for name in columns}, opening_cash=1e9, start_month=year.start_month,
+                                months=year.months)
+        assert folded.closing_cash == pytest.approx(whole.closing_cash)
+        assert folded.lowest_cash == pytest.approx(whole.lowest_cash)
+
+
+def test_the_books_as_a_product_template():
+    from coopkit.data import load_products
+
+    text = "Khoản chi phí,Loại,Cách tính,Số tiền,Đơn vị\nThuê xưởng,cố định,mỗi vụ,100000000,\nLá sắn,biến đổi,mỗi đơn vị,1000000,tạ\n"
+    own = books.product_from_books(books.Books(cost_items=read_cost_items(text.encode())),
+                                   load_products()["ca_phe_nhan_son_la"], "  HTX   Thanh Sơn ")
+    assert own.key == books.OWN_BOOKS and own.name("en") == "Books of HTX Thanh Sơn"
+    assert not own.has_raw_material and own.all_cost_items() == own.cost_items  # no coffee cherry added
+    summary = own.cost_summary(50_000)
+    assert (summary.fixed_costs, summary.variable_cost_per_unit) == (100e6, 10_000)
+    bare = books.product_from_books(books.Books(), load_products()["cam_lac_thuy"], "HTX")
+    assert bare.cost_items == () and bare.volume_per_season == load_products()["cam_lac_thuy"].volume_per_season

@@ -14,12 +14,14 @@ import pandas as pd
 
 import coopkit as ck
 from coopkit import breakeven, costs, fmt, i18n, plots
+from coopkit.errors import InputError
 from coopkit.ui.base import App
 from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox, volume_control
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_positive
 
-__all__ = ["UnitCostApp", "BreakEvenApp", "ChannelPricingApp", "UnitCostResult", "fee_schedule_text", "channel_fees_line"]
+__all__ = ["UnitCostApp", "BreakEvenApp", "ChannelPricingApp", "UnitCostResult", "fee_schedule_text", "channel_fees_line",
+           "open_cost_items"]
 
 
 #: Most raw material per unit of product a box accepts (dried tea takes about 4–5 kg of fresh leaf a kg,
@@ -44,6 +46,22 @@ def channel_fees_line(channel: str, lang: str) -> str:
     from coopkit import data
 
     return fee_schedule_text(data.channel_fee_schedules()[channel], lang)
+
+
+def open_cost_items(app: App, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
+    """`App.use_books` of the unit-cost and break-even apps: the books' cost items become a
+    product template in the picker (`coopkit.books.product_from_books`), with the volume, price
+    and area the boxes hold now (the template's when a box holds no good number)."""
+    from coopkit.books import product_from_books
+
+    if books.cost_items is None or books.cost_items.empty:
+        raise InputError("owner", reason="own_books_no_cost_items", value=owner, file=file_name)
+    typed = app.typed_values("volume", "price_per_unit", "area_ha")
+    base = replace(app.product, **{name: typed[box] for box, name in (
+        ("volume", "volume_per_season"), ("price_per_unit", "price_per_unit"), ("area_ha", "area_ha"))
+        if box in typed and (box != "price_per_unit" or typed[box] > 0)})
+    app.offer_product(product_from_books(books, base, owner))
+    return "opened_cost_items", {"owner": owner, "file": file_name, "count": len(books.cost_items.items)}
 
 
 def volume_in_box_unit(app: App, kg_or_units: float) -> tuple[float, str]:
@@ -72,9 +90,15 @@ class UnitCostApp(App):
     """What does one kilo (or one egg) cost us? Cost items, area, volume and processing."""
 
     name = "unit_cost"
+    books_tables = ("cost_items",)
 
-    def __init__(self, product: str = "ca_phe_nhan_son_la", lang: str | None = None, *, standalone: bool = True):
+    def __init__(self, product: str = "ca_phe_nhan_son_la", lang: str | None = None, *, standalone: bool = True,
+                 store_root: str | None = None):
+        self.store_root = store_root
         super().__init__(product, lang, standalone=standalone)
+
+    def use_books(self, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
+        return open_cost_items(self, books, owner, file_name)
 
     def build_controls(self) -> list[Control]:
         product, lang = self.product, self.lang
@@ -146,9 +170,15 @@ class BreakEvenApp(App):
     """How many must we sell to break even, and at what price? Cost-volume-profit."""
 
     name = "break_even"
+    books_tables = ("cost_items",)
 
-    def __init__(self, product: str = "trung_son_nam", lang: str | None = None, *, standalone: bool = True):
+    def __init__(self, product: str = "trung_son_nam", lang: str | None = None, *, standalone: bool = True,
+                 store_root: str | None = None):
+        self.store_root = store_root
         super().__init__(product, lang, standalone=standalone)
+
+    def use_books(self, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
+        return open_cost_items(self, books, owner, file_name)
 
     def build_controls(self) -> list[Control]:
         product, lang = self.product, self.lang

@@ -175,6 +175,12 @@ class App(ABC):
 
     #: Short name: CSS class ``ck-app-<name>`` and catalogue keys ``app.<name>.*``.
     name: str = "app"
+    #: The tables of a cooperative's own books (workbook 13, `coopkit.books.TABLES`) the app can
+    #: run on: an app that names some has the "our own books" row under its product picker
+    #: (`coopkit.ui.ownbooks.BooksOpener`) and defines `use_books`.
+    books_tables: tuple[str, ...] = ()
+    #: Folder of the cooperatives' folders that row opens (None: `coopkit.store.default_root`).
+    store_root: str | None = None
 
     def __init__(self, product: str, lang: str | None = None, *, standalone: bool = True) -> None:
         self.lang = i18n.normalize_language(lang or i18n.DEFAULT_LANGUAGE)
@@ -207,9 +213,15 @@ class App(ABC):
 
         self.setup()
         self.panel_list: tuple[Panel, ...] = tuple(self.panels())
+        self.books_opener = None
+        if self.books_tables:
+            from coopkit.ui.ownbooks import BooksOpener
+
+            self.books_opener = BooksOpener(self, self.store_root)
+        opener = [self.books_opener.box] if self.books_opener is not None else []
         header = [self.title] + ([self.toggle] if self.toggle is not None else [])
         product_row = widgets.HBox([self.product_label, self.product_choice], layout=widgets.Layout(align_items="center"))
-        left = widgets.VBox([product_row, *self.pickers(), self.controls_box],
+        left = widgets.VBox([product_row, *self.pickers(), *opener, self.controls_box],
                             layout=widgets.Layout(flex="1 1 480px", min_width="320px"))
         right = widgets.VBox([self.summary, self.results, self.chart_box],
                              layout=widgets.Layout(flex="1 1 520px", min_width="320px"))
@@ -260,6 +272,40 @@ class App(ABC):
     @abstractmethod
     def render(self, result: Any) -> tuple[str, Any]:
         """HTML of the results table and the matplotlib Figure for ``result``."""
+
+    def use_books(self, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
+        """Run on a cooperative's own books (a `coopkit.books.Books` kept by ``owner``, read from
+        ``file_name``): set the inputs from the tables named in `books_tables` and show the results.
+
+        Returns what the "our own books" row says (an ``own_books.*`` catalogue key and its
+        parameters); raises `InputError` when the books lack what the app needs.
+        """
+        raise NotImplementedError(f"{type(self).__name__} names books_tables but does not define use_books")
+
+    def offer_product(self, template: Any) -> None:
+        """Add ``template`` (made from a cooperative's books: `coopkit.books.product_from_books`)
+        to the product picker, replacing one of the same key, and load it."""
+        self.products = {**self.products, template.key: template}
+        self._relabelling = True
+        try:
+            self.product_choice.options = self._product_options()
+        finally:
+            self._relabelling = False
+        self.load_product(template.key)
+
+    def typed_values(self, *fields: str) -> dict[str, float]:
+        """The values of the boxes of ``fields`` that hold a good one now (to keep what the manager
+        typed when the inputs are built again)."""
+        values = {}
+        for name in fields:
+            control = self.control(name)
+            if control is None:
+                continue
+            try:
+                values[name] = control.read()
+            except InputError:
+                continue
+        return values
 
     def load_templates(self) -> dict[str, Any]:
         """The templates the picker offers, by key (each has ``name(lang)``): the product templates.
@@ -464,6 +510,11 @@ class App(ABC):
                 log.exception("coopkit app %s: panel %s did not switch language", self.name, panel.key)
         if self.panel_list:
             self._panel_titles()
+        if self.books_opener is not None:
+            try:
+                self.books_opener.set_lang(self.lang)
+            except Exception:  # noqa: BLE001 - as for a control
+                log.exception("coopkit app %s: the books row did not switch language", self.name)
         try:
             self.refresh()
         except Exception:  # noqa: BLE001 - as `safe`: logged, a short line on the page

@@ -13,13 +13,14 @@ the end of the plan, and a chart of money in and out and month-end cash.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 
 from coopkit import cashflow, fmt, i18n
+from coopkit.books import OWN_BOOKS, CashYear, product_from_books
 from coopkit.errors import InputError
 from coopkit.cashflow import month_name
 from coopkit.plots.cashflow import cash_flow_chart
@@ -60,6 +61,12 @@ def _whole_months(field: str, value: object) -> float:
 def _loan_months(field: str, value: object) -> float:
     number = _whole_months(field, value)
     return check_positive(field, number)
+
+def _month_year(month: str) -> str:
+    """``"2025-05"`` as both languages write it in a sentence: ``05/2025``."""
+    year, number = month.split("-")
+    return f"{number}/{year}"
+
 
 @dataclass(frozen=True)
 class CashFlowResult:
@@ -127,8 +134,14 @@ class CashFlowApp(App):
     """In which month does our cash run lowest, and how large a credit line do we need?"""
 
     name = "cash_flow"
+    books_tables = ("cash_book",)
 
-    def __init__(self, product: str = "ca_phe_nhan_son_la", lang: str | None = None, *, standalone: bool = True):
+    def __init__(self, product: str = "ca_phe_nhan_son_la", lang: str | None = None, *, standalone: bool = True,
+                 store_root: str | None = None):
+        self.store_root = store_root
+        #: The months of the cooperative's cash book opened (`use_books`), shown while its
+        #: template (`coopkit.books.OWN_BOOKS`) is picked.
+        self.book_year: CashYear | None = None
         self.headings = {part: widgets.HTML() for part in ("sales", "cash", "table", "loan")}
         for part, heading in self.headings.items():
             heading.add_class("ck-section-heading")
@@ -144,10 +157,41 @@ class CashFlowApp(App):
         super().__init__(product, lang, standalone=standalone)
 
     # -- the inputs ------------------------------------------------------------------------
+    def use_books(self, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
+        """The month table from the cash book's latest twelve months (`coopkit.books.CashBook.latest_year`):
+        the sales calendar is each month's share of the book's sales, and the volume box the
+        book's sales divided by the price the box holds, so that price × volume is the book's sales."""
+        if books.cash_book is None or books.cash_book.empty:
+            raise InputError("owner", reason="own_books_no_cash_book", value=owner, file=file_name)
+        year = books.cash_book.latest_year()
+        price = self.typed_values("price_per_unit").get("price_per_unit") or self.product.price_per_unit
+        template = replace(product_from_books(books, self.product, owner), price_per_unit=price,
+                           volume_per_season=year.sales_total / price)
+        self.book_year = year
+        self.offer_product(template)
+        return "opened_cash_book", {"owner": owner, "file": file_name, "months": year.months,
+                                    "first": _month_year(year.first_month), "last": _month_year(year.last_month)}
+
+    def _season_flows(self) -> cashflow.SeasonFlows:
+        """The product's money by month: the template's (`coopkit.cashflow.season_flows`), or the
+        cash book's while the cooperative's own books are picked."""
+        flows = cashflow.season_flows(self.product)
+        year = self.book_year
+        if self.product_key != OWN_BOOKS or year is None:
+            return flows
+        return replace(flows, revenue=year.sales_total, sales_receipts=year.sales_receipts,
+                       input_payments=year.input_payments, wage_payments=year.wage_payments,
+                       member_payments=year.member_payments, other_payments=year.other_payments,
+                       start_month=year.start_month)
+
     def build_controls(self) -> list[Control]:
         product, lang = self.product, self.lang
-        flows = cashflow.season_flows(product)
+        flows = self._season_flows()
         self.flows = flows
+        year = self.book_year if product.key == OWN_BOOKS else None
+        # without sales in the book the volume is 0: any calendar gives no sales, the template's is kept
+        sales_calendar = year.sales_calendar() if year is not None and year.sales_total > 0 else flows.calendar.sales
+        other_receipts = year.other_receipts if year is not None else (0.0,) * 12
         loan = loan_defaults(flows)
         if product.unit == "kg":
             volume: Control = QuantityBox("volume", product.volume_per_season, lang, dimension="weight",
@@ -157,15 +201,14 @@ class CashFlowApp(App):
             volume = NumberBox("volume", product.volume_per_season, lang, unit_key=f"unit.{product.unit}",
                                check=check_nonnegative, decimals=0)
         price_unit = "unit.vnd_per_kg" if product.unit == "kg" else f"unit.vnd_per_{product.unit}"
-        zero = (0.0,) * 12
         return [
             NumberBox("price_per_unit", product.price_per_unit, lang, money=True, unit_key=price_unit),
             volume,
             NumberBox("opening_cash", OPENING_CASH, lang, money=True, check=check_finite),  # may start overdrawn
             NumberBox("minimum_cash", MINIMUM_CASH, lang, money=True),
             MonthChoice("start_month", flows.start_month, lang),
-            MonthColumn("sales_calendar", flows.calendar.sales, lang, percent=True),
-            MonthColumn("other_receipts", zero, lang),
+            MonthColumn("sales_calendar", sales_calendar, lang, percent=True),
+            MonthColumn("other_receipts", other_receipts, lang),
             MonthColumn("input_payments", flows.input_payments, lang),
             MonthColumn("wage_payments", flows.wage_payments, lang),
             MonthColumn("member_payments", flows.member_payments, lang),

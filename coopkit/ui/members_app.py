@@ -45,7 +45,7 @@ from coopkit.members import (
 )
 from coopkit.plots.members import member_income_chart
 from coopkit.ui.base import App
-from coopkit.ui.controls import Control, MemberTable, NumberBox, OptionChoice, PercentBox, text_labels
+from coopkit.ui.controls import MAX_MEMBERS, Control, MemberTable, NumberBox, OptionChoice, PercentBox, text_labels
 from coopkit.ui.tables import Column, Row, format_kind, frame_table, summary_table
 from coopkit.validate import check_finite, check_fraction, check_nonnegative, check_positive
 
@@ -124,8 +124,11 @@ class MemberIncomeApp(App):
     """Where does the surplus go, what does each member get, and is the cooperative healthy?"""
 
     name = "member_income"
+    books_tables = ("members",)
 
-    def __init__(self, product: str = "ca_phe_nhan_son_la", lang: str | None = None, *, standalone: bool = True):
+    def __init__(self, product: str = "ca_phe_nhan_son_la", lang: str | None = None, *, standalone: bool = True,
+                 store_root: str | None = None):
+        self.store_root = store_root
         self.base_funds: tuple[Fund, ...] = load_funds()
         self.base_members: tuple[Member, ...] = example_members()
         self.headings: dict[str, widgets.HTML] = {}
@@ -151,6 +154,22 @@ class MemberIncomeApp(App):
                 children.append(self.headings[control.field])
             children.append(control.box)
         self.controls_box.children = children
+
+    def use_books(self, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
+        """The members table from the books' members: each member's capital, and as what they
+        sold through the cooperative their volume times the price the cooperative pays (the
+        box ``price_via_coop_per_kg`` as it is now)."""
+        if books.members is None or books.members.empty:
+            raise InputError("owner", reason="own_books_no_members", value=owner, file=file_name)
+        price = self.typed_values("price_via_coop_per_kg").get("price_via_coop_per_kg")
+        if price is None:
+            price = self.product.raw_price_per_unit or self.product.price_per_unit
+        members = books.members.members(price_per_unit=price)
+        if len(members) > MAX_MEMBERS:
+            raise InputError("owner", reason="own_books_too_many_members", value=owner, file=file_name,
+                             count=len(members), limit=MAX_MEMBERS)
+        self.control("members").value = [(m.name, m.transactions, m.capital, m.kind) for m in members]
+        return "opened_members", {"owner": owner, "file": file_name, "count": len(members)}
 
     def build_controls(self) -> list[Control]:
         lang = self.lang

@@ -61,3 +61,47 @@ def test_a_manager_uploads_the_books_and_sees_their_numbers_on_a_phone(make_page
     expect(app.locator(".ck-books-status")).to_contain_text("✓")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1, f"the page scrolls sideways on a phone ({width} px)"
+
+
+def test_books_kept_in_workbook_13_open_in_the_unit_cost_app_on_a_phone(make_page, voila_server, tmp_path):
+    """The manager's way: upload and save the books in workbook 13, note the code, open workbook 01,
+    type the cooperative's name and code in its "our own books" row: its results are the books'."""
+    page = make_page(locale="vi-VN", viewport=PHONE)
+    books = open_app(page, voila_server, "13_own_books.ipynb")
+    with settles(books):
+        with page.expect_file_chooser() as chooser:
+            books.locator("button.ck-books-upload").click()
+        chooser.value.set_files(_filled(tmp_path))
+    expect(books.locator(".ck-books-status")).to_contain_text("✓")
+    owner = "HTX Dưa muối Bảo Yên"
+    books.locator(".ck-books-owner input").fill(owner)
+    with settles(books):
+        books.locator("button.ck-books-save").click()
+    code = books.locator(".ck-code-new b.ck-code").inner_text(timeout=120_000).strip()
+    assert code, "workbook 13 shows the new code once"
+
+    app = open_app(page, voila_server, "01_unit_cost.ipynb")
+    fixed = result_cell(app, "fixed_costs")
+    template_fixed = fixed.get_attribute("data-value")
+    assert template_fixed != "100000000.0"
+    row = app.locator(".ck-own-books")
+    expect(row.locator(".ck-own-books-owner")).to_be_hidden()  # folded: one button on a phone
+    with settles(app):
+        row.locator(".ck-own-books-toggle").click()
+    row.locator(".ck-own-books-owner input").fill(owner)
+    row.locator(".ck-own-books-code input").fill(code)
+    with settles(app):
+        row.locator("button.ck-own-books-open").click()
+    expect(row.locator(".ck-own-books-status")).to_contain_text("✓")
+    expect(fixed).to_have_attribute("data-value", "100000000.0")
+    expect(result_cell(app, "variable_cost_per_unit")).to_have_attribute("data-value", "10000.0")
+    expect(app.locator(".ck-product select")).to_have_value(f"Sổ sách của {owner}")
+    assert code not in page.url, "the code never travels in the page's address"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, f"the page scrolls sideways on a phone ({width} px)"
+    # a wrong code is said on the row, and the books' results stay
+    row.locator(".ck-own-books-code input").fill("AAA-BBB")
+    with settles(app):
+        row.locator("button.ck-own-books-open").click()
+    expect(row.locator(".ck-own-books-status")).to_contain_text("⚠")
+    expect(fixed).to_have_attribute("data-value", "100000000.0")

@@ -1,0 +1,132 @@
+"""Open a cooperative's own books in the apps of workbooks 01, 02, 10 and 11.
+
+In workbook 13 a manager uploads the cooperative's Excel or CSV books and keeps them in the
+cooperative's folder (`coopkit.bookstore`: its name and its code). The unit-cost, break-even,
+cash-flow and member-income apps then open them with `BooksOpener`, a row under the product
+picker: the manager types the cooperative's name and code and presses "Open our books"; the app
+runs on the tables it needs (`App.use_books`): the cost items (01, 02), the cash book (10), the
+members (11). The code never travels in the page's address.
+
+The row starts folded (one button), so a phone's page is not longer for those who do not use it.
+Everything it says is in the page's language and switches with it; a wrong code counts with
+`coopkit.ui.panels.CodeGuard` as in workbook 13 and in the scenarios panel.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from coopkit import i18n
+from coopkit.bookstore import BookStore
+from coopkit.books import Books, read_books
+from coopkit.errors import InputError
+from coopkit.store import default_root
+from coopkit.ui.base import safe
+from coopkit.ui.panels import CodeGuard, button, html, row
+
+if TYPE_CHECKING:
+    from coopkit.ui.base import App
+
+__all__ = ["BooksOpener"]
+
+
+class BooksOpener:
+    """The "our own books" row of an app: the cooperative's name and code, an Open button and
+    what happened, in the page's language.
+
+    ``app.use_books(books, owner, file_name)`` makes the app run on the books and returns what
+    it says it used (a catalogue key and its parameters); it raises `InputError` when the books
+    lack the table it needs. ``store_root`` is the folder of the cooperatives' folders (default:
+    `coopkit.store.default_root`, as workbook 13 saves them).
+    """
+
+    #: The clock of the wait after wrong codes (tests replace it).
+    clock: Callable[[], float] = staticmethod(time.monotonic)
+
+    def __init__(self, app: "App", store_root: str | None = None) -> None:
+        self.app = app
+        self.store_root = store_root
+        self.code_guard = CodeGuard()
+        #: What the status line says: a catalogue key (or an error) and its parameters, and
+        #: whether it is an error; kept so that a language switch says it again.
+        self._said: tuple[str | InputError, dict, bool] | None = None
+        #: The books open now: the cooperative's name and the file (None: the app's templates).
+        self.opened: tuple[str, str] | None = None
+        self.toggle = widgets.ToggleButton(value=False, layout=widgets.Layout(width="auto"))
+        self.toggle.add_class("ck-own-books-toggle")
+        self.help = html("ck-own-books-help")
+        self.owner_label = html("ck-input-label")
+        self.owner = widgets.Text(layout=widgets.Layout(width="18em"))
+        self.owner.add_class("ck-own-books-owner")
+        self.code_label = html("ck-input-label")
+        self.owner_code = widgets.Password(layout=widgets.Layout(width="11em"))
+        self.owner_code.add_class("ck-own-books-code")
+        self.open_button = button("ck-own-books-open")
+        self.status = html("ck-own-books-status")
+        self.body = widgets.VBox([self.help, row(self.owner_label, self.owner), row(self.code_label, self.owner_code),
+                                  row(self.open_button), self.status],
+                                 layout=widgets.Layout(display="none"))
+        self.box = widgets.VBox([self.toggle, self.body])
+        self.box.add_class("ck-own-books")
+        self.toggle.observe(safe(app, self._toggled), "value")
+        self.open_button.on_click(safe(app, lambda _b: self.open()))
+        self.set_lang(app.lang)
+
+    def t(self, key: str, **params: Any) -> str:
+        return i18n.tr(f"own_books.{key}", self.app.lang, **params)
+
+    def set_lang(self, lang: str) -> None:
+        """Say everything again in ``lang`` (the app's language, already switched)."""
+        t = self.t
+        self.toggle.description = t("toggle")
+        self.help.value = f"<p class='ck-note'>{escape(t(f'help.{self.app.name}'))}</p>"
+        self.owner_label.value = i18n.tr("field.owner", lang)
+        self.owner.placeholder = t("owner_placeholder")
+        self.code_label.value = i18n.tr("field.owner_code", lang)
+        self.owner_code.placeholder = t("code_placeholder")
+        self.open_button.description = t("open")
+        self._show()
+
+    def _toggled(self, change: dict) -> None:
+        self.body.layout.display = None if change["new"] else "none"
+
+    def _say(self, said: str | InputError, *, error: bool = False, **params: Any) -> None:
+        self._said = (said, params, error)
+        self._show()
+
+    def _show(self) -> None:
+        if self._said is None:
+            self.status.value = ""
+            return
+        said, params, error = self._said
+        text = said.message(self.app.lang) if isinstance(said, InputError) else self.t(said, **params)
+        css, mark = ("ck-status-error", "⚠ ") if error else ("ck-status-ok", "✓ ")
+        self.status.value = f"<p class='{css}'>{mark}{escape(text)}</p>"
+
+    def store(self) -> BookStore:
+        """The folder the name box names, opened with the code box's code (wrong codes counted)."""
+        store = BookStore(self.store_root or default_root(), self.owner.value, code=self.owner_code.value)
+        self.code_guard.check(store, self.clock())
+        return store
+
+    def open(self) -> Books | None:
+        """Read the books kept in the cooperative's folder and let the app run on them; what
+        went wrong is said on the status line (the app's inputs stay as they were)."""
+        try:
+            store = self.store()
+            saved = store.load()
+            if saved is None:
+                raise InputError("owner", reason="own_books_none_saved", value=store.owner)
+            books = read_books(saved.content, name=saved.name, lang=self.app.lang)
+            key, params = self.app.use_books(books, store.owner, saved.name)
+        except InputError as err:
+            self._say(err, error=True)
+            return None
+        self.opened = (store.owner, saved.name)
+        self._say(key, **params)
+        return books
