@@ -1,4 +1,4 @@
-"""A cooperative's own books, kept in workbook 13, opened in the apps of workbooks 01, 02, 10 and 11.
+"""A cooperative's own books, kept in workbook 13, opened in the apps of workbooks 01, 02, 03, 04, 10 and 11.
 
 The books are saved as workbook 13's app saves them (`coopkit.bookstore.BookStore`); each app
 opens them with its "our own books" row (`coopkit.ui.ownbooks.BooksOpener`), and its results are
@@ -18,15 +18,16 @@ from coopkit.books import OWN_BOOKS, book_template, read_books
 from coopkit.bookstore import BookStore
 from coopkit.cashflow import cash_flow_plan
 from coopkit.ui import base as ui_base
-from coopkit.ui.apps import BreakEvenApp, UnitCostApp
+from coopkit.ui.apps import BreakEvenApp, ChannelPricingApp, UnitCostApp
 from coopkit.ui.books_app import BooksApp, example_book
 from coopkit.ui.cashflow_app import CashFlowApp
 from coopkit.ui.controls import MAX_MEMBERS
 from coopkit.ui.members_app import MemberIncomeApp
 from coopkit.ui.panels import CODE_WAIT_SECONDS, MAX_CODE_TRIES
+from coopkit.ui.whatif_app import WhatIfApp
 
 OWNER = "HTX Dưa muối Thanh Sơn"
-APPS = (UnitCostApp, BreakEvenApp, CashFlowApp, MemberIncomeApp)
+APPS = (UnitCostApp, BreakEvenApp, ChannelPricingApp, WhatIfApp, CashFlowApp, MemberIncomeApp)
 
 
 @pytest.fixture(autouse=True)
@@ -80,11 +81,17 @@ def test_the_row_starts_folded_and_opens_with_its_button(cls, root):
     assert "bài 13" in opener.help.value and opener.status.value == ""
 
 
-def test_only_the_four_apps_have_the_row():
-    from coopkit.ui.apps import ChannelPricingApp
+def test_the_apps_on_a_template_or_a_table_of_the_books_have_the_row_and_the_others_not():
+    from coopkit.ui import __all__ as names
+    from coopkit import ui
 
-    assert ChannelPricingApp(lang="vi").books_opener is None
-    assert [cls.books_tables for cls in APPS] == [("cost_items",), ("cost_items",), ("cash_book",), ("members",)]
+    with_row = {name for name in names if isinstance(getattr(ui, name), type)
+                and issubclass(getattr(ui, name), ui_base.App) and getattr(ui, name).books_tables}
+    assert with_row == {cls.__name__ for cls in APPS}
+    assert [cls.books_tables for cls in APPS] == [("cost_items",)] * 4 + [("cash_book",), ("members",)]
+    from coopkit.ui.yield_app import YieldPlanApp
+
+    assert YieldPlanApp(lang="vi").books_opener is None
 
 
 def test_unit_cost_runs_on_the_books_cost_items_as_workbook_13_does(root):
@@ -315,3 +322,37 @@ def test_a_bad_box_is_not_lost_when_books_open(root):
     said = open_books(app, code=code)
     assert "✓" in said and app.product_key == OWN_BOOKS
     assert app.control("price_per_unit").read() == pytest.approx(app.products["dua_muoi_phu_tho"].price_per_unit)
+
+
+def test_channel_pricing_takes_the_cost_per_unit_of_the_books(root):
+    code = keep(root, example_book("vi"))
+    app = ChannelPricingApp("dua_muoi_phu_tho", lang="vi", store_root=root)
+    said = open_books(app, code=code)
+    assert "✓" in said and "giá thành mỗi đơn vị" in said
+    books = read_books(example_book("vi"))
+    template = app.products["dua_muoi_phu_tho"]
+    expected = books.cost_items.summary(template.volume_per_season, template.area_ha, template.units_per_batch)
+    assert app.control("cost_per_unit").read() == pytest.approx(round(expected.unit_cost), abs=1)
+    assert app.error is None and app.result.attrs["cost_per_unit"] == app.control("cost_per_unit").read()
+
+
+def test_what_if_runs_on_the_books_and_a_scenario_saved_on_them_reopens_with_them(root):
+    code = keep(root, example_book("vi"))
+    app = WhatIfApp("dua_muoi_phu_tho", lang="vi", store_root=root)
+    app.control("list_price").value = 38_000
+    open_books(app, code=code)
+    assert app.product_key == OWN_BOOKS and app.error is None
+    assert app.control("fixed_costs").read() == pytest.approx(223e6)
+    assert app.control("list_price").read() == pytest.approx(38_000)  # typed before opening: kept
+    scenario = app.scenarios.pin("sổ sách")
+    assert scenario.product == OWN_BOOKS
+    # Another session without the books open: the scenario's inputs apply to the product shown.
+    other = WhatIfApp("cam_lac_thuy", lang="vi", store_root=root)
+    other.apply_scenario(scenario)
+    assert other.product_key == "cam_lac_thuy" and other.error is None
+    assert other.control("fixed_costs").read() == pytest.approx(223e6)
+    # With the books open, it opens them again.
+    open_books(other, code=code)
+    other.product_choice.value = "cam_lac_thuy"
+    other.apply_scenario(scenario)
+    assert other.product_key == OWN_BOOKS

@@ -48,20 +48,28 @@ def channel_fees_line(channel: str, lang: str) -> str:
     return fee_schedule_text(data.channel_fee_schedules()[channel], lang)
 
 
-def open_cost_items(app: App, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
-    """`App.use_books` of the unit-cost and break-even apps: the books' cost items become a
-    product template in the picker (`coopkit.books.product_from_books`), with the volume, price
-    and area the boxes hold now (the template's when a box holds no good number)."""
+#: The boxes whose values carry over to the template made from a cooperative's books, and the
+#: template's attribute each gives (`open_cost_items`).
+TYPED_TEMPLATE_BOXES = (("volume", "volume_per_season"), ("price_per_unit", "price_per_unit"),
+                        ("list_price", "price_per_unit"), ("area_ha", "area_ha"))
+
+
+def open_cost_items(app: App, books: Any, owner: str, file_name: str,
+                    said: str = "opened_cost_items") -> tuple[str, dict[str, Any]]:
+    """`App.use_books` of the apps that start from a product template's costs (unit cost,
+    break-even, channel pricing, what-if): the books' cost items become a template in the
+    product picker (`coopkit.books.product_from_books`), with the volume, price and area the
+    boxes hold now (the template's when a box holds no good number). ``said``: the catalogue key
+    of what the row says."""
     from coopkit.books import product_from_books
 
     if books.cost_items is None or books.cost_items.empty:
         raise InputError("owner", reason="own_books_no_cost_items", value=owner, file=file_name)
-    typed = app.typed_values("volume", "price_per_unit", "area_ha")
-    base = replace(app.product, **{name: typed[box] for box, name in (
-        ("volume", "volume_per_season"), ("price_per_unit", "price_per_unit"), ("area_ha", "area_ha"))
-        if box in typed and (box != "price_per_unit" or typed[box] > 0)})
-    app.offer_product(product_from_books(books, base, owner))
-    return "opened_cost_items", {"owner": owner, "file": file_name, "count": len(books.cost_items.items)}
+    typed = app.typed_values(*(box for box, _name in TYPED_TEMPLATE_BOXES))
+    kept = {name: typed[box] for box, name in TYPED_TEMPLATE_BOXES
+            if box in typed and (name != "price_per_unit" or typed[box] > 0)}
+    app.offer_product(product_from_books(books, replace(app.product, **kept), owner))
+    return said, {"owner": owner, "file": file_name, "count": len(books.cost_items.items)}
 
 
 def volume_in_box_unit(app: App, kg_or_units: float) -> tuple[float, str]:
@@ -227,10 +235,17 @@ class ChannelPricingApp(App):
     """What do we net on each sales channel, and what list price does each need?"""
 
     name = "channel_pricing"
+    books_tables = ("cost_items",)
 
-    def __init__(self, product: str = "cam_lac_thuy", lang: str | None = None, *, standalone: bool = True):
+    def use_books(self, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
+        """The cost per unit from the books' cost items, at the volume of the product picked."""
+        return open_cost_items(self, books, owner, file_name, said="opened_cost_per_unit")
+
+    def __init__(self, product: str = "cam_lac_thuy", lang: str | None = None, *, standalone: bool = True,
+                 store_root: str | None = None):
         from coopkit import data
 
+        self.store_root = store_root
         self.channels = data.load_channels()
         self.fee_schedules = data.channel_fee_schedules()
         super().__init__(product, lang, standalone=standalone)

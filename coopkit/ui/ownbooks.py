@@ -1,11 +1,11 @@
-"""Open a cooperative's own books in the apps of workbooks 01, 02, 10 and 11.
+"""Open a cooperative's own books in the apps of workbooks 01–04, 10 and 11.
 
 In workbook 13 a manager uploads the cooperative's Excel or CSV books and keeps them in the
 cooperative's folder (`coopkit.bookstore`: its name and its code). The unit-cost, break-even,
-cash-flow and member-income apps then open them with `BooksOpener`, a row under the product
-picker: the manager types the cooperative's name and code and presses "Open our books"; the app
-runs on the tables it needs (`App.use_books`): the cost items (01, 02), the cash book (10), the
-members (11). The code never travels in the page's address.
+channel-pricing, what-if, cash-flow and member-income apps then open them with `BooksOpener`, a
+row under the product picker: the manager types the cooperative's name and code and presses
+"Open our books"; the app runs on the tables it needs (`App.use_books`): the cost items (01–04),
+the cash book (10), the members (11). The code never travels in the page's address.
 
 The row starts folded (one button), so a phone's page is not longer for those who do not use it.
 Everything it says is in the page's language and switches with it; a wrong code counts with

@@ -92,6 +92,7 @@ class WhatIfApp(App):
     """
 
     name = "what_if"
+    books_tables = ("cost_items",)
 
     def __getattr__(self, name: str) -> Any:
         """An attribute that moved into a panel (`MOVED_TO_PANELS`), with a DeprecationWarning."""
@@ -122,6 +123,14 @@ class WhatIfApp(App):
         self.picked_channel: pricing.Channel = self.channels[channel]
         self.store_root = store_root
         super().__init__(product, lang, standalone=standalone)
+
+    def use_books(self, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
+        """Fixed costs and the variable cost per unit from the books' cost items (see
+        `coopkit.ui.apps.open_cost_items`); a scenario saved on them opens them again once the
+        books are open."""
+        from coopkit.ui.apps import open_cost_items
+
+        return open_cost_items(self, books, owner, file_name)
 
     # -- the page ------------------------------------------------------------------------
     def setup(self) -> None:
