@@ -51,7 +51,7 @@ from coopkit.plots.cashflow import cash_flow_chart
 from coopkit.store import default_root
 from coopkit.ui.base import App, safe
 from coopkit.ui.controls import Control, NumberBox, volume_control
-from coopkit.ui.panels import XLSX, CodeGuard, button, download_link, html, row
+from coopkit.ui.panels import XLSX, CodeGuard, StatusLine, button, download_link, html, owner_boxes, row
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_finite, check_nonnegative, check_positive
 
@@ -197,8 +197,6 @@ class BooksApp(App):
         #: The last refused file's error (shown beside the upload, translated on a switch).
         self.upload_error: InputError | None = None
         self._upload_ok: tuple[str, dict] | None = None
-        #: What the folder's status line says: a catalogue key and its parameters, or an error.
-        self._store_said: tuple[str | InputError, dict, bool] | None = None
         self._new_code: str | None = None
         self.code_guard = CodeGuard()
         super().__init__(product, lang, standalone=standalone)
@@ -217,15 +215,12 @@ class BooksApp(App):
         self.export_link = html("ck-books-download")
         self.store_heading = html("ck-section")
         self.store_help = html("ck-section-help")
-        self.owner_label = html("ck-input-label")
-        self.owner = widgets.Text(layout=widgets.Layout(width="18em"))
-        self.owner.add_class("ck-books-owner")
-        self.code_label = html("ck-input-label")
-        self.owner_code = widgets.Password(layout=widgets.Layout(width="11em"))
-        self.owner_code.add_class("ck-books-code")
+        self.owner_label, self.owner, self.code_label, self.owner_code = owner_boxes("ck-books")
         self.save_button = button("ck-books-save")
         self.open_button = button("ck-books-open")
-        self.store_status = html("ck-books-store-status")
+        #: What the folder's last save or open did (said again on a language switch).
+        self.store_line = StatusLine("ck-books-store-status", "app.own_books")
+        self.store_status = self.store_line.widget
         self.code_note = html("ck-code-new")
         self.books_box = widgets.VBox([
             self.books_heading, self.books_help, self.template_link,
@@ -275,7 +270,7 @@ class BooksApp(App):
         self.save_button.description = t("save")
         self.open_button.description = t("open")
         self._show_upload_status()
-        self._show_store_status()
+        self.store_line.show(self.lang)
         self._show_code_note()
 
     def set_lang(self, lang: str) -> None:
@@ -563,20 +558,7 @@ class BooksApp(App):
         return store
 
     def _say(self, key: str | InputError, *, error: bool = False, **params: Any) -> None:
-        self._store_said = (key, params, error)
-        self._show_store_status()
-
-    def _show_store_status(self) -> None:
-        if self._store_said is None:
-            self.store_status.value = ""
-            return
-        key, params, error = self._store_said
-        if isinstance(key, InputError):
-            text = key.message(self.lang)
-        else:
-            text = self.t(key, **params)
-        css, mark = ("ck-status-error", "⚠ ") if error else ("ck-status-ok", "✓ ")
-        self.store_status.value = f"<p class='{css}'>{mark}{escape(text)}</p>"
+        self.store_line.say(key, self.lang, error=error, **params)
 
     def _guard(self, action: Callable[[], None]) -> None:
         try:

@@ -27,7 +27,7 @@ from coopkit.books import Books, read_books
 from coopkit.errors import InputError
 from coopkit.store import default_root
 from coopkit.ui.base import safe
-from coopkit.ui.panels import CodeGuard, button, html, row
+from coopkit.ui.panels import CodeGuard, StatusLine, button, html, owner_boxes, row
 
 if TYPE_CHECKING:
     from coopkit.ui.base import App
@@ -52,22 +52,16 @@ class BooksOpener:
         self.app = app
         self.store_root = store_root
         self.code_guard = CodeGuard()
-        #: What the status line says: a catalogue key (or an error) and its parameters, and
-        #: whether it is an error; kept so that a language switch says it again.
-        self._said: tuple[str | InputError, dict, bool] | None = None
         #: The books open now: the cooperative's name and the file (None: the app's templates).
         self.opened: tuple[str, str] | None = None
         self.toggle = widgets.ToggleButton(value=False, layout=widgets.Layout(width="auto"))
         self.toggle.add_class("ck-own-books-toggle")
         self.help = html("ck-own-books-help")
-        self.owner_label = html("ck-input-label")
-        self.owner = widgets.Text(layout=widgets.Layout(width="18em"))
-        self.owner.add_class("ck-own-books-owner")
-        self.code_label = html("ck-input-label")
-        self.owner_code = widgets.Password(layout=widgets.Layout(width="11em"))
-        self.owner_code.add_class("ck-own-books-code")
+        self.owner_label, self.owner, self.code_label, self.owner_code = owner_boxes("ck-own-books")
         self.open_button = button("ck-own-books-open")
-        self.status = html("ck-own-books-status")
+        #: What the last Open did (said again on a language switch).
+        self.line = StatusLine("ck-own-books-status", "own_books")
+        self.status = self.line.widget
         self.body = widgets.VBox([self.help, row(self.owner_label, self.owner), row(self.code_label, self.owner_code),
                                   row(self.open_button), self.status],
                                  layout=widgets.Layout(display="none"))
@@ -90,23 +84,10 @@ class BooksOpener:
         self.code_label.value = i18n.tr("field.owner_code", lang)
         self.owner_code.placeholder = t("code_placeholder")
         self.open_button.description = t("open")
-        self._show()
+        self.line.show(lang)
 
     def _toggled(self, change: dict) -> None:
         self.body.layout.display = None if change["new"] else "none"
-
-    def _say(self, said: str | InputError, *, error: bool = False, **params: Any) -> None:
-        self._said = (said, params, error)
-        self._show()
-
-    def _show(self) -> None:
-        if self._said is None:
-            self.status.value = ""
-            return
-        said, params, error = self._said
-        text = said.message(self.app.lang) if isinstance(said, InputError) else self.t(said, **params)
-        css, mark = ("ck-status-error", "⚠ ") if error else ("ck-status-ok", "✓ ")
-        self.status.value = f"<p class='{css}'>{mark}{escape(text)}</p>"
 
     def store(self) -> BookStore:
         """The folder the name box names, opened with the code box's code (wrong codes counted)."""
@@ -125,8 +106,8 @@ class BooksOpener:
             books = read_books(saved.content, name=saved.name, lang=self.app.lang)
             key, params = self.app.use_books(books, store.owner, saved.name)
         except InputError as err:
-            self._say(err, error=True)
+            self.line.say(err, self.app.lang, error=True)
             return None
         self.opened = (store.owner, saved.name)
-        self._say(key, **params)
+        self.line.say(key, self.app.lang, **params)
         return books

@@ -31,7 +31,7 @@ from coopkit.validate import check_finite, check_positive
 if TYPE_CHECKING:
     from coopkit.ui.whatif_app import WhatIfApp
 
-__all__ = ["CodeGuard", "ScenariosPanel", "GoalPanel", "SensitivityPanel", "DemandPanel", "TablePanel", "MODEL",
+__all__ = ["CodeGuard", "StatusLine", "owner_boxes", "ScenariosPanel", "GoalPanel", "SensitivityPanel", "DemandPanel", "TablePanel", "MODEL",
            "SHOWN_INPUTS", "GOAL_OUTPUTS", "QUANTITY_OUTPUTS", "MAX_PINNED"]
 
 MODEL = "pricing_plan"
@@ -89,6 +89,52 @@ def download_link(css: str, filename: str, mime: str, payload: bytes, text: str)
     data = base64.b64encode(payload).decode("ascii")
     return (f'<a class="ck-download {css}" download="{escape(filename)}" '
             f'href="data:{mime};base64,{data}">↓ {escape(text)}</a>')
+
+
+def owner_boxes(css: str) -> tuple[widgets.HTML, widgets.Text, widgets.HTML, widgets.Password]:
+    """The cooperative's name and code boxes of a page that opens its folder, with their labels:
+    ``(owner_label, owner, code_label, owner_code)``, classes ``<css>-owner`` and ``<css>-code``."""
+    owner = widgets.Text(layout=widgets.Layout(width="18em"))
+    owner.add_class(f"{css}-owner")
+    code = widgets.Password(layout=widgets.Layout(width="11em"))
+    code.add_class(f"{css}-code")
+    return html("ck-input-label"), owner, html("ck-input-label"), code
+
+
+class StatusLine:
+    """One line that says what an action did, ✓ or ⚠, and says it again after a language switch.
+
+    What it says is a catalogue key under ``prefix`` with its parameters, or an `InputError`
+    (its own message); ``widget`` is the line on the page.
+
+    >>> line = StatusLine("ck-status", "own_books")
+    >>> line.say("open", "en")
+    >>> line.widget.value
+    "<p class='ck-status-ok'>✓ Open our books</p>"
+    >>> line.show("vi")
+    >>> line.widget.value
+    "<p class='ck-status-ok'>✓ Mở sổ sách</p>"
+    """
+
+    def __init__(self, css: str, prefix: str) -> None:
+        self.widget = html(css)
+        self.prefix = prefix
+        self._said: tuple[str | InputError, dict, bool] | None = None
+
+    def say(self, said: str | InputError, lang: str, *, error: bool = False, **params: Any) -> None:
+        """Say ``said`` (a key under the prefix, or an error) in ``lang``; ``error`` marks it ⚠."""
+        self._said = (said, params, error)
+        self.show(lang)
+
+    def show(self, lang: str) -> None:
+        """Say again in ``lang`` what was said last (nothing when nothing was)."""
+        if self._said is None:
+            self.widget.value = ""
+            return
+        said, params, error = self._said
+        text = said.message(lang) if isinstance(said, InputError) else i18n.tr(f"{self.prefix}.{said}", lang, **params)
+        css, mark = ("ck-status-error", "⚠ ") if error else ("ck-status-ok", "✓ ")
+        self.widget.value = f"<p class='{css}'>{mark}{escape(text)}</p>"
 
 
 class CodeGuard:
