@@ -356,3 +356,12 @@ def test_what_if_runs_on_the_books_and_a_scenario_saved_on_them_reopens_with_the
     other.product_choice.value = "cam_lac_thuy"
     other.apply_scenario(scenario)
     assert other.product_key == OWN_BOOKS
+
+
+def test_an_app_that_opens_another_table_must_say_how():
+    class Half(ui_base.App):  # noqa: F841 - made to be refused
+        books_tables = ("cost_items",)  # the template path: fine without its own use_books
+
+    with pytest.raises(TypeError, match="must define use_books"):
+        class Broken(ui_base.App):  # noqa: F841
+            books_tables = ("cash_book",)

@@ -14,14 +14,12 @@ import pandas as pd
 
 import coopkit as ck
 from coopkit import breakeven, costs, fmt, i18n, plots
-from coopkit.errors import InputError
 from coopkit.ui.base import App
 from coopkit.ui.controls import Control, NumberBox, PercentSlider, QuantityBox, volume_control
 from coopkit.ui.tables import Column, Row, frame_table, summary_table
 from coopkit.validate import check_positive
 
-__all__ = ["UnitCostApp", "BreakEvenApp", "ChannelPricingApp", "UnitCostResult", "fee_schedule_text", "channel_fees_line",
-           "open_cost_items"]
+__all__ = ["UnitCostApp", "BreakEvenApp", "ChannelPricingApp", "UnitCostResult", "fee_schedule_text", "channel_fees_line"]
 
 
 #: Most raw material per unit of product a box accepts (dried tea takes about 4–5 kg of fresh leaf a kg,
@@ -46,30 +44,6 @@ def channel_fees_line(channel: str, lang: str) -> str:
     from coopkit import data
 
     return fee_schedule_text(data.channel_fee_schedules()[channel], lang)
-
-
-#: The boxes whose values carry over to the template made from a cooperative's books, and the
-#: template's attribute each gives (`open_cost_items`).
-TYPED_TEMPLATE_BOXES = (("volume", "volume_per_season"), ("price_per_unit", "price_per_unit"),
-                        ("list_price", "price_per_unit"), ("area_ha", "area_ha"))
-
-
-def open_cost_items(app: App, books: Any, owner: str, file_name: str,
-                    said: str = "opened_cost_items") -> tuple[str, dict[str, Any]]:
-    """`App.use_books` of the apps that start from a product template's costs (unit cost,
-    break-even, channel pricing, what-if): the books' cost items become a template in the
-    product picker (`coopkit.books.product_from_books`), with the volume, price and area the
-    boxes hold now (the template's when a box holds no good number). ``said``: the catalogue key
-    of what the row says."""
-    from coopkit.books import product_from_books
-
-    if books.cost_items is None or books.cost_items.empty:
-        raise InputError("owner", reason="own_books_no_cost_items", value=owner, file=file_name)
-    typed = app.typed_values(*(box for box, _name in TYPED_TEMPLATE_BOXES))
-    kept = {name: typed[box] for box, name in TYPED_TEMPLATE_BOXES
-            if box in typed and (name != "price_per_unit" or typed[box] > 0)}
-    app.offer_product(product_from_books(books, replace(app.product, **kept), owner))
-    return said, {"owner": owner, "file": file_name, "count": len(books.cost_items.items)}
 
 
 def volume_in_box_unit(app: App, kg_or_units: float) -> tuple[float, str]:
@@ -104,9 +78,6 @@ class UnitCostApp(App):
                  store_root: str | None = None):
         self.store_root = store_root
         super().__init__(product, lang, standalone=standalone)
-
-    def use_books(self, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
-        return open_cost_items(self, books, owner, file_name)
 
     def build_controls(self) -> list[Control]:
         product, lang = self.product, self.lang
@@ -185,9 +156,6 @@ class BreakEvenApp(App):
         self.store_root = store_root
         super().__init__(product, lang, standalone=standalone)
 
-    def use_books(self, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
-        return open_cost_items(self, books, owner, file_name)
-
     def build_controls(self) -> list[Control]:
         product, lang = self.product, self.lang
         planned = product.cost_summary()
@@ -236,10 +204,8 @@ class ChannelPricingApp(App):
 
     name = "channel_pricing"
     books_tables = ("cost_items",)
-
-    def use_books(self, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
-        """The cost per unit from the books' cost items, at the volume of the product picked."""
-        return open_cost_items(self, books, owner, file_name, said="opened_cost_per_unit")
+    #: The books' cost per unit is at the volume of the product picked (the app has no volume box).
+    books_said = "opened_cost_per_unit"
 
     def __init__(self, product: str = "cam_lac_thuy", lang: str | None = None, *, standalone: bool = True,
                  store_root: str | None = None):

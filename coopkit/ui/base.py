@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
@@ -24,6 +25,11 @@ __all__ = ["App", "Panel", "safe", "figure_png", "BUSY_CLASS", "DONE_CLASS"]
 
 log = logging.getLogger("coopkit.ui")
 
+
+#: The boxes whose values carry over to the template made from a cooperative's books, and the
+#: template's attribute each gives (`App.use_books`).
+TEMPLATE_BOXES = (("volume", "volume_per_season"), ("price_per_unit", "price_per_unit"),
+                  ("list_price", "price_per_unit"), ("area_ha", "area_ha"))
 
 #: Class on an app's root while one of its callbacks runs.
 BUSY_CLASS = "ck-busy"
@@ -181,6 +187,13 @@ class App(ABC):
     books_tables: tuple[str, ...] = ()
     #: Folder of the cooperatives' folders that row opens (None: `coopkit.store.default_root`).
     store_root: str | None = None
+    #: What the row says once the books' cost items are open (an ``own_books.*`` key; see `use_books`).
+    books_said: str = "opened_cost_items"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.books_tables and cls.books_tables != ("cost_items",) and cls.use_books is App.use_books:
+            raise TypeError(f"{cls.__name__} opens the books' {', '.join(cls.books_tables)}: it must define use_books")
 
     def __init__(self, product: str, lang: str | None = None, *, standalone: bool = True) -> None:
         self.lang = i18n.normalize_language(lang or i18n.DEFAULT_LANGUAGE)
@@ -279,8 +292,22 @@ class App(ABC):
 
         Returns what the "our own books" row says (an ``own_books.*`` catalogue key and its
         parameters); raises `InputError` when the books lack what the app needs.
+
+        This one is for the apps that start from a product template's costs (`books_tables` is
+        ``("cost_items",)``): the books' cost items become a template in the product picker
+        (`coopkit.books.product_from_books`, `offer_product`), with the volume, price and area
+        the boxes hold now (the template's when a box holds no good number). An app that opens
+        another table defines its own.
         """
-        raise NotImplementedError(f"{type(self).__name__} names books_tables but does not define use_books")
+        from coopkit.books import product_from_books
+
+        if books.cost_items is None or books.cost_items.empty:
+            raise InputError("owner", reason="own_books_no_cost_items", value=owner, file=file_name)
+        typed = self.typed_values(*(box for box, _name in TEMPLATE_BOXES))
+        kept = {name: typed[box] for box, name in TEMPLATE_BOXES
+                if box in typed and (name != "price_per_unit" or typed[box] > 0)}
+        self.offer_product(product_from_books(books, replace(self.product, **kept), owner))
+        return self.books_said, {"owner": owner, "file": file_name, "count": len(books.cost_items.items)}
 
     def offer_product(self, template: Any) -> None:
         """Add ``template`` (made from a cooperative's books: `coopkit.books.product_from_books`)

@@ -124,14 +124,6 @@ class WhatIfApp(App):
         self.store_root = store_root
         super().__init__(product, lang, standalone=standalone)
 
-    def use_books(self, books: Any, owner: str, file_name: str) -> tuple[str, dict[str, Any]]:
-        """Fixed costs and the variable cost per unit from the books' cost items (see
-        `coopkit.ui.apps.open_cost_items`); a scenario saved on them opens them again once the
-        books are open."""
-        from coopkit.ui.apps import open_cost_items
-
-        return open_cost_items(self, books, owner, file_name)
-
     # -- the page ------------------------------------------------------------------------
     def setup(self) -> None:
         self.channel_label = html("ck-input-label")
