@@ -75,10 +75,17 @@ def root(tmp_path):
 def test_the_row_starts_folded_and_opens_with_its_button(cls, root):
     app = cls(lang="vi", store_root=root)
     opener = app.books_opener
-    assert opener.body.layout.display == "none" and "Dùng sổ sách" in opener.toggle.description
+    # folded: only the button is on the page (its boxes are made when it is first pressed)
+    assert opener.body is None and opener.box.children == (opener.toggle,)
+    assert "Dùng sổ sách" in opener.toggle.description
     opener.toggle.value = True
-    assert opener.body.layout.display is None
+    assert opener.body.layout.display is None and opener.box.children == (opener.toggle, opener.body)
     assert "bài 13" in opener.help.value and opener.status.value == ""
+    opener.toggle.value = False
+    assert opener.body.layout.display == "none"
+    app.set_lang("en")
+    opener.toggle.value = True
+    assert opener.open_button.description == "Open our books" and "workbook 13" in opener.help.value
 
 
 def test_the_apps_on_a_template_or_a_table_of_the_books_have_the_row_and_the_others_not():

@@ -7,7 +7,8 @@ row under the product picker: the manager types the cooperative's name and code 
 "Open our books"; the app runs on the tables it needs (`App.use_books`): the cost items (01–04),
 the cash book (10), the members (11). The code never travels in the page's address.
 
-The row starts folded (one button), so a phone's page is not longer for those who do not use it.
+The row starts folded (one button, its boxes made when first unfolded), so a phone's page is not
+longer, nor slower to arrive, for those who do not use it.
 Everything it says is in the page's language and switches with it; a wrong code counts with
 `coopkit.ui.panels.CodeGuard` as in workbook 13 and in the scenarios panel.
 """
@@ -54,30 +55,42 @@ class BooksOpener:
         self.code_guard = CodeGuard()
         #: The books open now: the cooperative's name and the file (None: the app's templates).
         self.opened: tuple[str, str] | None = None
-        self.toggle = widgets.ToggleButton(value=False, layout=widgets.Layout(width="auto"))
-        self.toggle.add_class("ck-own-books-toggle")
-        self.help = html("ck-own-books-help")
-        self.owner_label, self.owner, self.code_label, self.owner_code = owner_boxes("ck-own-books")
-        self.open_button = button("ck-own-books-open")
-        #: What the last Open did (said again on a language switch).
-        self.line = StatusLine("ck-own-books-status", "own_books")
-        self.status = self.line.widget
-        self.body = widgets.VBox([self.help, row(self.owner_label, self.owner), row(self.code_label, self.owner_code),
-                                  row(self.open_button), self.status],
-                                 layout=widgets.Layout(display="none"))
-        self.box = widgets.VBox([self.toggle, self.body])
-        self.box.add_class("ck-own-books")
+        self.toggle = widgets.ToggleButton(value=False, description=self.t("toggle"), layout=widgets.Layout(width="auto"),
+                                           _dom_classes=("ck-own-books-toggle",))
+        #: The row's boxes, made when it is first unfolded (`unfold`): a page that never opens
+        #: books sends only the button.
+        self.body: widgets.VBox | None = None
+        self.box = widgets.VBox([self.toggle], _dom_classes=("ck-own-books",))
         self.toggle.observe(safe(app, self._toggled), "value")
-        self.open_button.on_click(safe(app, lambda _b: self.open()))
-        self.set_lang(app.lang)
+
+    def unfold(self) -> None:
+        """Make the row's boxes (once) and show them."""
+        if self.body is None:
+            self.help = html("ck-own-books-help")
+            self.owner_label, self.owner, self.code_label, self.owner_code = owner_boxes("ck-own-books")
+            self.open_button = button("ck-own-books-open")
+            #: What the last Open did (said again on a language switch).
+            self.line = StatusLine("ck-own-books-status", "own_books")
+            self.status = self.line.widget
+            self.body = widgets.VBox([self.help, row(self.owner_label, self.owner),
+                                      row(self.code_label, self.owner_code), row(self.open_button), self.status])
+            self.open_button.on_click(safe(self.app, lambda _b: self.open()))
+            self._label_body(self.app.lang)
+            self.box.children = [self.toggle, self.body]
+        self.body.layout.display = None
+        self.toggle.value = True  # pressed, also when the row is opened from code
 
     def t(self, key: str, **params: Any) -> str:
         return i18n.tr(f"own_books.{key}", self.app.lang, **params)
 
     def set_lang(self, lang: str) -> None:
         """Say everything again in ``lang`` (the app's language, already switched)."""
+        self.toggle.description = self.t("toggle")
+        if self.body is not None:
+            self._label_body(lang)
+
+    def _label_body(self, lang: str) -> None:
         t = self.t
-        self.toggle.description = t("toggle")
         self.help.value = f"<p class='ck-note'>{escape(t(f'help.{self.app.name}'))}</p>"
         self.owner_label.value = i18n.tr("field.owner", lang)
         self.owner.placeholder = t("owner_placeholder")
@@ -87,7 +100,10 @@ class BooksOpener:
         self.line.show(lang)
 
     def _toggled(self, change: dict) -> None:
-        self.body.layout.display = None if change["new"] else "none"
+        if change["new"]:
+            self.unfold()
+        elif self.body is not None:
+            self.body.layout.display = "none"
 
     def store(self) -> BookStore:
         """The folder the name box names, opened with the code box's code (wrong codes counted)."""
@@ -98,6 +114,7 @@ class BooksOpener:
     def open(self) -> Books | None:
         """Read the books kept in the cooperative's folder and let the app run on them; what
         went wrong is said on the status line (the app's inputs stay as they were)."""
+        self.unfold()
         try:
             store = self.store()
             saved = store.load()
