@@ -347,7 +347,8 @@ def test_what_if_runs_on_the_books_and_a_scenario_saved_on_them_reopens_with_the
     code = keep(root, example_book("vi"))
     app = WhatIfApp("dua_muoi_phu_tho", lang="vi", store_root=root)
     app.control("list_price").value = 38_000
-    open_books(app, code=code)
+    said = open_books(app, code=code)
+    assert "Giá niêm yết và sản lượng" in said and "diện tích" not in said  # the boxes this app has
     assert app.product_key == OWN_BOOKS and app.error is None
     assert app.control("fixed_costs").read() == pytest.approx(223e6)
     assert app.control("list_price").read() == pytest.approx(38_000)  # typed before opening: kept

@@ -93,6 +93,8 @@ class WhatIfApp(App):
 
     name = "what_if"
     books_tables = ("cost_items",)
+    #: The books row names the boxes this app has (a list price, no area).
+    books_said = "opened_cost_items_list_price"
 
     def __getattr__(self, name: str) -> Any:
         """An attribute that moved into a panel (`MOVED_TO_PANELS`), with a DeprecationWarning."""
