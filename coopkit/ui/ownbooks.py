@@ -53,8 +53,6 @@ class BooksOpener:
         self.app = app
         self.store_root = store_root
         self.code_guard = CodeGuard()
-        #: The books open now: the cooperative's name and the file (None: the app's templates).
-        self.opened: tuple[str, str] | None = None
         self.toggle = widgets.ToggleButton(value=False, description=self.t("toggle"), layout=widgets.Layout(width="auto"),
                                            _dom_classes=("ck-own-books-toggle",))
         #: The row's boxes, made when it is first unfolded (`unfold`): a page that never opens
@@ -125,6 +123,5 @@ class BooksOpener:
         except InputError as err:
             self.line.say(err, self.app.lang, error=True)
             return None
-        self.opened = (store.owner, saved.name)
         self.line.say(key, self.app.lang, **params)
         return books
